@@ -1,0 +1,151 @@
+/**
+ * The database interface: one `pg` driver everywhere, an application pool that connects as the
+ * RLS-bound app role, and transactions that carry the tenant context the policies read.
+ */
+import path from 'node:path';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
+import { runMigrations } from './migrate.js';
+import { appRolePassword, appUrlFrom, ensureAppRole, quoteIdent } from './roles.js';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+export type Db = NodePgDatabase<Schema>;
+
+/** A transaction: the typed query builder plus the raw client for hand-written SQL. */
+export interface Tx {
+  db: Db;
+  client: pg.PoolClient;
+}
+
+/** The settings row-level security reads. Values are validated before they reach SQL. */
+export interface TxContext {
+  orgId?: string | null;
+  userId?: string | null;
+  /** Hex sha256 of a bearer secret (API token, invitation) whose row may be read without an org. */
+  bearerHash?: string | null;
+}
+
+export interface Database {
+  pool: pg.Pool;
+  /** Run `fn` in one transaction with the given tenant context; commits on success, rolls back on throw. */
+  transaction<T>(ctx: TxContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Pool gauges for /metrics. */
+  stats(): { total: number; idle: number; waiting: number; max: number };
+  close(): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX = /^[0-9a-f]+$/i;
+
+/** BEGIN and the context settings in one round trip. Values are checked, so inlining them is safe. */
+export function beginStatement(ctx: TxContext): string {
+  const parts: string[] = [];
+  const set = (key: string, value: string | null | undefined, pattern: RegExp) => {
+    if (value == null) return;
+    if (!pattern.test(value)) throw new TypeError(`invalid ${key} for transaction context`);
+    parts.push(`set_config('${key}', '${value}', true)`);
+  };
+  set('app.org_id', ctx.orgId, UUID);
+  set('app.user_id', ctx.userId, UUID);
+  set('app.bearer_hash', ctx.bearerHash, HEX);
+  return parts.length ? `BEGIN; SELECT ${parts.join(', ')}` : 'BEGIN';
+}
+
+export function createDatabase(pool: pg.Pool, onClose: () => Promise<void> = async () => {}): Database {
+  const max = (pool.options as { max?: number }).max ?? 10;
+  return {
+    pool,
+    async transaction(ctx, fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query(beginStatement(ctx));
+        const result = await fn({ db: drizzle(client, { schema }), client });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
+    async close() {
+      await pool.end();
+      await onClose();
+    },
+  };
+}
+
+export interface OpenDatabaseOptions {
+  adminUrl: string | undefined;
+  appUrl: string | undefined;
+  poolMax: number;
+  home: string;
+  secret: string;
+  log: (msg: string) => void;
+}
+
+export interface OpenedDatabase {
+  database: Database;
+  adminUrl: string;
+  embedded: boolean;
+}
+
+/**
+ * Start (embedded) or reach (DATABASE_URL) PostgreSQL, apply migrations, make sure the app role exists
+ * with the right grants, and open the application pool as that role.
+ */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  let embedded: EmbeddedDatabase | undefined;
+  let adminUrl = opts.adminUrl;
+  if (!adminUrl) {
+    embedded = await startEmbeddedPostgres(path.join(opts.home, 'pgdata'), (l) => opts.log(l));
+    adminUrl = await ensureDatabase(embedded.url, 'akashic');
+  }
+  try {
+    await runMigrations(adminUrl);
+    const password = opts.appUrl ? null : appRolePassword(opts.secret);
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await ensureAppRole(admin, password);
+    } finally {
+      await admin.end();
+    }
+    const appUrl = opts.appUrl ?? appUrlFrom(adminUrl, password!);
+    const pool = new pg.Pool({ connectionString: appUrl, max: opts.poolMax, idleTimeoutMillis: 30_000 });
+    pool.on('error', (err) => opts.log(`idle database client error: ${err.message}`));
+    const database = createDatabase(pool, async () => {
+      await embedded?.stop();
+    });
+    return { database, adminUrl, embedded: Boolean(embedded) };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+/** Create `name` on the server behind `serverUrl` if missing; returns a URL pointing at it. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rows.length === 0) await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(serverUrl);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
+export { schema };

@@ -1,0 +1,61 @@
+/**
+ * The application role owns nothing and cannot bypass row-level security. Migrations run as the admin
+ * (owner) connection; the request path connects only as this role.
+ */
+import { createHmac } from 'node:crypto';
+import type pg from 'pg';
+
+export const APP_ROLE = 'akashic_app';
+
+/** Tables the application may only append to and read: the tamper-evident audit log. */
+const APPEND_ONLY = new Set(['audit_log']);
+
+export function appRolePassword(secret: string): string {
+  return createHmac('sha256', secret).update('akashic:db-app-role').digest('base64url');
+}
+
+export async function ensureAppRole(admin: pg.ClientBase, password: string | null): Promise<void> {
+  // Concurrent boots (test workers, several processes) may race to create the role: serialize them.
+  await admin.query('SELECT pg_advisory_lock(727274)');
+  try {
+    const { rows } = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
+    if (rows.length === 0) {
+      await admin.query(
+        `CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION`,
+      );
+    }
+    if (password !== null) {
+      await admin.query(`ALTER ROLE ${APP_ROLE} PASSWORD ${quoteLiteral(password)}`);
+    }
+    const db = (await admin.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
+    await admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(db)} TO ${APP_ROLE}`);
+    await admin.query(`GRANT USAGE ON SCHEMA public TO ${APP_ROLE}`);
+    const tables = await admin.query<{ name: string }>(
+      `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
+    );
+    for (const { name } of tables.rows) {
+      const privileges = APPEND_ONLY.has(name) ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE';
+      await admin.query(`REVOKE ALL ON TABLE ${quoteIdent(name)} FROM ${APP_ROLE}`);
+      await admin.query(`GRANT ${privileges} ON TABLE ${quoteIdent(name)} TO ${APP_ROLE}`);
+    }
+    await admin.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE}`);
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock(727274)');
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+export function quoteLiteral(value: string): string {
+  return "'" + value.replace(/'/g, "''") + "'";
+}
+
+/** The application's connection string: the admin URL with the app role's credentials. */
+export function appUrlFrom(adminUrl: string, password: string): string {
+  const u = new URL(adminUrl);
+  u.username = APP_ROLE;
+  u.password = password;
+  return u.toString();
+}

@@ -1,0 +1,5 @@
+/** Every table of the platform, gathered for drizzle-kit and for typed queries. */
+export * from '../platform/tenancy/schema.js';
+export * from '../platform/identity/schema.js';
+export * from '../platform/audit/schema.js';
+export * from '../platform/outbox/schema.js';

@@ -1,0 +1,157 @@
+/**
+ * The HTTP server: Fastify with request ids, JSON logs, cookies, security headers, closed-by-default CORS,
+ * problem+json errors, metrics, the operations endpoints, the API routes, the API reference and the console.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { AppError, toProblem } from '../platform/errors.js';
+import { createMetrics } from '../platform/ops/metrics.js';
+import type { Services } from '../services.js';
+import { buildOpenApi } from './openapi.js';
+import { registerRoutes } from './register.js';
+import type { AnyRoute } from './route.js';
+import { registerDocs } from './docs.js';
+
+export const API_VERSION = '0.1.0';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Routes that are not declarations (operations, docs, static console): public by design. */
+export const RAW_PUBLIC_PATHS = ['/health', '/live', '/ready', '/metrics', '/api/openapi.json', '/docs', '/docs/*', '/*', '/'];
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  openapi: ReturnType<typeof buildOpenApi>;
+}
+
+function fastifyErrorToAppError(err: FastifyError): AppError {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', err.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', err.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('malformed_body', err.message);
+  }
+  if (err instanceof SyntaxError || err.statusCode === 400) return new AppError('malformed_body', err.message);
+  if (err.statusCode === 413) return new AppError('payload_too_large', err.message);
+  if (err.statusCode === 415) return new AppError('unsupported_media_type', err.message);
+  if (err.statusCode === 404) return new AppError('not_found', err.message);
+  if (err.statusCode === 405) return new AppError('method_not_allowed', err.message);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError('validation_failed', err.message);
+  return new AppError('internal');
+}
+
+export async function buildApp(services: Services, routes: AnyRoute[]): Promise<BuiltApp> {
+  const { config, db, log } = services;
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  const metrics = createMetrics(db);
+  const openapi = buildOpenApi(routes, { version: API_VERSION, serverUrl: config.publicUrl });
+
+  await app.register(cookie);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    const origin = req.headers.origin;
+    if (origin && config.corsOrigins.includes(origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-allow-credentials', 'true');
+      reply.header('vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
+        reply.header('access-control-allow-headers', 'content-type, authorization, x-akashic-org, x-request-id');
+        reply.header('access-control-max-age', '600');
+        return reply.status(204).send();
+      }
+    }
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "font-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+    );
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const appErr = err instanceof AppError ? err : fastifyErrorToAppError(err);
+    if (appErr.status >= 500) req.log.error({ err }, 'request failed');
+    if (appErr.retryAfter !== undefined) reply.header('retry-after', String(appErr.retryAfter));
+    return reply
+      .status(appErr.status)
+      .type('application/problem+json')
+      .send(toProblem(appErr, String(req.id), req.url.split('?')[0]));
+  });
+
+  // Operations
+  app.get('/live', async () => ({ status: 'ok' }));
+  app.get('/health', async () => ({ status: 'ok', version: API_VERSION }));
+  app.get('/ready', async (_req, reply) => {
+    const checks: Record<string, { ok: boolean; error?: string }> = {};
+    const probe = async (name: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+        checks[name] = { ok: true };
+      } catch (e) {
+        checks[name] = { ok: false, error: (e as Error).message };
+      }
+    };
+    await probe('database', () => db.pool.query('SELECT 1'));
+    for (const [name, fn] of Object.entries(services.probes)) await probe(name, fn);
+    const ok = Object.values(checks).every((c) => c.ok);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  app.get('/api/openapi.json', async () => openapi);
+  await registerDocs(app);
+
+  registerRoutes(app, routes, services);
+
+  // The web console, when built.
+  const webDist = config.webDist;
+  const hasWeb = webDist && existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: path.resolve(webDist), prefix: '/', wildcard: false, index: 'index.html' });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0]!;
+    if (hasWeb && req.method === 'GET' && !url.startsWith('/api/') && !path.extname(url)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    const err = new AppError('not_found', `No route for ${req.method} ${url}`);
+    return reply.status(404).type('application/problem+json').send(toProblem(err, String(req.id), url));
+  });
+
+  return { app, openapi };
+}

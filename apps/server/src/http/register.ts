@@ -1,0 +1,179 @@
+/**
+ * Turns route declarations into Fastify routes and enforces them: input validation, authentication,
+ * organization membership inside the org's RLS transaction, token scopes, the Cedar decision, and the
+ * response schema. Handlers only ever see typed, checked input.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError, type FieldError } from '../platform/errors.js';
+import { recordChange, type Actor } from '../platform/audit/record.js';
+import { authenticate, SESSION_COOKIE } from '../platform/identity/authenticate.js';
+import type { Principal } from '../platform/identity/principal.js';
+import type { OrgRole } from '../platform/tenancy/role.js';
+import type { Services } from '../services.js';
+import type { AnyRoute, OrgCtx, RequestMeta } from './route.js';
+
+export const ORG_HEADER = 'x-akashic-org';
+const UUID = z.uuid();
+
+export function fieldErrors(location: string, error: z.ZodError): FieldError[] {
+  return error.issues.map((i) => ({
+    field: [location, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+}
+
+function parsePart<T extends z.ZodType | undefined>(schema: T, value: unknown, location: string, errors: FieldError[]) {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value ?? (location === 'body' ? undefined : {}));
+  if (!r.success) {
+    errors.push(...fieldErrors(location, r.error));
+    return undefined;
+  }
+  return r.data;
+}
+
+export function actorOf(p: Principal): Actor {
+  return p.via === 'token'
+    ? { type: 'token', id: p.userId, label: p.email }
+    : { type: 'user', id: p.userId, label: p.email };
+}
+
+function bearerOf(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  if (!m) throw new AppError('unauthenticated', 'Authorization header must be "Bearer <token>"');
+  return m[1];
+}
+
+export function registerRoutes(app: FastifyInstance, routes: AnyRoute[], services: Services): void {
+  const { db, policy, config } = services;
+  for (const route of routes) {
+    if (route.auth === 'org' && !policy.actions.has(route.action)) {
+      throw new Error(`${route.method} ${route.path} declares unknown Cedar action "${route.action}"`);
+    }
+    app.route({
+      method: route.method,
+      url: route.path,
+      ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        const errors: FieldError[] = [];
+        const input = {
+          params: parsePart(route.schemas.params, req.params, 'params', errors),
+          query: parsePart(route.schemas.query, req.query, 'query', errors),
+          body: parsePart(route.schemas.body, req.body, 'body', errors),
+        };
+        if (errors.length) throw new AppError('validation_failed', 'The request has invalid fields', { fields: errors });
+
+        const meta: RequestMeta = {
+          requestId: String(req.id),
+          ip: req.ip,
+          userAgent: req.headers['user-agent'],
+          secure: req.protocol === 'https',
+        };
+        const principal = await authenticate(db, config.session, {
+          bearer: bearerOf(req),
+          sessionToken: req.cookies[SESSION_COOKIE],
+          ip: req.ip,
+        });
+        const base = { input, meta, services, reply };
+
+        let result: unknown;
+        if (route.auth === 'public') {
+          result = await route.handler({ ...base, principal });
+        } else {
+          if (!principal) throw new AppError('unauthenticated');
+          if (route.auth === 'user') {
+            result = await route.handler({ ...base, principal });
+          } else {
+            result = await runInOrg(route, principal, req, base);
+          }
+        }
+
+        const status = route.status ?? 200;
+        reply.status(status);
+        if (status === 204 || !route.schemas.response) return reply.send();
+        const out = route.schemas.response.safeParse(result);
+        if (!out.success) {
+          req.log.error({ issues: out.error.issues, route: route.operationId }, 'response failed its schema');
+          throw new AppError('internal');
+        }
+        return reply.send(out.data);
+      },
+    });
+  }
+
+  async function runInOrg(
+    route: Extract<AnyRoute, { auth: 'org' }>,
+    principal: Principal,
+    req: FastifyRequest,
+    base: Omit<OrgCtx<never>, 'input' | 'principal' | 'org' | 'tx' | 'authorize' | 'record'> & { input: unknown },
+  ): Promise<unknown> {
+    const requested = req.headers[ORG_HEADER];
+    let orgId: string | null | undefined;
+    if (principal.via === 'token') {
+      orgId = principal.tokenOrgId;
+      if (typeof requested === 'string' && requested !== orgId) throw new AppError('not_found', 'Organization not found');
+      if (!principal.tokenScopes?.includes(route.action)) {
+        throw new AppError('forbidden', `This token's scopes do not include "${route.action}"`);
+      }
+    } else {
+      orgId = typeof requested === 'string' ? requested : principal.sessionOrgId;
+    }
+    if (!orgId) throw new AppError('validation_failed', `No organization selected: send the ${ORG_HEADER} header`, {
+      fields: [{ field: `headers.${ORG_HEADER}`, message: 'required' }],
+    });
+    if (!UUID.safeParse(orgId).success) throw new AppError('not_found', 'Organization not found');
+
+    return db.transaction({ orgId, userId: principal.userId }, async (tx) => {
+      const m = await tx.client.query<{ role: OrgRole }>(
+        'SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2',
+        [orgId, principal.userId],
+      );
+      const role = m.rows[0]?.role;
+      // Not a member answers exactly like an org that does not exist.
+      if (!role) throw new AppError('not_found', 'Organization not found');
+      const org = { id: orgId, role };
+      const allowed = policy.isAllowed({
+        userId: principal.userId,
+        role,
+        orgId,
+        action: route.action,
+        resource: { type: 'Org', id: orgId },
+        via: principal.via,
+      });
+      if (!allowed) throw new AppError('forbidden', `Your role (${role}) does not allow "${route.action}"`);
+      const actor = actorOf(principal);
+      const ctx = {
+        ...base,
+        principal,
+        org,
+        tx,
+        authorize(action, resource) {
+          if (principal.via === 'token' && !principal.tokenScopes?.includes(action)) {
+            throw new AppError('forbidden', `This token's scopes do not include "${action}"`);
+          }
+          const ok = policy.isAllowed({
+            userId: principal.userId,
+            role,
+            orgId,
+            action,
+            resource: resource as never,
+            via: principal.via,
+          });
+          if (!ok) throw new AppError('forbidden', `Your role (${role}) does not allow "${action}" here`);
+        },
+        record: (change) =>
+          recordChange(tx, {
+            ...change,
+            orgId,
+            actor,
+            metadata: { ...(principal.tokenId ? { tokenId: principal.tokenId } : {}), ...change.metadata },
+            meta: { requestId: base.meta.requestId, ip: base.meta.ip },
+          }).then(() => undefined),
+      } as OrgCtx<never>;
+      return route.handler(ctx);
+    });
+  }
+}

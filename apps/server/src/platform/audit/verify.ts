@@ -1,0 +1,119 @@
+/**
+ * Verify every organization's audit hash chain. Detects an edited entry (its hash no longer matches its
+ * content), a deleted or inserted one (a gap or an extra in the sequence, a broken link), reordering (links
+ * point to the wrong predecessor) and a truncated tail (the chain head no longer matches the last entry).
+ * Reads through an admin connection, since it spans organizations.
+ */
+import type pg from 'pg';
+import { chainHash, GENESIS_HASH, type ChainFields } from './record.js';
+
+export interface VerifyProblem {
+  orgId: string;
+  seq: number | null;
+  entryId: string | null;
+  reason: string;
+}
+
+export interface VerifyReport {
+  orgs: number;
+  entries: number;
+  problems: VerifyProblem[];
+}
+
+interface Row {
+  org_id: string;
+  seq: string;
+  id: string;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before_digest: string | null;
+  after_digest: string | null;
+  request_id: string | null;
+  ip: string | null;
+  metadata: Record<string, unknown>;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+const BATCH = 5000;
+
+export async function verifyAuditLog(client: pg.ClientBase, opts: { orgId?: string } = {}): Promise<VerifyReport> {
+  const orgRows = await client.query<{ org_id: string }>(
+    `SELECT org_id FROM audit_heads ${opts.orgId ? 'WHERE org_id = $1' : ''}
+     UNION SELECT DISTINCT org_id FROM audit_log ${opts.orgId ? 'WHERE org_id = $1' : ''}
+     ORDER BY 1`,
+    opts.orgId ? [opts.orgId] : [],
+  );
+  const report: VerifyReport = { orgs: orgRows.rows.length, entries: 0, problems: [] };
+  for (const { org_id: orgId } of orgRows.rows) {
+    const problem = await verifyOrg(client, orgId, report);
+    if (problem) report.problems.push(problem);
+  }
+  return report;
+}
+
+async function verifyOrg(client: pg.ClientBase, orgId: string, report: VerifyReport): Promise<VerifyProblem | null> {
+  let expectedSeq = 1;
+  let prevHash: Buffer = GENESIS_HASH;
+  let lastSeq = 0;
+  for (;;) {
+    const { rows } = await client.query<Row>(
+      `SELECT * FROM audit_log WHERE org_id = $1 AND seq >= $2 ORDER BY seq ASC LIMIT ${BATCH}`,
+      [orgId, expectedSeq],
+    );
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      const at = { orgId, seq, entryId: r.id };
+      report.entries++;
+      if (seq !== expectedSeq) {
+        return { ...at, reason: `sequence gap: expected entry ${expectedSeq}, found ${seq} (an entry was deleted)` };
+      }
+      if (!r.prev_hash.equals(prevHash)) {
+        return { ...at, reason: 'link broken: prev_hash does not match the previous entry (inserted, deleted or reordered entries)' };
+      }
+      const fields: ChainFields = {
+        orgId: r.org_id,
+        seq,
+        id: r.id,
+        occurredAt: r.occurred_at.toISOString(),
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        actorLabel: r.actor_label,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        beforeDigest: r.before_digest,
+        afterDigest: r.after_digest,
+        requestId: r.request_id,
+        ip: r.ip,
+        metadata: r.metadata,
+      };
+      if (!chainHash(prevHash, fields).equals(r.hash)) {
+        return { ...at, reason: 'content altered: the entry no longer matches its hash' };
+      }
+      prevHash = r.hash;
+      lastSeq = seq;
+      expectedSeq = seq + 1;
+    }
+    if (rows.length < BATCH) break;
+  }
+  const head = await client.query<{ seq: string; hash: Buffer }>('SELECT seq, hash FROM audit_heads WHERE org_id = $1', [
+    orgId,
+  ]);
+  const h = head.rows[0];
+  if (!h) return { orgId, seq: null, entryId: null, reason: 'chain head missing' };
+  if (Number(h.seq) !== lastSeq || !h.hash.equals(prevHash)) {
+    return {
+      orgId,
+      seq: lastSeq + 1,
+      entryId: null,
+      reason: `chain head expects ${h.seq} entries but the log ends at ${lastSeq} (entries removed from the end)`,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,6 @@
+/** Every API route of the server, by domain. The OpenAPI document and the route-declaration test read this list. */
+import type { AnyRoute } from './http/route.js';
+import { identityRoutes } from './platform/identity/routes.js';
+import { tenancyRoutes } from './platform/tenancy/routes.js';
+
+export const routes: AnyRoute[] = [...identityRoutes, ...tenancyRoutes];

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+const slow = ['**/*.pg.test.ts', '**/*.svc.test.ts'];
+const ignore = ['**/node_modules/**', '**/dist/**', 'e2e/**', '.akashic/**'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          name: 'fast',
+          include: ['**/*.test.ts'],
+          exclude: [...ignore, ...slow],
+          globalSetup: ['test/setup/embedded-global.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'pg',
+          include: slow,
+          exclude: ignore,
+          globalSetup: ['test/setup/real-global.ts'],
+        },
+      },
+    ],
+  },
+});
