@@ -10,7 +10,6 @@ import * as roleHelpers from '../apps/server/src/db/roles.js';
 import { APP_ROLE, quoteIdent } from '../apps/server/src/db/roles.js';
 import { memoryMailer } from '../apps/server/src/platform/mail/mailer.js';
 import { createPlatform, type Platform } from '../apps/server/src/server.js';
-import { TEMPLATE_DB } from './setup/template.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 
@@ -28,7 +27,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(TEMPLATE_DB)}`);
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(inject('pgTemplate'))}`);
   } finally {
     await admin.end();
   }

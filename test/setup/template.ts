@@ -7,17 +7,19 @@ import { ensureDatabase } from '../../apps/server/src/db/index.js';
 import { runMigrations } from '../../apps/server/src/db/migrate.js';
 import { quoteIdent } from '../../apps/server/src/db/roles.js';
 
-export const TEMPLATE_DB = 'akashic_test_template';
+/** Unique per run, so concurrent runs against one server never drop each other's template. */
+export const templateName = () => `akashic_tpl_${process.pid}_${Date.now().toString(36)}`;
 
-export async function prepareTemplate(serverUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    // A fresh template every run, so it always matches the committed migrations.
-    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(TEMPLATE_DB)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-  const url = await ensureDatabase(serverUrl, TEMPLATE_DB);
+export async function prepareTemplate(serverUrl: string, name: string): Promise<() => Promise<void>> {
+  const url = await ensureDatabase(serverUrl, name);
   await runMigrations(url);
+  return async () => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  };
 }
