@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/index.js';
 import { buildApp, type BuiltApp } from './http/app.js';
 import { memoryLimiter, redisLimiter, type Limiter } from './platform/limiter/limiter.js';
 import { logMailer, smtpMailer, type Mailer } from './platform/mail/mailer.js';
+import { natsProbe } from './platform/ops/nats-probe.js';
 import { loadPolicyEngine } from './platform/policy/engine.js';
 import { routes } from './routes.js';
 import type { Services } from './services.js';
@@ -65,6 +66,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await redis!.ping();
     };
   }
+  if (config.natsUrl) probes.bus = natsProbe(config.natsUrl);
   const limiter = overrides.limiter ?? (redis ? redisLimiter(redis) : memoryLimiter());
   const mailer = overrides.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : logMailer(log));
   const services: Services = { config, db: database, policy, mailer, limiter, log, probes };
