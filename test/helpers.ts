@@ -11,6 +11,13 @@ import { APP_ROLE, quoteIdent } from '../apps/server/src/db/roles.js';
 import { memoryMailer } from '../apps/server/src/platform/mail/mailer.js';
 import { createPlatform, type Platform } from '../apps/server/src/server.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgServerUrl: string;
+    pgTemplate: string;
+  }
+}
+
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface TestDatabase {

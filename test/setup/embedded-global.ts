@@ -20,10 +20,3 @@ export default async function setup(project: TestProject) {
     rmSync(dir, { recursive: true, force: true });
   };
 }
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgServerUrl: string;
-    pgTemplate: string;
-  }
-}

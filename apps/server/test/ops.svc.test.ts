@@ -25,7 +25,7 @@ describe('operations endpoints with real services', () => {
     try {
       const r = await fetch(`${down.url}/ready`);
       expect(r.status).toBe(503);
-      const body = await r.json();
+      const body = (await r.json()) as any;
       expect(body.checks.database.ok).toBe(true);
       expect(body.checks.bus.ok).toBe(false);
     } finally {

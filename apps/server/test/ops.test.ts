@@ -12,7 +12,7 @@ afterAll(async () => {
 describe('operations and HTTP conventions', () => {
   it('serves /live, /health and /ready (database only when nothing else is configured)', async () => {
     expect((await fetch(`${app.url}/live`)).status).toBe(200);
-    expect(await (await fetch(`${app.url}/health`)).json()).toMatchObject({ status: 'ok' });
+    expect((await (await fetch(`${app.url}/health`)).json()) as any).toMatchObject({ status: 'ok' });
     const ready = await fetch(`${app.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { database: { ok: true } } });
@@ -29,7 +29,7 @@ describe('operations and HTTP conventions', () => {
   it('echoes a valid request id and generates one otherwise', async () => {
     const given = await fetch(`${app.url}/api/v1/me`, { headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers.get('x-request-id')).toBe('abc-123');
-    expect((await given.json()).requestId).toBe('abc-123');
+    expect(((await given.json()) as any).requestId).toBe('abc-123');
     const bad = await fetch(`${app.url}/api/v1/me`, { headers: { 'x-request-id': 'no spaces allowed' } });
     expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -52,11 +52,11 @@ describe('operations and HTTP conventions', () => {
     const r = await fetch(`${app.url}/api/v1/nope`);
     expect(r.status).toBe(404);
     expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect((await r.json()).code).toBe('not_found');
+    expect(((await r.json()) as any).code).toBe('not_found');
   });
 
   it('serves the OpenAPI document and the API reference', async () => {
-    const doc = await (await fetch(`${app.url}/api/openapi.json`)).json();
+    const doc = (await (await fetch(`${app.url}/api/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/api/v1/members/{userId}'].patch['x-akashic-action']).toBe('member.update');
     const docs = await fetch(`${app.url}/docs`);

@@ -31,6 +31,15 @@ export interface Database {
   pool: pg.Pool;
   /** Run `fn` in one transaction with the given tenant context; commits on success, rolls back on throw. */
   transaction<T>(ctx: TxContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The same, but the transaction starts with a caller-built statement (`BEGIN; SELECT ...`, values already
+   * validated) whose last result is handed to `fn`: a request can authenticate and set its context in one
+   * round trip.
+   */
+  transactionFrom<T, R extends Record<string, unknown>>(
+    begin: string,
+    fn: (tx: Tx, begun: R[]) => Promise<T>,
+  ): Promise<T>;
   /** Pool gauges for /metrics. */
   stats(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
@@ -55,27 +64,31 @@ export function beginStatement(ctx: TxContext): string {
 
 export function createDatabase(pool: pg.Pool, onClose: () => Promise<void> = async () => {}): Database {
   const max = (pool.options as { max?: number }).max ?? 10;
+  async function run<T>(begin: string, fn: (tx: Tx, begun: Record<string, unknown>[]) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      const r = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const last = Array.isArray(r) ? r[r.length - 1]! : r;
+      const result = await fn({ db: drizzle(client, { schema }), client }, last.rows);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
   return {
     pool,
-    async transaction(ctx, fn) {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query(beginStatement(ctx));
-        const result = await fn({ db: drizzle(client, { schema }), client });
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
-        throw err;
-      } finally {
-        client.release(broken);
-      }
-    },
+    transaction: (ctx, fn) => run(beginStatement(ctx), (tx) => fn(tx)),
+    transactionFrom: <T, R extends Record<string, unknown>>(begin: string, fn: (tx: Tx, begun: R[]) => Promise<T>) =>
+      run(begin, (tx, rows) => fn(tx, rows as R[])),
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     async close() {
       await pool.end();
