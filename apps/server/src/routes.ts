@@ -1,6 +1,14 @@
 /** Every API route of the server, by domain. The OpenAPI document and the route-declaration test read this list. */
 import type { AnyRoute } from './http/route.js';
-import { identityRoutes } from './platform/identity/routes.js';
+import { auditRoutes } from './platform/audit/routes.js';
+import { identityRoutes, invitationRoutes, passwordResetRoutes, tokenRoutes } from './platform/identity/routes.js';
 import { tenancyRoutes } from './platform/tenancy/routes.js';
 
-export const routes: AnyRoute[] = [...identityRoutes, ...tenancyRoutes];
+export const routes: AnyRoute[] = [
+  ...identityRoutes,
+  ...passwordResetRoutes,
+  ...tenancyRoutes,
+  ...invitationRoutes,
+  ...tokenRoutes,
+  ...auditRoutes,
+];

@@ -70,7 +70,15 @@ export function createDatabase(pool: pg.Pool, onClose: () => Promise<void> = asy
     try {
       const r = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
       const last = Array.isArray(r) ? r[r.length - 1]! : r;
-      const result = await fn({ db: drizzle(client, { schema }), client }, last.rows);
+      // The typed builder is made on first use: building it costs more than many a request's queries.
+      let typed: Db | undefined;
+      const tx: Tx = {
+        client,
+        get db() {
+          return (typed ??= drizzle(client, { schema }));
+        },
+      };
+      const result = await fn(tx, last.rows);
       await client.query('COMMIT');
       return result;
     } catch (err) {

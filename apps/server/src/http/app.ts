@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { AppError, toProblem } from '../platform/errors.js';
 import { createMetrics } from '../platform/ops/metrics.js';
 import type { Services } from '../services.js';
@@ -59,6 +59,12 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
     },
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A malformed URL or an over-long path parameter is rejected before routing: answer it as problem+json too.
+    frameworkErrors: (err, req, reply: FastifyReply) =>
+      reply
+        .status(400)
+        .type('application/problem+json')
+        .send(toProblem(new AppError('validation_failed', err.message), String(req.id), req.url.split('?')[0])),
   });
   const metrics = createMetrics(db);
   const openapi = buildOpenApi(routes, { version: API_VERSION, serverUrl: config.publicUrl });

@@ -7,11 +7,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../platform/errors.js';
 import { recordChange, type Actor } from '../platform/audit/record.js';
+import type { Tx } from '../db/index.js';
+import { sha256Hex } from '../platform/crypto.js';
 import { authenticate, SESSION_COOKIE } from '../platform/identity/authenticate.js';
 import type { Principal } from '../platform/identity/principal.js';
 import type { OrgRole } from '../platform/tenancy/role.js';
 import type { Services } from '../services.js';
-import type { AnyRoute, OrgCtx, RequestMeta } from './route.js';
+import type { AnyRoute, Input, OrgCtx, RequestMeta } from './route.js';
 
 export const ORG_HEADER = 'x-akashic-org';
 const UUID = z.uuid();
@@ -64,31 +66,27 @@ export function registerRoutes(app: FastifyInstance, routes: AnyRoute[], service
           query: parsePart(route.schemas.query, req.query, 'query', errors),
           body: parsePart(route.schemas.body, req.body, 'body', errors),
         };
-        if (errors.length) throw new AppError('validation_failed', 'The request has invalid fields', { fields: errors });
+        if (errors.length)
+          throw new AppError('validation_failed', 'The request has invalid fields', { fields: errors });
 
         const meta: RequestMeta = {
           requestId: String(req.id),
           ip: req.ip,
           userAgent: req.headers['user-agent'],
           secure: req.protocol === 'https',
+          origin: `${req.protocol}://${req.host}`,
         };
-        const principal = await authenticate(db, config.session, {
-          bearer: bearerOf(req),
-          sessionToken: req.cookies[SESSION_COOKIE],
-          ip: req.ip,
-        });
         const base = { input, meta, services, reply };
+        const bearer = bearerOf(req);
+        const sessionToken = req.cookies[SESSION_COOKIE];
 
         let result: unknown;
-        if (route.auth === 'public') {
-          result = await route.handler({ ...base, principal });
+        if (route.auth === 'org' && !bearer && sessionToken) {
+          // The common console request: authenticate, set the RLS context and read the role in one round trip.
+          result = await runInOrgWithSession(route, sessionToken, req, base);
         } else {
-          if (!principal) throw new AppError('unauthenticated');
-          if (route.auth === 'user') {
-            result = await route.handler({ ...base, principal });
-          } else {
-            result = await runInOrg(route, principal, req, base);
-          }
+          const principal = await authenticate(db, config.session, { bearer, sessionToken, ip: req.ip });
+          result = await runAuthenticated(route, principal, req, base);
         }
 
         const status = route.status ?? 200;
@@ -104,76 +102,166 @@ export function registerRoutes(app: FastifyInstance, routes: AnyRoute[], service
     });
   }
 
+  type Base = Omit<OrgCtx<never>, 'input' | 'principal' | 'org' | 'tx' | 'authorize' | 'can' | 'record'> & {
+    input: Input<any>;
+  };
+
+  async function runAuthenticated(route: AnyRoute, principal: Principal | null, req: FastifyRequest, base: Base) {
+    let result: unknown;
+    if (route.auth === 'public') {
+      result = await route.handler({ ...base, principal });
+    } else {
+      if (!principal) throw new AppError('unauthenticated');
+      if (route.auth === 'user') {
+        result = await route.handler({ ...base, principal });
+      } else {
+        result = await runInOrg(route, principal, req, base);
+      }
+    }
+    return result;
+  }
+
+  function requestedOrg(req: FastifyRequest): string | undefined {
+    const requested = req.headers[ORG_HEADER];
+    if (requested === undefined) return undefined;
+    // A malformed org id is just an org that does not exist.
+    if (typeof requested !== 'string' || !UUID.safeParse(requested).success) {
+      throw new AppError('not_found', 'Organization not found');
+    }
+    return requested;
+  }
+
+  async function runInOrgWithSession(
+    route: Extract<AnyRoute, { auth: 'org' }>,
+    sessionToken: string,
+    req: FastifyRequest,
+    base: Base,
+  ): Promise<unknown> {
+    const requested = requestedOrg(req);
+    const begin =
+      `BEGIN; SELECT * FROM begin_session_request('\\x${sha256Hex(sessionToken)}'::bytea, ` +
+      `${requested ? `'${requested}'::uuid` : 'NULL'}, ${Number(config.session.idleMs / 1000)})`;
+    return db.transactionFrom<unknown, SessionBegin>(begin, async (tx, rows) => {
+      const s = rows[0];
+      if (!s) throw new AppError('unauthenticated');
+      const principal: Principal = {
+        userId: s.user_id,
+        email: s.email,
+        name: s.name,
+        via: 'session',
+        sessionId: s.session_id,
+        sessionOrgId: s.session_org_id,
+      };
+      if (!s.org_id) throw noOrgSelected();
+      // Not a member answers exactly like an org that does not exist.
+      if (!s.role) throw new AppError('not_found', 'Organization not found');
+      return inOrg(route, principal, s.org_id, s.role, tx, base);
+    });
+  }
+
   async function runInOrg(
     route: Extract<AnyRoute, { auth: 'org' }>,
     principal: Principal,
     req: FastifyRequest,
-    base: Omit<OrgCtx<never>, 'input' | 'principal' | 'org' | 'tx' | 'authorize' | 'record'> & { input: unknown },
+    base: Base,
   ): Promise<unknown> {
-    const requested = req.headers[ORG_HEADER];
+    const requested = requestedOrg(req);
     let orgId: string | null | undefined;
     if (principal.via === 'token') {
       orgId = principal.tokenOrgId;
-      if (typeof requested === 'string' && requested !== orgId) throw new AppError('not_found', 'Organization not found');
+      if (typeof requested === 'string' && requested !== orgId)
+        throw new AppError('not_found', 'Organization not found');
       if (!principal.tokenScopes?.includes(route.action)) {
         throw new AppError('forbidden', `This token's scopes do not include "${route.action}"`);
       }
     } else {
       orgId = typeof requested === 'string' ? requested : principal.sessionOrgId;
     }
-    if (!orgId) throw new AppError('validation_failed', `No organization selected: send the ${ORG_HEADER} header`, {
-      fields: [{ field: `headers.${ORG_HEADER}`, message: 'required' }],
-    });
-    if (!UUID.safeParse(orgId).success) throw new AppError('not_found', 'Organization not found');
-
-    return db.transaction({ orgId, userId: principal.userId }, async (tx) => {
+    if (!orgId) throw noOrgSelected();
+    const org = orgId;
+    return db.transaction({ orgId: org, userId: principal.userId }, async (tx) => {
       const m = await tx.client.query<{ role: OrgRole }>(
         'SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2',
-        [orgId, principal.userId],
+        [org, principal.userId],
       );
       const role = m.rows[0]?.role;
       // Not a member answers exactly like an org that does not exist.
       if (!role) throw new AppError('not_found', 'Organization not found');
-      const org = { id: orgId, role };
-      const allowed = policy.isAllowed({
+      return inOrg(route, principal, org, role, tx, base);
+    });
+  }
+
+  /** Inside the org's transaction, with a known role: the Cedar decision, then the handler. */
+  function inOrg(
+    route: Extract<AnyRoute, { auth: 'org' }>,
+    principal: Principal,
+    orgId: string,
+    role: OrgRole,
+    tx: Tx,
+    base: Base,
+  ): Promise<unknown> {
+    const org = { id: orgId, role };
+    const allowed = policy.isAllowed({
+      userId: principal.userId,
+      role,
+      orgId,
+      action: route.action,
+      resource: { type: 'Org', id: orgId },
+      via: principal.via,
+    });
+    if (!allowed) throw new AppError('forbidden', `Your role (${role}) does not allow "${route.action}"`);
+    const actor = actorOf(principal);
+    const allowedHere = (action: string, resource: { type: string; id: string; attrs?: Record<string, unknown> }) =>
+      policy.isAllowed({
         userId: principal.userId,
         role,
         orgId,
-        action: route.action,
-        resource: { type: 'Org', id: orgId },
+        action,
+        resource: resource as never,
         via: principal.via,
       });
-      if (!allowed) throw new AppError('forbidden', `Your role (${role}) does not allow "${route.action}"`);
-      const actor = actorOf(principal);
-      const ctx = {
-        ...base,
-        principal,
-        org,
-        tx,
-        authorize(action, resource) {
-          if (principal.via === 'token' && !principal.tokenScopes?.includes(action)) {
-            throw new AppError('forbidden', `This token's scopes do not include "${action}"`);
-          }
-          const ok = policy.isAllowed({
-            userId: principal.userId,
-            role,
-            orgId,
-            action,
-            resource: resource as never,
-            via: principal.via,
-          });
-          if (!ok) throw new AppError('forbidden', `Your role (${role}) does not allow "${action}" here`);
-        },
-        record: (change) =>
-          recordChange(tx, {
-            ...change,
-            orgId,
-            actor,
-            metadata: { ...(principal.tokenId ? { tokenId: principal.tokenId } : {}), ...change.metadata },
-            meta: { requestId: base.meta.requestId, ip: base.meta.ip },
-          }).then(() => undefined),
-      } as OrgCtx<never>;
-      return route.handler(ctx);
-    });
+    const ctx = {
+      ...base,
+      principal,
+      org,
+      tx,
+      authorize(action, resource) {
+        if (principal.via === 'token' && !principal.tokenScopes?.includes(action)) {
+          throw new AppError('forbidden', `This token's scopes do not include "${action}"`);
+        }
+        if (!allowedHere(action, resource)) {
+          throw new AppError('forbidden', `Your role (${role}) does not allow "${action}" here`);
+        }
+      },
+      can(action, resource) {
+        if (principal.via === 'token' && !principal.tokenScopes?.includes(action)) return false;
+        return allowedHere(action, resource);
+      },
+      record: (change) =>
+        recordChange(tx, {
+          ...change,
+          orgId,
+          actor,
+          metadata: { ...(principal.tokenId ? { tokenId: principal.tokenId } : {}), ...change.metadata },
+          meta: { requestId: base.meta.requestId, ip: base.meta.ip },
+        }).then(() => undefined),
+    } as OrgCtx<never>;
+    return route.handler(ctx);
   }
+}
+
+interface SessionBegin extends Record<string, unknown> {
+  session_id: string;
+  user_id: string;
+  email: string;
+  name: string;
+  session_org_id: string | null;
+  org_id: string | null;
+  role: OrgRole | null;
+}
+
+function noOrgSelected(): AppError {
+  return new AppError('validation_failed', `No organization selected: send the ${ORG_HEADER} header`, {
+    fields: [{ field: `headers.${ORG_HEADER}`, message: 'required' }],
+  });
 }

@@ -29,6 +29,8 @@ export interface RequestMeta {
   userAgent: string | undefined;
   /** Whether the request arrived over https (decides the cookie's Secure flag). */
   secure: boolean;
+  /** `<protocol>://<host>` as the request addressed this server; e-mailed links use it when PUBLIC_URL is unset. */
+  origin: string;
 }
 
 interface Schemas {
@@ -68,6 +70,8 @@ export interface OrgCtx<S extends Schemas> extends BaseCtx<S> {
   tx: Tx;
   /** Check a further Cedar action on a loaded resource; throws 403 when denied. */
   authorize(action: string, resource: { type: ResourceType; id: string; attrs?: Record<string, unknown> }): void;
+  /** The same decision as `authorize` (token scopes included), as a boolean. */
+  can(action: string, resource: { type: ResourceType; id: string; attrs?: Record<string, unknown> }): boolean;
   /** Write the audit entry and the outbox event for a change, in this transaction. */
   record(change: Omit<RecordInput, 'orgId' | 'actor' | 'meta'>): Promise<void>;
 }

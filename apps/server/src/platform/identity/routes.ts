@@ -1,12 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import { CreateOrgBody, Me, SignInBody, SignUpBody, SwitchOrgBody } from '@akashic/contracts';
+import {
+  AcceptInvitationBody,
+  ApiToken,
+  CreateApiTokenBody,
+  CreatedApiToken,
+  CreateInvitationBody,
+  CreateOrgBody,
+  Id,
+  Invitation,
+  InvitationPreview,
+  Me,
+  PasswordResetBody,
+  PasswordResetRequestBody,
+  Scopes,
+  SignInBody,
+  SignUpBody,
+  SwitchOrgBody,
+} from '@akashic/contracts';
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { AppError } from '../errors.js';
+import { consoleLink } from '../mail/links.js';
+import { userRef } from '../policy/engine.js';
 import { createOrganizationTx } from '../tenancy/organizations.js';
+import {
+  acceptInvitation,
+  createInvitation,
+  listInvitations,
+  previewInvitation,
+  revokeInvitation,
+  sendInvitationEmail,
+} from './invitations.js';
 import { describeMe, listMyOrgs } from './me.js';
+import { requestPasswordReset, resetPassword } from './password-reset.js';
 import { clearSessionCookie, createSession, revokeAllSessions, revokeSession, setSessionCookie } from './sessions.js';
 import { signIn, signUp } from './sign-in.js';
+import { createToken, grantableScopes, listTokens, revokeToken, tokenOwner } from './tokens.js';
 
 const tags = ['Identity'];
 
@@ -157,3 +186,238 @@ export const identityRoutes = [
   switchOrgRoute,
   createOrgRoute,
 ];
+
+// Invitations
+
+const IdParams = z.strictObject({ id: Id });
+const InvitationToken = z.string().min(10).max(200);
+
+export const listInvitationsRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/invitations',
+  operationId: 'listInvitations',
+  summary: 'Invitations of the organization, newest first',
+  tags: ['Organizations'],
+  auth: 'org',
+  action: 'invitation.list',
+  resource: 'Org',
+  schemas: { response: z.object({ items: z.array(Invitation) }) },
+  handler: async ({ tx, org }) => ({ items: await listInvitations(tx, org.id) }),
+});
+
+export const createInvitationRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/invitations',
+  operationId: 'createInvitation',
+  summary: 'Invite someone by e-mail (replaces a pending invitation to the same address)',
+  tags: ['Organizations'],
+  auth: 'org',
+  action: 'member.invite',
+  resource: 'Org',
+  status: 201,
+  schemas: { body: CreateInvitationBody, response: Invitation },
+  async handler({ tx, org, input, principal, services, meta, record }) {
+    const link = consoleLink(services.config, meta, 'accept-invite');
+    const { invitation, secret, orgName } = await createInvitation(
+      tx,
+      org.id,
+      { email: input.body.email, role: input.body.role, invitedBy: principal.userId },
+      record,
+    );
+    await sendInvitationEmail(services.mailer, {
+      to: invitation.email,
+      orgName,
+      inviterName: principal.name,
+      role: invitation.role,
+      link: link({ token: secret }),
+      expiresAt: invitation.expiresAt,
+    });
+    return invitation;
+  },
+});
+
+export const revokeInvitationRoute = defineRoute({
+  method: 'DELETE',
+  path: '/api/v1/invitations/:id',
+  operationId: 'revokeInvitation',
+  summary: 'Revoke an invitation',
+  tags: ['Organizations'],
+  auth: 'org',
+  action: 'invitation.revoke',
+  resource: 'Invitation',
+  status: 204,
+  schemas: { params: IdParams },
+  handler: async ({ tx, org, input, record }) => revokeInvitation(tx, org.id, input.params.id, record),
+});
+
+export const previewInvitationRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/invitations/preview',
+  operationId: 'previewInvitation',
+  summary: 'What an invitation link invites to (404 unknown link, 410 used, revoked or expired)',
+  tags,
+  auth: 'public',
+  schemas: { query: z.strictObject({ token: InvitationToken }), response: InvitationPreview },
+  handler: async ({ input, services }) => previewInvitation(services.db, input.query.token),
+});
+
+export const acceptInvitationRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/invitations/accept',
+  operationId: 'acceptInvitation',
+  summary: 'Accept an invitation (creating the account when needed) and sign in',
+  description:
+    'When the invited address already has an account, the caller must be signed in as it or send its `password`. ' +
+    'Otherwise `name` and `password` create the account.',
+  tags,
+  auth: 'public',
+  schemas: { body: AcceptInvitationBody, response: Me },
+  async handler({ input, principal, services, meta, reply }) {
+    const { db, config } = services;
+    const joined = await acceptInvitation(db, input.body, principal, meta);
+    let sessionId: string;
+    if (principal?.via === 'session' && principal.userId === joined.userId && principal.sessionId) {
+      sessionId = principal.sessionId;
+      await db.pool.query('UPDATE sessions SET current_org_id = $2 WHERE id = $1', [sessionId, joined.orgId]);
+    } else {
+      const session = await createSession(db, config, {
+        userId: joined.userId,
+        orgId: joined.orgId,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
+      setSessionCookie(reply, config, meta.secure, session);
+      sessionId = session.id;
+    }
+    return describeMe(db, {
+      userId: joined.userId,
+      email: joined.email,
+      name: joined.name,
+      via: 'session',
+      sessionId,
+      sessionOrgId: joined.orgId,
+    });
+  },
+});
+
+export const invitationRoutes = [
+  listInvitationsRoute,
+  createInvitationRoute,
+  revokeInvitationRoute,
+  previewInvitationRoute,
+  acceptInvitationRoute,
+];
+
+// Password reset
+
+export const requestPasswordResetRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/auth/password-reset/request',
+  operationId: 'requestPasswordReset',
+  summary: 'E-mail a password reset link (always 202: never tells whether the account exists)',
+  tags,
+  auth: 'public',
+  status: 202,
+  schemas: { body: PasswordResetRequestBody },
+  async handler({ input, services, meta }) {
+    const link = consoleLink(services.config, meta, 'reset-password');
+    await requestPasswordReset(services, input.body.email, (secret) => link({ token: secret }), meta);
+  },
+});
+
+export const resetPasswordRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/auth/password-reset',
+  operationId: 'resetPassword',
+  summary: 'Set a new password with a reset link (ends every session of the account)',
+  tags,
+  auth: 'public',
+  status: 204,
+  schemas: { body: PasswordResetBody },
+  async handler({ input, services, meta, reply }) {
+    await resetPassword(services.db, input.body, meta);
+    clearSessionCookie(reply);
+  },
+});
+
+export const passwordResetRoutes = [requestPasswordResetRoute, resetPasswordRoute];
+
+// Personal API tokens
+
+const tokenTags = ['API tokens'];
+
+export const listTokenScopesRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/tokens/scopes',
+  operationId: 'listTokenScopes',
+  summary: 'The scopes (Cedar actions) your role can grant to a token in this organization',
+  tags: tokenTags,
+  auth: 'org',
+  action: 'token.list',
+  resource: 'Org',
+  schemas: { response: Scopes },
+  handler: async ({ services, org, principal }) => ({
+    scopes: grantableScopes(services.policy, { userId: principal.userId, orgId: org.id, role: org.role }),
+  }),
+});
+
+export const listTokensRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/tokens',
+  operationId: 'listTokens',
+  summary: 'Your API tokens in this organization (admins: every member’s)',
+  tags: tokenTags,
+  auth: 'org',
+  action: 'token.list',
+  resource: 'Org',
+  schemas: { response: z.object({ items: z.array(ApiToken) }) },
+  handler: async ({ tx, org, principal, can }) => ({
+    items: await listTokens(tx, org.id, {
+      userId: principal.userId,
+      all: can('token.list_all', { type: 'Org', id: org.id }),
+    }),
+  }),
+});
+
+export const createTokenRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/tokens',
+  operationId: 'createToken',
+  summary: 'Create a personal API token (the secret is returned once)',
+  tags: tokenTags,
+  auth: 'org',
+  action: 'token.create',
+  resource: 'Org',
+  status: 201,
+  schemas: { body: CreateApiTokenBody, response: CreatedApiToken },
+  async handler({ tx, org, principal, services, input, record }) {
+    const grantable = grantableScopes(services.policy, { userId: principal.userId, orgId: org.id, role: org.role });
+    return createToken(
+      tx,
+      org.id,
+      { userId: principal.userId, ...input.body },
+      new Set(grantable.map((s) => s.action)),
+      record,
+    );
+  },
+});
+
+export const revokeTokenRoute = defineRoute({
+  method: 'DELETE',
+  path: '/api/v1/tokens/:id',
+  operationId: 'revokeToken',
+  summary: 'Revoke an API token (your own; admins: anyone’s)',
+  tags: tokenTags,
+  auth: 'org',
+  action: 'token.revoke',
+  resource: 'ApiToken',
+  status: 204,
+  schemas: { params: IdParams },
+  async handler({ tx, org, input, authorize, record }) {
+    const owner = await tokenOwner(tx, org.id, input.params.id);
+    authorize('token.revoke', { type: 'ApiToken', id: input.params.id, attrs: { owner: userRef(owner) } });
+    await revokeToken(tx, org.id, input.params.id, record);
+  },
+});
+
+export const tokenRoutes = [listTokenScopesRoute, listTokensRoute, createTokenRoute, revokeTokenRoute];

@@ -44,35 +44,25 @@ export async function signUp(
   });
 }
 
-export async function signIn(
-  db: Database,
-  limiter: Limiter,
-  input: { email: string; password: string },
-  meta: { requestId: string; ip: string },
-): Promise<{ userId: string; defaultOrgId: string | null }> {
-  const ipCheck = await limiter.take(`signin:ip:${meta.ip}`, IP_LIMIT);
-  if (!ipCheck.allowed) {
-    throw new AppError('rate_limited', 'Too many sign-in attempts from this address; try again later', {
-      retryAfter: Math.ceil(ipCheck.retryAfterMs / 1000),
-    });
-  }
-  const { rows } = await db.pool.query<{
-    id: string;
-    password_hash: string;
-    failed_logins: number;
-    locked_until: Date | null;
-  }>('SELECT id, password_hash, failed_logins, locked_until FROM users WHERE lower(email) = $1', [input.email]);
-  const user = rows[0];
-  if (!user) {
-    await verifyPassword(await dummyHash(), input.password);
-    throw new AppError('invalid_credentials');
-  }
+/** The columns of `users` that password checks read. */
+export interface PasswordAccount {
+  id: string;
+  password_hash: string;
+  failed_logins: number;
+  locked_until: Date | null;
+}
+
+/**
+ * Check an account's password under the lockout rules (wherever a password is presented: sign-in, accepting an
+ * invitation): a locked account is refused, a wrong password counts a failure, a right one clears the count.
+ */
+export async function verifyAccountPassword(db: Database, user: PasswordAccount, password: string): Promise<void> {
   if (user.locked_until && user.locked_until.getTime() > Date.now()) {
     throw new AppError('account_locked', 'Too many failed sign-in attempts; try again later or reset your password', {
       retryAfter: Math.ceil((user.locked_until.getTime() - Date.now()) / 1000),
     });
   }
-  if (!(await verifyPassword(user.password_hash, input.password))) {
+  if (!(await verifyPassword(user.password_hash, password))) {
     const failures = user.failed_logins + 1;
     const lockMs = lockDurationMs(failures);
     await db.pool.query('UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [
@@ -85,6 +75,30 @@ export async function signIn(
   if (user.failed_logins > 0) {
     await db.pool.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id]);
   }
+}
+
+export async function signIn(
+  db: Database,
+  limiter: Limiter,
+  input: { email: string; password: string },
+  meta: { requestId: string; ip: string },
+): Promise<{ userId: string; defaultOrgId: string | null }> {
+  const ipCheck = await limiter.take(`signin:ip:${meta.ip}`, IP_LIMIT);
+  if (!ipCheck.allowed) {
+    throw new AppError('rate_limited', 'Too many sign-in attempts from this address; try again later', {
+      retryAfter: Math.ceil(ipCheck.retryAfterMs / 1000),
+    });
+  }
+  const { rows } = await db.pool.query<PasswordAccount>(
+    'SELECT id, password_hash, failed_logins, locked_until FROM users WHERE lower(email) = $1',
+    [input.email],
+  );
+  const user = rows[0];
+  if (!user) {
+    await verifyPassword(await dummyHash(), input.password);
+    throw new AppError('invalid_credentials');
+  }
+  await verifyAccountPassword(db, user, input.password);
   const m = await db.transaction({ userId: user.id }, (tx) =>
     tx.client.query<{ org_id: string }>(
       'SELECT org_id FROM memberships WHERE user_id = $1 ORDER BY created_at ASC LIMIT 1',

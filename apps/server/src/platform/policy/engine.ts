@@ -32,6 +32,8 @@ export interface AuthzRequest {
 export interface PolicyEngine {
   /** All actions declared in the Cedar schema. */
   actions: ReadonlySet<string>;
+  /** Each action's short human description (its `@doc` annotation in the schema). */
+  descriptions: ReadonlyMap<string, string>;
   isAllowed(req: AuthzRequest): boolean;
   /** The same decision, always evaluated by Cedar (for benchmarks and tests). */
   isAllowedUncached(req: AuthzRequest): boolean;
@@ -66,8 +68,14 @@ export function loadPolicyEngine(dir: string = POLICY_DIR): PolicyEngine {
 
   const json = cedar.schemaToJson(schemaText);
   if (json.type === 'failure') throw new PolicyLoadError(`Cedar schema: ${messages(json.errors)}`);
-  const nsJson = (json.json as Record<string, { actions: Record<string, unknown> }>)[NS];
+  const nsJson = (json.json as Record<string, { actions: Record<string, { annotations?: Record<string, string> }> }>)[NS];
   const actions = new Set(Object.keys(nsJson?.actions ?? {}));
+  const descriptions = new Map<string, string>();
+  for (const [action, def] of Object.entries(nsJson?.actions ?? {})) {
+    const doc = def.annotations?.doc?.trim();
+    if (!doc) throw new PolicyLoadError(`Cedar schema: action "${action}" has no @doc("...") description`);
+    descriptions.set(action, doc);
+  }
 
   // The role ladder, built once: owner in admin in manager in staff in viewer.
   const roleEntities: cedar.EntityJson[] = ORG_ROLES.map((role, i) => ({
@@ -117,6 +125,7 @@ export function loadPolicyEngine(dir: string = POLICY_DIR): PolicyEngine {
 
   return {
     actions,
+    descriptions,
     isAllowed(req) {
       if (!actions.has(req.action)) throw new Error(`unknown Cedar action ${req.action}`);
       if (req.resource.type !== 'Org') return decide(req);

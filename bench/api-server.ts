@@ -1,0 +1,45 @@
+/**
+ * One side of `bench:api`, run as its own process: `ours` is the real platform (session auth, org
+ * membership, Cedar, RLS transaction, zod response); `bare` is plain Fastify + pg running the same SQL as the
+ * superuser with no auth and no RLS. Prints its port on stdout.
+ */
+import Fastify from 'fastify';
+import pg from 'pg';
+import { loadConfig } from '../apps/server/src/config.js';
+import { createPlatform } from '../apps/server/src/server.js';
+import { AUDIT_LIST_SQL_BARE } from './api-sql.js';
+
+const [mode] = process.argv.slice(2);
+const adminUrl = process.env.BENCH_ADMIN_URL!;
+const poolMax = Number(process.env.BENCH_POOL_MAX ?? 20);
+
+if (mode === 'ours') {
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: adminUrl,
+    AKASHIC_SECRET: process.env.BENCH_SECRET,
+    PUBLIC_URL: 'http://127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    DATABASE_POOL_MAX: String(poolMax),
+  });
+  const platform = await createPlatform(config);
+  process.on('SIGTERM', () => void platform.close().then(() => process.exit(0)));
+  await platform.built.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = platform.built.app.server.address();
+  console.log(JSON.stringify({ port: typeof addr === 'object' && addr ? addr.port : 0 }));
+} else if (mode === 'bare') {
+  const pool = new pg.Pool({ connectionString: adminUrl, max: poolMax });
+  const app = Fastify({ logger: false });
+  app.get<{ Params: { org: string } }>('/bare/:org/audit', async (req) => {
+    const { rows } = await pool.query(AUDIT_LIST_SQL_BARE, [req.params.org, 21]);
+    const items = rows.slice(0, 20).map((r) => ({ ...r, seq: Number(r.seq), hash: r.hash.toString('hex') }));
+    return { items, nextCursor: rows.length > 20 ? String(items[19]!.seq) : null };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  console.log(JSON.stringify({ port: typeof addr === 'object' && addr ? addr.port : 0 }));
+} else {
+  console.error('usage: api-server.ts ours|bare');
+  process.exit(2);
+}
