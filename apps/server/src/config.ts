@@ -88,6 +88,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     if (e.NODE_ENV === 'production') throw new ConfigError('AKASHIC_SECRET is required in production');
     secret = persistedSecret(home);
   }
+  // Without it, e-mailed links would be built from the request's Host header, which a caller controls.
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+    throw new ConfigError('PUBLIC_URL is required in production (links in invitation and password-reset mail)');
+  }
   const roles = new Set<'api' | 'worker'>();
   for (const r of e.ROLES.split(',').map((s) => s.trim()).filter(Boolean)) {
     if (r !== 'api' && r !== 'worker') throw new ConfigError(`ROLES: unknown role "${r}" (expected api, worker)`);

@@ -38,6 +38,9 @@ describe('configuration', () => {
 
   it('requires a secret in production and rejects unknown process roles', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/AKASHIC_SECRET/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@h/db', AKASHIC_SECRET: 'x'.repeat(32) }),
+    ).toThrow(/PUBLIC_URL is required/);
     expect(() => loadConfig({ AKASHIC_SECRET: 'x'.repeat(32), ROLES: 'api,cron' })).toThrow(/unknown role "cron"/);
   });
 });
