@@ -2,6 +2,7 @@
  * The database interface: one `pg` driver everywhere, an application pool that connects as the
  * RLS-bound app role, and transactions that carry the tenant context the policies read.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -62,7 +63,24 @@ export function beginStatement(ctx: TxContext): string {
   return parts.length ? `BEGIN; SELECT ${parts.join(', ')}` : 'BEGIN';
 }
 
+/**
+ * Parameterized statements become named prepared statements, parsed and planned once per connection
+ * (node-pg keeps the per-connection cache; the name is a hash of the text, so it can never mismatch).
+ * Every query of the request path has parameters; statements without them run as simple queries.
+ */
+function preparing(client: pg.PoolClient): void {
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, cb?: unknown) => {
+    if (typeof text === 'string' && Array.isArray(values)) {
+      const name = 'a' + createHash('sha1').update(text).digest('base64url').slice(0, 20);
+      return original({ name, text, values }, cb);
+    }
+    return original(text, values, cb);
+  };
+}
+
 export function createDatabase(pool: pg.Pool, onClose: () => Promise<void> = async () => {}): Database {
+  pool.on('connect', preparing);
   const max = (pool.options as { max?: number }).max ?? 10;
   async function run<T>(begin: string, fn: (tx: Tx, begun: Record<string, unknown>[]) => Promise<T>): Promise<T> {
     const client = await pool.connect();
