@@ -20,7 +20,17 @@ export const API_VERSION = '0.1.0';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Routes that are not declarations (operations, docs, static console): public by design. */
-export const RAW_PUBLIC_PATHS = ['/health', '/live', '/ready', '/metrics', '/api/openapi.json', '/docs', '/docs/*', '/*', '/'];
+export const RAW_PUBLIC_PATHS = [
+  '/health',
+  '/live',
+  '/ready',
+  '/metrics',
+  '/api/openapi.json',
+  '/docs',
+  '/docs/*',
+  '/*',
+  '/',
+];
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -43,7 +53,8 @@ function fastifyErrorToAppError(err: FastifyError): AppError {
   if (err.statusCode === 415) return new AppError('unsupported_media_type', err.message);
   if (err.statusCode === 404) return new AppError('not_found', err.message);
   if (err.statusCode === 405) return new AppError('method_not_allowed', err.message);
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError('validation_failed', err.message);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return new AppError('validation_failed', err.message);
   return new AppError('internal');
 }
 
@@ -148,7 +159,12 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
   const webDist = config.webDist;
   const hasWeb = webDist && existsSync(path.join(webDist, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: path.resolve(webDist), prefix: '/', wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: path.resolve(webDist),
+      prefix: '/',
+      wildcard: true,
+      index: 'index.html',
+    });
   }
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0]!;
@@ -156,7 +172,10 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
       return reply.type('text/html').sendFile('index.html');
     }
     const err = new AppError('not_found', `No route for ${req.method} ${url}`);
-    return reply.status(404).type('application/problem+json').send(toProblem(err, String(req.id), url));
+    return reply
+      .status(404)
+      .type('application/problem+json')
+      .send(toProblem(err, String(req.id), url));
   });
 
   return { app, openapi };

@@ -1,0 +1,173 @@
+/**
+ * The console: loads the session (`GET /api/v1/me`), routes between the public pages and the signed-in
+ * shell, and owns the session state every page reads through `useSession()`.
+ */
+import type { Me } from '@akashic/contracts';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { ApiError, api, errorMessage, setApiOrg, setUnauthenticatedHandler } from './api';
+import { useFeedback } from './components/feedback';
+import { Loading, Logo } from './components/layout';
+import { Shell, SkipLink } from './components/Shell';
+import { AcceptInvitePage } from './pages/AcceptInvite';
+import { AuditPage } from './pages/Audit';
+import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/auth';
+import { MembersPage } from './pages/Members';
+import { MODULES, ModulePage, OverviewPage } from './pages/modules';
+import { CreateOrgPage, NoOrgPage, NotFoundPage, SettingsPage } from './pages/Organization';
+import { TokensPage } from './pages/Tokens';
+import { navigate, useLocation } from './router';
+import { SessionContext, currentOrg, type SessionValue } from './session';
+
+type Boot = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready' };
+
+/** Pages for signed-out visitors; /accept-invite and /reset-password work either way. */
+const PUBLIC_ONLY = new Set(['/sign-in', '/sign-up', '/forgot-password']);
+
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const [me, setMeState] = useState<Me | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const location = useLocation();
+  const { announce } = useFeedback();
+
+  const setMe = useCallback((next: Me | null) => {
+    setApiOrg(next?.currentOrgId ?? null);
+    setMeState(next);
+  }, []);
+
+  // Load the session once (and on "Try again").
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get<Me>('/api/v1/me', { session: false })
+      .then((m) => {
+        if (cancelled) return;
+        setMe(m);
+        setBoot({ state: 'ready' });
+      })
+      .catch((e: unknown) => {
+        if (cancelled) return;
+        if (e instanceof ApiError && e.status === 401) {
+          setMe(null);
+          setBoot({ state: 'ready' });
+        } else setBoot({ state: 'failed', error: e });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt, setMe]);
+
+  // A 401 from any signed-in request means the session is gone: back to sign-in, then back here.
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      setMe(null);
+      announce('Your session has ended. Please sign in again.', 'info');
+      const here = window.location.pathname + window.location.search;
+      navigate(`/sign-in${here === '/' ? '' : `?next=${encodeURIComponent(here)}`}`, { replace: true });
+    });
+    return () => setUnauthenticatedHandler(null);
+  }, [announce, setMe]);
+
+  const session = useMemo<SessionValue | null>(() => {
+    if (!me) return null;
+    const org = currentOrg(me);
+    return {
+      me,
+      org,
+      isAdmin: org?.role === 'owner' || org?.role === 'admin',
+      isOwner: org?.role === 'owner',
+      setMe,
+      refresh: async () => setMe(await api.get<Me>('/api/v1/me')),
+      switchOrg: async (orgId) => setMe(await api.post<Me>('/api/v1/me/current-org', { orgId })),
+      signOut: async () => {
+        await api.post('/api/v1/auth/sign-out', undefined, { session: false });
+        setMe(null);
+        navigate('/sign-in', { replace: true });
+      },
+      signOutEverywhere: async () => {
+        const r = await api.post<{ endedSessions: number }>('/api/v1/auth/sign-out-everywhere');
+        setMe(null);
+        navigate('/sign-in', { replace: true });
+        return r.endedSessions;
+      },
+    };
+  }, [me, setMe]);
+
+  if (boot.state === 'loading') {
+    return (
+      <div className="boot">
+        <Logo size={48} />
+        <Loading label="Loading Akashic Intelligence…" />
+      </div>
+    );
+  }
+  if (boot.state === 'failed') {
+    return (
+      <div className="boot">
+        <SkipLink />
+        <main id="main" className="boot-card">
+          <Logo size={48} />
+          <h1>Akashic is unavailable</h1>
+          <p>{errorMessage(boot.error)}</p>
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => {
+              setBoot({ state: 'loading' });
+              setAttempt((a) => a + 1);
+            }}
+          >
+            Try again
+          </button>
+        </main>
+      </div>
+    );
+  }
+
+  const { path } = location;
+  if (path === '/accept-invite') return <AcceptInvitePage me={me} onSignedIn={setMe} />;
+  if (path === '/reset-password') return <ResetPasswordPage onReset={() => setMe(null)} />;
+  if (PUBLIC_ONLY.has(path)) {
+    if (session) return <Redirect to="/" />;
+    if (path === '/sign-in') return <SignInPage onSignedIn={setMe} />;
+    if (path === '/sign-up') return <SignUpPage onSignedIn={setMe} />;
+    return <ForgotPasswordPage />;
+  }
+  if (!session) {
+    return <Redirect to={path === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(location.href)}`} />;
+  }
+
+  return (
+    <SessionContext.Provider value={session}>
+      <Shell>
+        {/* Remount the page when the organization changes, so everything is re-read for the new one. */}
+        <Page key={session.me.currentOrgId ?? 'none'} path={path} hasOrg={session.org !== null} />
+      </Shell>
+    </SessionContext.Provider>
+  );
+}
+
+function Page({ path, hasOrg }: { path: string; hasOrg: boolean }): ReactNode {
+  if (path === '/orgs/new') return <CreateOrgPage />;
+  if (!hasOrg) return <NoOrgPage />;
+  if (path === '/') return <OverviewPage />;
+  const module = MODULES.find((m) => m.path === path);
+  if (module) return <ModulePage module={module} />;
+  switch (path) {
+    case '/members':
+      return <MembersPage />;
+    case '/tokens':
+      return <TokensPage />;
+    case '/audit':
+      return <AuditPage />;
+    case '/settings':
+      return <SettingsPage />;
+    default:
+      return <NotFoundPage />;
+  }
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}

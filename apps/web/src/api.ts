@@ -1,0 +1,131 @@
+/**
+ * The API client: JSON over fetch with the session cookie (same-origin), the current organization in
+ * `x-akashic-org`, and problem+json errors turned into `ApiError`.
+ */
+import type { Problem } from '@akashic/contracts';
+
+export const ORG_HEADER = 'x-akashic-org';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.problem = problem;
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+
+  /**
+   * Field errors keyed by the input they belong to: `body.email` → `email`, `query.actorId` → `actorId`,
+   * `body.scopes.0` → `scopes`.
+   */
+  get fields(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const parts = e.field.split('.');
+      if (['body', 'query', 'params', 'headers'].includes(parts[0] ?? '') && parts.length > 1) parts.shift();
+      const key = parts[0] || e.field;
+      out[key] ??= sentence(e.message);
+    }
+    return out;
+  }
+}
+
+function sentence(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+let currentOrgId: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+/** The organization sent with every request (set by the session when it loads or switches). */
+export function setApiOrg(orgId: string | null): void {
+  currentOrgId = orgId;
+}
+
+/** Called when a signed-in request comes back 401 (the session ended or expired). */
+export function setUnauthenticatedHandler(fn: (() => void) | null): void {
+  onUnauthenticated = fn;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined | null>;
+  /** false for sign-in, sign-up and the other pages that work without a session: a 401 is then just an error. */
+  session?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (currentOrgId && opts.session !== false) headers[ORG_HEADER] = currentOrgId;
+  let url = path;
+  if (opts.query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+    const qs = q.toString();
+    if (qs) url += `?${qs}`;
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError({
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      code: 'network',
+      detail: 'The server could not be reached. Check your connection and try again.',
+    });
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  const data: unknown = type.includes('json') ? await res.json().catch(() => null) : null;
+  if (!res.ok) {
+    const problem = isProblem(data)
+      ? data
+      : {
+          type: 'about:blank',
+          title: res.statusText || 'Request failed',
+          status: res.status,
+          code: res.status >= 500 ? 'internal' : 'error',
+          detail: `The server answered ${res.status} ${res.statusText}`.trim(),
+        };
+    const err = new ApiError(problem);
+    if (res.status === 401 && opts.session !== false) onUnauthenticated?.();
+    throw err;
+  }
+  return data as T;
+}
+
+function isProblem(x: unknown): x is Problem {
+  return typeof x === 'object' && x !== null && 'status' in x && 'detail' in x && 'code' in x;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
+  patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
+  delete: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+};
+
+/** A message for any thrown value. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -1,0 +1,201 @@
+/**
+ * The web console in a real browser against the real server: a new user signs up, signs out and in again,
+ * invites a member, creates an API token (and uses it), and finds those actions in the audit log. Each page
+ * on the way is checked with axe-core (no serious or critical violations) under the server's real CSP.
+ */
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+const baseUrl = inject('baseUrl');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** Runs axe in the page. Injected via CDP evaluation, which the page's CSP (script-src 'self') does not govern. */
+async function seriousViolations(page: Page): Promise<Violation[]> {
+  await page.evaluate(axe.source);
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as any).axe.run();
+    return (result.violations as any[]).map((v) => ({
+      id: v.id as string,
+      impact: (v.impact ?? null) as string | null,
+      help: v.help as string,
+      targets: (v.nodes as any[]).map((n) => (n.target as string[]).join(' ')),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+async function expectAccessible(page: Page, what: string) {
+  const found = await seriousViolations(page);
+  expect(found, `axe on ${what}: ${JSON.stringify(found, null, 2)}`).toEqual([]);
+}
+
+describe('web console', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  const run = Date.now().toString(36);
+  const user = { name: 'Erin Example', email: `erin-${run}@example.com`, password: 'correct horse battery staple' };
+  const orgName = `E2E Campaign ${run}`;
+  const invitee = `field-lead-${run}@example.com`;
+  const tokenName = `Nightly export ${run}`;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    // Uncaught errors and CSP violations fail the run (reported at the end).
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('signs up a new user with a new organization', async () => {
+    await page.goto(`${baseUrl}/sign-up`);
+    await page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
+    await expectAccessible(page, 'sign-up');
+
+    await page.getByLabel('Your name').fill(user.name);
+    await page.getByLabel('Work email').fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByLabel('Organization name').fill(orgName);
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await page.getByRole('heading', { level: 1, name: 'Welcome, Erin' }).waitFor();
+    await page.getByRole('banner').getByRole('button', { name: orgName }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+  });
+
+  it('shows field errors from the API next to their inputs', async () => {
+    await page.getByRole('button', { name: /Account menu/ }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+
+    await page.goto(`${baseUrl}/sign-up`);
+    await page.getByLabel('Your name').fill('Short Password');
+    await page.getByLabel('Work email').fill(`short-${run}@example.com`);
+    await page.getByLabel('Password', { exact: true }).fill('too-short');
+    await page.getByLabel('Organization name').fill('Nope');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    const password = page.getByLabel('Password', { exact: true });
+    await page.getByText('Must be at least 12 characters').waitFor();
+    expect(await password.getAttribute('aria-invalid')).toBe('true');
+    // The message is the input's description, so screen readers read it with the field.
+    const describedBy = (await password.getAttribute('aria-describedby')) ?? '';
+    const ids = describedBy.split(' ').filter(Boolean);
+    const descriptions = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).innerText()));
+    expect(descriptions.join(' ')).toContain('Must be at least 12 characters');
+  });
+
+  it('signs in again', async () => {
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await expectAccessible(page, 'sign-in');
+
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: /incorrect/i }).first().waitFor();
+
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Welcome, Erin' }).waitFor();
+  });
+
+  it('invites a member', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members & invitations' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Members & invitations' }).waitFor();
+    const members = page.getByRole('region', { name: 'Members table' });
+    await members.getByRole('cell', { name: user.email }).waitFor();
+    await page.getByText('No invitations yet.').waitFor();
+    await expectAccessible(page, 'members');
+
+    await page.getByLabel('Email address').fill(invitee);
+    await page.getByLabel('Role', { exact: true }).selectOption('manager');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+
+    const invitations = page.getByRole('region', { name: 'Invitations table' });
+    const row = invitations.getByRole('row').filter({ hasText: invitee });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/Manager[\s\S]*Pending/);
+    await page.getByRole('status').filter({ hasText: `Invitation sent to ${invitee}` }).waitFor();
+    await expectAccessible(page, 'members with an invitation');
+  });
+
+  it('creates an API token, shows its secret once, and the secret works', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor();
+    await page.getByRole('checkbox', { name: 'member.list', exact: true }).waitFor();
+    await expectAccessible(page, 'tokens');
+
+    await page.getByLabel('Token name').fill(tokenName);
+    await page.getByLabel('Expires in (days)').fill('30');
+    await page.getByRole('checkbox', { name: 'member.list', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'org.read', exact: true }).check();
+    await page.getByRole('button', { name: 'Create token' }).click();
+
+    await page.getByRole('heading', { name: 'Copy your new token now' }).waitFor();
+    const secret = await page.getByLabel('Token secret').inputValue();
+    expect(secret).toMatch(/^akp_/);
+    await expectAccessible(page, 'tokens with the new secret');
+
+    const res = await fetch(`${baseUrl}/api/v1/members`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { email: string }[] };
+    expect(body.items.map((m) => m.email)).toContain(user.email);
+
+    await page.getByRole('button', { name: 'I have saved the secret' }).click();
+    await expect(page.getByLabel('Token secret').count()).resolves.toBe(0);
+    const row = page.getByRole('region', { name: 'API tokens table' }).getByRole('row').filter({ hasText: tokenName });
+    const text = await row.innerText();
+    expect(text).toContain('member.list');
+    expect(text).toContain('org.read');
+    expect(text).toContain('Active');
+    expect(text).not.toContain(secret);
+  });
+
+  it('finds those actions in the audit log, newest first, and filters it', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    const table = page.getByRole('region', { name: 'Audit entries table' });
+    await table.waitFor();
+    await expectAccessible(page, 'audit');
+
+    const actions = await table.locator('tbody tr td[data-label="Action"]').allInnerTexts();
+    for (const action of ['org.created', 'member.added', 'member.invited', 'token.created']) {
+      expect(actions).toContain(action);
+    }
+    // Newest first: the token came last, the organization first.
+    expect(actions.indexOf('token.created')).toBeLessThan(actions.indexOf('member.invited'));
+    expect(actions.indexOf('member.invited')).toBeLessThan(actions.indexOf('org.created'));
+    const actors = await table.locator('tbody tr td[data-label="Actor"]').allInnerTexts();
+    expect(actors[0]).toContain(user.email);
+
+    await page.getByLabel('Action', { exact: true }).fill('member.invited');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('1 entry shown, filtered').waitFor();
+    expect(await table.locator('tbody tr td[data-label="Action"]').allInnerTexts()).toEqual(['member.invited']);
+    await expectAccessible(page, 'audit, filtered');
+  });
+
+  it('ran without page errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});
