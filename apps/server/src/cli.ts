@@ -62,8 +62,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
       if (err instanceof UsageError) out.error('Run "akashic --help" for usage.');
       return 2;
     }
-    if (err instanceof TypeError && (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      out.error(`akashic: ${err.message}`);
+    const code = (err as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      out.error(`akashic: ${(err as Error).message}`);
       return 2;
     }
     out.error(`akashic: ${(err as Error).message}`);
@@ -176,6 +177,9 @@ async function userCreate(config: Config, args: string[], out: Out): Promise<num
   const password = Password.safeParse(values.password);
   if (!password.success) throw new UsageError(`--password: ${password.error.issues[0]!.message}`);
   if (!values.org && !values['org-name']) throw new UsageError('give --org <id> --role <role>, or --org-name <name>');
+  if (values.org && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(values.org)) {
+    throw new UsageError('--org must be an organization id (a UUID)');
+  }
   const role = OrgRole.safeParse(values.role ?? 'staff');
   if (!role.success) throw new UsageError('--role must be one of owner, admin, manager, staff, viewer');
 

@@ -19,11 +19,11 @@ export async function ensureAppRole(admin: pg.ClientBase, password: string | nul
   await admin.query('SELECT pg_advisory_lock(727274)');
   try {
     const { rows } = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
-    if (rows.length === 0) {
-      await admin.query(
-        `CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION`,
-      );
-    }
+    if (rows.length === 0) await admin.query(`CREATE ROLE ${APP_ROLE}`);
+    // Re-asserted on every boot: a role that pre-existed with more power is brought back down.
+    await admin.query(
+      `ALTER ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION`,
+    );
     if (password !== null) {
       await admin.query(`ALTER ROLE ${APP_ROLE} PASSWORD ${quoteLiteral(password)}`);
     }

@@ -25,8 +25,22 @@ export function fieldErrors(location: string, error: z.ZodError): FieldError[] {
   }));
 }
 
+/** PostgreSQL text cannot hold U+0000: refuse it up front, naming the field, rather than fail in SQL. */
+function findNul(value: unknown, path: string, errors: FieldError[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) errors.push({ field: path, message: 'must not contain the NUL character' });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findNul(v, `${path}.${i}`, errors));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) findNul(v, `${path}.${k}`, errors);
+  }
+}
+
 function parsePart<T extends z.ZodType | undefined>(schema: T, value: unknown, location: string, errors: FieldError[]) {
   if (!schema) return undefined;
+  const before = errors.length;
+  findNul(value, location, errors);
+  if (errors.length > before) return undefined;
   const r = schema.safeParse(value ?? (location === 'body' ? undefined : {}));
   if (!r.success) {
     errors.push(...fieldErrors(location, r.error));
@@ -179,10 +193,11 @@ export function registerRoutes(app: FastifyInstance, routes: AnyRoute[], service
     }
     if (!orgId) throw noOrgSelected();
     const org = orgId;
-    return db.transaction({ orgId: org, userId: principal.userId }, async (tx) => {
+    return db.transaction({ userId: principal.userId }, async (tx) => {
+      // The org context is set by the same statement, and only when the membership exists.
       const m = await tx.client.query<{ role: OrgRole }>(
-        'SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2',
-        [org, principal.userId],
+        `SELECT role, set_config('app.org_id', $3, true) FROM memberships WHERE org_id = $1 AND user_id = $2`,
+        [org, principal.userId, org],
       );
       const role = m.rows[0]?.role;
       // Not a member answers exactly like an org that does not exist.

@@ -107,12 +107,37 @@ async function verifyOrg(client: pg.ClientBase, orgId: string, report: VerifyRep
   ]);
   const h = head.rows[0];
   if (!h) return { orgId, seq: null, entryId: null, reason: 'chain head missing' };
-  if (Number(h.seq) !== lastSeq || !h.hash.equals(prevHash)) {
+  const headSeq = Number(h.seq);
+  if (lastSeq > headSeq) {
+    const extra = await client.query<{ id: string }>('SELECT id FROM audit_log WHERE org_id = $1 AND seq = $2', [
+      orgId,
+      headSeq + 1,
+    ]);
+    return {
+      orgId,
+      seq: headSeq + 1,
+      entryId: extra.rows[0]?.id ?? null,
+      reason: `the log runs past its chain head (${headSeq} entries): entries were appended outside the application`,
+    };
+  }
+  if (lastSeq < headSeq) {
     return {
       orgId,
       seq: lastSeq + 1,
       entryId: null,
-      reason: `chain head expects ${h.seq} entries but the log ends at ${lastSeq} (entries removed from the end)`,
+      reason: `chain head expects ${headSeq} entries but the log ends at ${lastSeq} (entries removed from the end)`,
+    };
+  }
+  if (!h.hash.equals(prevHash)) {
+    const last = await client.query<{ id: string }>('SELECT id FROM audit_log WHERE org_id = $1 AND seq = $2', [
+      orgId,
+      lastSeq,
+    ]);
+    return {
+      orgId,
+      seq: lastSeq,
+      entryId: last.rows[0]?.id ?? null,
+      reason: 'the last entry does not match the chain head (it was replaced)',
     };
   }
   return null;

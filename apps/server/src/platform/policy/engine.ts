@@ -56,9 +56,11 @@ export function loadPolicyEngine(dir: string = POLICY_DIR): PolicyEngine {
 
   const validation = cedar.validate({ schema: schemaText, policies: { staticPolicies: policyText } });
   if (validation.type === 'failure') throw new PolicyLoadError(`Cedar: ${messages(validation.errors)}`);
-  if (validation.validationErrors.length > 0) {
+  // Warnings (e.g. "this policy can never apply") are mistakes in policy-as-code too: refuse to boot on them.
+  const findings = [...validation.validationErrors, ...validation.validationWarnings];
+  if (findings.length > 0) {
     throw new PolicyLoadError(
-      `Cedar policies do not match the schema: ${validation.validationErrors.map((e) => `${e.policyId}: ${e.error.message}`).join('; ')}`,
+      `Cedar policies do not match the schema: ${findings.map((e) => `${e.policyId}: ${e.error.message}`).join('; ')}`,
     );
   }
   const ps = cedar.preparsePolicySet(POLICY_SET_ID, { staticPolicies: policyText });

@@ -1,0 +1,140 @@
+/**
+ * Admin-side database helpers for the security suites: list tables generically (so a new table is covered
+ * without touching the tests), snapshot whole databases, and compare snapshots with readable diffs.
+ * The admin connection is a superuser and sees every row regardless of row-level security.
+ */
+import pg from 'pg';
+import { quoteIdent } from '../../src/db/roles.js';
+
+export async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connect(url);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every ordinary table in schema public. */
+export async function publicTables(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`,
+  );
+  return rows.map((r) => r.name);
+}
+
+/** Tenant-owned tables: every table in schema public with an `org_id` column. */
+export async function tenantTables(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.table_name AS name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = 'public' AND c.column_name = 'org_id' AND t.table_type = 'BASE TABLE'
+      ORDER BY 1`,
+  );
+  return rows.map((r) => r.name);
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+export async function columnsOf(client: pg.ClientBase, table: string): Promise<ColumnInfo[]> {
+  const { rows } = await client.query<{ name: string; type: string; nullable: string }>(
+    `SELECT column_name AS name, udt_name AS type, is_nullable AS nullable FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
+    [table],
+  );
+  return rows.map((r) => ({ name: r.name, type: r.type, nullable: r.nullable === 'YES' }));
+}
+
+/** Columns that take part in a primary key or unique constraint/index of `table`. */
+export async function uniqueColumns(client: pg.ClientBase, table: string): Promise<Set<string>> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT DISTINCT a.attname AS name
+       FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
+      WHERE n.nspname = 'public' AND c.relname = $1 AND (i.indisunique OR i.indisprimary)`,
+    [table],
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+/**
+ * Columns that legitimately change while nothing is being written on purpose: "last seen" bookkeeping that
+ * authentication touches at most once a minute. Snapshots leave them out.
+ */
+export const VOLATILE_COLUMNS: Record<string, string[]> = {
+  sessions: ['last_seen_at'],
+  api_tokens: ['last_used_at', 'last_used_ip'],
+};
+
+/** Table name → its rows as canonical JSON text, sorted. */
+export type Snapshot = Record<string, string[]>;
+
+/** Every row of every table in schema public (minus volatile columns), or only rows of `tables`. */
+export async function snapshot(client: pg.ClientBase, tables?: string[]): Promise<Snapshot> {
+  const out: Snapshot = {};
+  for (const table of tables ?? (await publicTables(client))) {
+    const drop = VOLATILE_COLUMNS[table] ?? [];
+    const { rows } = await client.query<{ r: string }>(
+      `SELECT (to_jsonb(t) - $1::text[])::text AS r FROM ${quoteIdent(table)} t ORDER BY 1`,
+      [drop],
+    );
+    out[table] = rows.map((x) => x.r);
+  }
+  return out;
+}
+
+/** Row counts of every table in schema public. */
+export async function rowCounts(client: pg.ClientBase): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of await publicTables(client)) {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
+    out[table] = Number(rows[0]!.n);
+  }
+  return out;
+}
+
+/** Human-readable differences between two snapshots; empty when they are equal. */
+export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
+  const problems: string[] = [];
+  for (const table of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const b = before[table];
+    const a = after[table];
+    if (!b) {
+      problems.push(`table ${table} appeared`);
+      continue;
+    }
+    if (!a) {
+      problems.push(`table ${table} disappeared`);
+      continue;
+    }
+    const bs = new Set(b);
+    const as = new Set(a);
+    for (const row of b) if (!as.has(row)) problems.push(`${table}: row removed or changed: ${row.slice(0, 400)}`);
+    for (const row of a) if (!bs.has(row)) problems.push(`${table}: row added or changed: ${row.slice(0, 400)}`);
+  }
+  return problems;
+}
+
+/** Run `fn` and return what it changed in the database (as `diffSnapshots` lines). */
+export async function changesDuring<T>(
+  client: pg.ClientBase,
+  fn: () => Promise<T>,
+): Promise<{ result: T; changes: string[] }> {
+  const before = await snapshot(client);
+  const result = await fn();
+  const after = await snapshot(client);
+  return { result, changes: diffSnapshots(before, after) };
+}

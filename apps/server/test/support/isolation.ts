@@ -1,0 +1,233 @@
+/**
+ * The tenant-isolation suite, shared by isolation.test.ts (embedded PostgreSQL) and isolation.pg.test.ts (this
+ * machine's PostgreSQL). Org A is the victim, org B's owner the attacker. For every operation in the served
+ * OpenAPI document whose path has a parameter, B tries A's real ids with every HTTP method; every answer must be
+ * a problem+json 404 and the whole database must be unchanged. Operations are read from the document, so a new
+ * route is attacked automatically — and fails until it has a fixture that creates its resource in org A.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/helpers.js';
+import { addMember } from './cli.js';
+import { connect, diffSnapshots, snapshot, tenantTables } from './db.js';
+import { as, expectProblem, signUpActor, uniqueEmail, type Actor, type Reply } from './http.js';
+import {
+  declaredOpenApi,
+  fetchOpenApi,
+  fillPath,
+  key,
+  METHODS,
+  operationsOf,
+  sampleOf,
+  type Operation,
+} from './openapi.js';
+
+interface World {
+  app: TestApp;
+  admin: pg.Client;
+  /** Org A's owner (the victim). */
+  a: Actor;
+  /** Org B's owner (the attacker), signed in with a session. */
+  b: Actor;
+  /** B again, through a personal API token of org B carrying every scope B may grant. */
+  bToken: Actor;
+}
+
+type Fixture = (w: World) => Promise<string[]>;
+
+/**
+ * Path parameter → ids of real resources in org A. Keys are `<path template> <param>`, or `* <param>` for a
+ * parameter that means the same thing on every path.
+ */
+export const FIXTURES: Record<string, Fixture> = {
+  // A's owner and a second member (created by the CLI, as an operator would).
+  '* userId': async (w) => [w.a.userId, (await addMember(w.app.db.adminUrl, w.a.orgId, 'staff', 'a-member')).userId],
+  '/api/v1/invitations/{id} id': async (w) => {
+    const r = await as(w.a, 'POST', '/api/v1/invitations', {
+      json: { email: uniqueEmail('a-invitee'), role: 'admin' },
+    });
+    if (r.status !== 201) throw new Error(`fixture: create invitation: ${r.status} ${r.text}`);
+    return [r.body.id];
+  },
+  '/api/v1/tokens/{id} id': async (w) => {
+    const r = await as(w.a, 'POST', '/api/v1/tokens', { json: { name: 'a token', scopes: ['org.read'] } });
+    if (r.status !== 201) throw new Error(`fixture: create token: ${r.status} ${r.text}`);
+    return [r.body.token.id];
+  },
+};
+
+export function fixtureFor(path: string, param: string): Fixture | undefined {
+  return FIXTURES[`${path} ${param}`] ?? FIXTURES[`* ${param}`];
+}
+
+const isProblem404 = (r: Reply, what: string) => expectProblem(r, 404, 'not_found', what);
+
+/** The problem body without what differs per request. */
+const shapeOf = (r: Reply) => {
+  const { requestId: _r, ...rest } = r.body as Record<string, unknown>;
+  return { status: r.status, contentType: r.headers.get('content-type'), body: rest };
+};
+
+export function isolationSuite(): void {
+  // One test per operation, named at collection time from the declarations; beforeAll checks the served
+  // document lists exactly these operations.
+  const declared = operationsOf(declaredOpenApi());
+  const withParams = declared.filter((op) => op.pathParams.length > 0);
+  const orgOps = declared.filter((op) => op.auth === 'org');
+
+  const w = {} as World;
+  let served: Operation[];
+  const ids = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    w.app = await startTestApp();
+    w.admin = await connect(w.app.db.adminUrl);
+    w.a = await signUpActor(w.app.url, 'victim');
+    w.b = await signUpActor(w.app.url, 'attacker');
+    const scopes = await as(w.b, 'GET', '/api/v1/tokens/scopes');
+    const token = await as(w.b, 'POST', '/api/v1/tokens', {
+      json: { name: 'attacker script', scopes: scopes.body.scopes.map((s: { action: string }) => s.action) },
+    });
+    if (token.status !== 201) throw new Error(`attacker token: ${token.status} ${token.text}`);
+    w.bToken = { ...w.b, cookie: undefined, token: token.body.secret };
+    served = operationsOf(await fetchOpenApi(w.app.url));
+  });
+  afterAll(async () => {
+    await w.admin?.end();
+    await w.app?.close();
+  });
+
+  /** Ids in org A for each path parameter of `op` (created once per path + parameter). */
+  async function idsFor(op: Operation): Promise<Record<string, string>[]> {
+    let combos: Record<string, string>[] = [{}];
+    for (const p of op.pathParams) {
+      const k = `${op.path} ${p.name}`;
+      if (!ids.has(k)) {
+        const fixture = fixtureFor(op.path, p.name);
+        if (!fixture) throw new Error(`no isolation fixture for {${p.name}} of ${op.path}: add one to FIXTURES`);
+        ids.set(k, await fixture(w));
+      }
+      combos = combos.flatMap((c) => ids.get(k)!.map((id) => ({ ...c, [p.name]: id })));
+    }
+    return combos;
+  }
+
+  /** A schema-valid body, so validation is never what turns the attacker away. */
+  function bodyFor(path: string, method: string): unknown {
+    const own = served.find((o) => o.path === path && o.method === method);
+    if (own) return own.body ? sampleOf(own.body) : undefined;
+    if (method === 'GET' || method === 'DELETE') return undefined;
+    const any = served.find((o) => o.path === path && o.body);
+    return any ? sampleOf(any.body!) : {};
+  }
+
+  async function expectNoChange<T>(fn: () => Promise<T>, what: string): Promise<T> {
+    const before = await snapshot(w.admin);
+    const result = await fn();
+    const after = await snapshot(w.admin);
+    expect(diffSnapshots(before, after), `${what} changed the database`).toEqual([]);
+    return result;
+  }
+
+  describe('tenant isolation over HTTP', () => {
+    it('serves exactly the declared operations', () => {
+      expect(served.map(key)).toEqual(declared.map(key));
+    });
+
+    it('has an isolation fixture for every path parameter of every operation', () => {
+      const missing = withParams.flatMap((op) =>
+        op.pathParams.filter((p) => !fixtureFor(op.path, p.name)).map((p) => `${key(op)} {${p.name}}`),
+      );
+      expect(missing, 'operations whose path parameters no fixture can fill: add FIXTURES entries').toEqual([]);
+    });
+
+    it('fixtures return real ids of org A', async () => {
+      const tables = await tenantTables(w.admin);
+      for (const op of withParams) {
+        for (const combo of await idsFor(op)) {
+          for (const id of Object.values(combo)) {
+            let found = false;
+            for (const t of tables) {
+              const r = await w.admin.query(
+                `SELECT 1 FROM "${t}" x WHERE org_id = $1 AND to_jsonb(x)::text LIKE $2 LIMIT 1`,
+                [w.a.orgId, `%${id}%`],
+              );
+              if (r.rowCount) found = true;
+            }
+            expect(found, `${key(op)}: fixture id ${id} is not in any of org A's rows`).toBe(true);
+          }
+        }
+      }
+    });
+
+    for (const [label, attacker] of [
+      ['session', () => w.b],
+      ['API token', () => w.bToken],
+    ] as const) {
+      describe(`B's owner (${label}) acting in B`, () => {
+        it.each(withParams.map((op) => [key(op), op] as const))(
+          'gets 404 and changes nothing for %s with A’s ids, whatever the method',
+          async (_k, op) => {
+            for (const combo of await idsFor(op)) {
+              const url = fillPath(op.path, combo);
+              for (const method of METHODS) {
+                const body = bodyFor(op.path, method);
+                const what = `${label}: ${method} ${url}`;
+                const r = await expectNoChange(
+                  () => as(attacker(), method, url, body === undefined ? {} : { json: body }),
+                  what,
+                );
+                isProblem404(r, what);
+              }
+            }
+          },
+        );
+      });
+    }
+
+    it('lists nothing of org A in any read operation B can call', async () => {
+      const secrets = [w.a.orgId, w.a.userId, w.a.email];
+      for (const op of withParams) for (const combo of await idsFor(op)) secrets.push(...Object.values(combo));
+      for (const op of served.filter((o) => o.method === 'GET' && o.auth !== 'public' && o.pathParams.length === 0)) {
+        for (const actor of [w.b, w.bToken]) {
+          const r = await as(actor, 'GET', op.path);
+          if (r.status >= 500) throw new Error(`${key(op)}: ${r.status}`);
+          for (const s of secrets)
+            expect(r.text.includes(s), `${key(op)} (${actor.token ? 'token' : 'session'}) leaks ${s}`).toBe(false);
+        }
+      }
+    });
+
+    describe('naming org A in x-akashic-org', () => {
+      it.each(orgOps.map((op) => [key(op), op] as const))(
+        '%s answers exactly like a nonexistent org, and changes nothing',
+        async (_k, op) => {
+          const combo = (await idsFor(op))[0]!;
+          const url = fillPath(op.path, combo);
+          const body = op.body ? sampleOf(op.body) : undefined;
+          const send = (actor: Actor, org: string) =>
+            expectNoChange(
+              () => as(actor, op.method, url, { org, ...(body === undefined ? {} : { json: body }) }),
+              `${op.method} ${url} as ${org}`,
+            );
+
+          const asA = await send(w.b, w.a.orgId);
+          const asRandom = await send(w.b, randomUUID());
+          const asGarbage = await send(w.b, "not-a-uuid'; DROP TABLE memberships; --");
+          isProblem404(asA, `session naming org A: ${op.method} ${url}`);
+          isProblem404(asRandom, `session naming a random org: ${op.method} ${url}`);
+          isProblem404(asGarbage, `session naming a malformed org: ${op.method} ${url}`);
+          expect(shapeOf(asA)).toEqual(shapeOf(asRandom));
+          expect(shapeOf(asA)).toEqual(shapeOf(asGarbage));
+
+          // A token acts in its own org only: naming A is the same 404.
+          const tokA = await send(w.bToken, w.a.orgId);
+          const tokRandom = await send(w.bToken, randomUUID());
+          isProblem404(tokA, `token naming org A: ${op.method} ${url}`);
+          expect(shapeOf(tokA)).toEqual(shapeOf(tokRandom));
+        },
+      );
+    });
+  });
+}
