@@ -10,6 +10,23 @@ import { createPlatform } from '../apps/server/src/server.js';
 import { AUDIT_LIST_SQL_BARE } from './api-sql.js';
 
 const [mode] = process.argv.slice(2);
+
+/** BENCH_PROFILE_AFTER_MS: CPU-profile this server from then until SIGTERM (startup excluded). */
+async function profileLater(): Promise<void> {
+  const after = Number(process.env.BENCH_PROFILE_AFTER_MS ?? 0);
+  if (!after || !process.env.BENCH_PROFILE) return;
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  setTimeout(() => void session.post('Profiler.enable').then(() => session.post('Profiler.start')), after);
+  process.on('SIGTERM', async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${process.env.BENCH_PROFILE}/${mode}.cpuprofile`, JSON.stringify(profile));
+    process.exit(0);
+  });
+}
+await profileLater();
 const adminUrl = process.env.BENCH_ADMIN_URL!;
 const poolMax = Number(process.env.BENCH_POOL_MAX ?? 20);
 
@@ -24,7 +41,8 @@ if (mode === 'ours') {
     DATABASE_POOL_MAX: String(poolMax),
   });
   const platform = await createPlatform(config);
-  process.on('SIGTERM', () => void platform.close().then(() => process.exit(0)));
+  if (!process.env.BENCH_PROFILE_AFTER_MS)
+    process.on('SIGTERM', () => void platform.close().then(() => process.exit(0)));
   await platform.built.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = platform.built.app.server.address();
   console.log(JSON.stringify({ port: typeof addr === 'object' && addr ? addr.port : 0 }));
@@ -33,7 +51,7 @@ if (mode === 'ours') {
   const app = Fastify({ logger: false });
   app.get<{ Params: { org: string } }>('/bare/:org/audit', async (req) => {
     const { rows } = await pool.query(AUDIT_LIST_SQL_BARE, [req.params.org, 21]);
-    const items = rows.slice(0, 20).map((r) => ({ ...r, seq: Number(r.seq), hash: r.hash.toString('hex') }));
+    const items = rows.slice(0, 20);
     return { items, nextCursor: rows.length > 20 ? String(items[19]!.seq) : null };
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -9,7 +9,7 @@
  * Uses DATABASE_URL (a superuser connection) when set, else an embedded PostgreSQL in a temp directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,24 +44,33 @@ async function main() {
   const children: ChildProcess[] = [];
   try {
     await runMigrations(adminUrl);
+    statsUrl = adminUrl;
     const { orgId, sessionToken } = await seed(adminUrl);
     console.log(`seeded ${ORGS} orgs × ${PER_ORG} audit entries = ${ORGS * PER_ORG} rows`);
 
     const ours = await startSide('ours', adminUrl, children);
     const bare = await startSide('bare', adminUrl, children);
     const oursReq = {
-      url: `http://127.0.0.1:${ours}/api/v1/audit?limit=20`,
+      url: `http://127.0.0.1:${ours.port}/api/v1/audit?limit=20`,
       headers: { cookie: `akashic_session=${sessionToken}`, 'x-akashic-org': orgId },
+      pid: ours.pid,
+      label: 'ours',
     };
-    const bareReq = { url: `http://127.0.0.1:${bare}/bare/${orgId}/audit`, headers: {} };
+    const bareReq = {
+      url: `http://127.0.0.1:${bare.port}/bare/${orgId}/audit`,
+      headers: {},
+      pid: bare.pid,
+      label: 'bare',
+    };
 
     // Same response shape and size check before measuring.
     const a = (await (await fetch(oursReq.url, { headers: oursReq.headers })).json()) as { items?: unknown[] };
     const b = (await (await fetch(bareReq.url)).json()) as { items?: unknown[] };
-    if (a.items?.length !== 20 || b.items?.length !== 20) throw new Error(`unexpected responses: ${JSON.stringify(a).slice(0, 300)}`);
+    if (a.items?.length !== 20 || b.items?.length !== 20)
+      throw new Error(`unexpected responses: ${JSON.stringify(a).slice(0, 300)}`);
 
-    await run(oursReq, 3);
-    await run(bareReq, 3);
+    await run({ ...oursReq, label: undefined }, 3);
+    await run({ ...bareReq, label: undefined }, 3);
     const o: Result[] = [];
     const r: Result[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -79,10 +88,18 @@ async function main() {
       `ratio ${(ours_rps / bare_rps).toFixed(3)} (target ≥ 0.8); p99 ratio ${(ours_p99_ms / bare_p99_ms).toFixed(3)} (target ≤ 1.25)`,
     );
     console.log(
-      JSON.stringify({ bench: 'api', ours_rps, bare_rps, ratio: +(ours_rps / bare_rps).toFixed(3), ours_p99_ms, bare_p99_ms }),
+      JSON.stringify({
+        bench: 'api',
+        ours_rps,
+        bare_rps,
+        ratio: +(ours_rps / bare_rps).toFixed(3),
+        ours_p99_ms,
+        bare_p99_ms,
+      }),
     );
   } finally {
     for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`);
@@ -92,28 +109,90 @@ async function main() {
   }
 }
 
+let statsUrl = '';
+
 interface Result {
   rps: number;
   p99: number;
 }
 
-async function run(req: { url: string; headers: Record<string, string> }, duration: number): Promise<Result> {
+/** CPU seconds used so far by a process (utime + stime from /proc; Linux only, else 0). */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(parts[11]) + Number(parts[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
+async function run(
+  req: { url: string; headers: Record<string, string>; pid?: number; label?: string },
+  duration: number,
+): Promise<Result> {
+  const xacts = async () => {
+    const c = new pg.Client({ connectionString: statsUrl });
+    await c.connect();
+    const r = await c.query(
+      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    await c.end();
+    return Number(r.rows[0].n);
+  };
+  const x0 = req.label ? await xacts() : 0;
+  const node0 = req.pid ? cpuSeconds(req.pid) : 0;
+  const pg0 = postgresCpuSeconds();
   const res = await autocannon({ url: req.url, headers: req.headers, connections: CONNECTIONS, duration });
   if (res.non2xx > 0 || res.errors > 0) throw new Error(`${req.url}: ${res.non2xx} non-2xx, ${res.errors} errors`);
+  if (req.pid && req.label) {
+    const n = res.requests.total;
+    const nodeUs = ((cpuSeconds(req.pid) - node0) / n) * 1e6;
+    const pgUs = ((postgresCpuSeconds() - pg0) / n) * 1e6;
+    const perReq = ((await xacts()) - x0 - 1) / n;
+    console.log(
+      `  ${req.label}: ${Math.round(res.requests.average)} req/s; per request: server CPU ${nodeUs.toFixed(0)} µs, ` +
+        `PostgreSQL CPU ${pgUs.toFixed(0)} µs, ${perReq.toFixed(2)} database transactions`,
+    );
+  }
   return { rps: res.requests.average, p99: res.latency.p99 };
 }
 
-async function startSide(mode: 'ours' | 'bare', adminUrl: string, children: ChildProcess[]): Promise<number> {
+async function startSide(
+  mode: 'ours' | 'bare',
+  adminUrl: string,
+  children: ChildProcess[],
+): Promise<{ port: number; pid: number }> {
   // BENCH_PROFILE=<dir> writes a V8 CPU profile of our server there (for finding hot spots).
-  const prof = process.env.BENCH_PROFILE && mode === 'ours' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(import.meta.dirname, 'api-server.ts'), mode], {
-    env: { ...process.env, BENCH_ADMIN_URL: adminUrl, BENCH_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const prof =
+    process.env.BENCH_PROFILE && !process.env.BENCH_PROFILE_AFTER_MS
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}/${mode}`]
+      : [];
+  const child = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', path.join(import.meta.dirname, 'api-server.ts'), mode],
+    {
+      env: { ...process.env, BENCH_ADMIN_URL: adminUrl, BENCH_SECRET: SECRET },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   const rl = createInterface({ input: child.stdout! });
   for await (const line of rl) {
-    if (line.startsWith('{')) return (JSON.parse(line) as { port: number }).port;
+    if (line.startsWith('{')) return { port: (JSON.parse(line) as { port: number }).port, pid: child.pid! };
   }
   throw new Error(`${mode} server did not start`);
 }
@@ -130,7 +209,10 @@ async function seed(adminUrl: string) {
        SELECT ('00000000-0000-4000-9000-' || lpad(g::text, 12, '0'))::uuid, 'Org ' || g, 'org-' || g
        FROM generate_series(1, ${ORGS}) g`,
     );
-    await c.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, 'bench@example.test', 'Bench', 'x')`, [userId]);
+    await c.query(
+      `INSERT INTO users (id, email, name, password_hash) VALUES ($1, 'bench@example.test', 'Bench', 'x')`,
+      [userId],
+    );
     const orgId = '00000000-0000-4000-9000-000000000001';
     await c.query(`INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'owner')`, [orgId, userId]);
     await c.query(
@@ -142,8 +224,11 @@ async function seed(adminUrl: string) {
        FROM organizations o, generate_series(1, ${PER_ORG}) g`,
       [userId],
     );
-    await c.query(`INSERT INTO sessions (id, token_hash, user_id, current_org_id, expires_at)
-                   VALUES (gen_random_uuid(), $1, $2, $3, now() + interval '1 day')`, [sha256(sessionToken), userId, orgId]);
+    await c.query(
+      `INSERT INTO sessions (id, token_hash, user_id, current_org_id, expires_at)
+                   VALUES (gen_random_uuid(), $1, $2, $3, now() + interval '1 day')`,
+      [sha256(sessionToken), userId, orgId],
+    );
     await c.query('COMMIT');
     await c.query('ANALYZE');
     return { orgId, sessionToken };

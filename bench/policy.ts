@@ -41,7 +41,9 @@ function measure(label: string, decide: (r: AuthzRequest) => boolean) {
   times.sort();
   const q = (p: number) => times[Math.min(N - 1, Math.floor(p * N))]!;
   const res = { p50_ms: +q(0.5).toFixed(4), p99_ms: +q(0.99).toFixed(4), max_ms: +times[N - 1]!.toFixed(4) };
-  console.log(`${label.padEnd(28)} p50 ${res.p50_ms} ms  p99 ${res.p99_ms} ms  max ${res.max_ms} ms  (${allowed}/${N} allowed)`);
+  console.log(
+    `${label.padEnd(28)} p50 ${res.p50_ms} ms  p99 ${res.p99_ms} ms  max ${res.max_ms} ms  (${allowed}/${N} allowed)`,
+  );
   return res;
 }
 
@@ -50,5 +52,10 @@ const uncached = measure('uncached (Cedar every call)', (r) => engine.isAllowedU
 const cached = measure('request path (memoized)', (r) => engine.isAllowed(r));
 console.log('Target: p99 well under 1 ms.');
 console.log(
-  JSON.stringify({ bench: 'policy', uncached_p50_ms: uncached.p50_ms, uncached_p99_ms: uncached.p99_ms, cached_p99_ms: cached.p99_ms }),
+  JSON.stringify({
+    bench: 'policy',
+    uncached_p50_ms: uncached.p50_ms,
+    uncached_p99_ms: uncached.p99_ms,
+    cached_p99_ms: cached.p99_ms,
+  }),
 );

@@ -62,8 +62,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-
-
 export function testConfig(adminUrl: string, extra: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
@@ -151,7 +149,8 @@ export class Client {
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
-  get = <T = any>(path: string, opts?: { headers?: Record<string, string> }) => this.request<T>('GET', path, undefined, opts);
+  get = <T = any>(path: string, opts?: { headers?: Record<string, string> }) =>
+    this.request<T>('GET', path, undefined, opts);
   post = <T = any>(path: string, body?: unknown, opts?: { headers?: Record<string, string>; raw?: string }) =>
     this.request<T>('POST', path, body, opts);
   patch = <T = any>(path: string, body?: unknown) => this.request<T>('PATCH', path, body);
@@ -160,12 +159,20 @@ export class Client {
 
 let counter = 0;
 /** Sign up a fresh user with their own org; returns a signed-in client acting in that org. */
-export async function signUp(app: { url: string }, label = 'user'): Promise<{ client: Client; userId: string; orgId: string; email: string; password: string }> {
+export async function signUp(
+  app: { url: string },
+  label = 'user',
+): Promise<{ client: Client; userId: string; orgId: string; email: string; password: string }> {
   const n = ++counter;
   const email = `${label}-${n}-${randomBytes(3).toString('hex')}@example.test`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const client = new Client(app.url);
-  const r = await client.post('/api/v1/auth/sign-up', { name: `${label} ${n}`, email, password, orgName: `${label} org ${n}` });
+  const r = await client.post('/api/v1/auth/sign-up', {
+    name: `${label} ${n}`,
+    email,
+    password,
+    orgName: `${label} org ${n}`,
+  });
   if (r.status !== 201) throw new Error(`sign-up failed: ${r.status} ${r.text}`);
   client.orgId = r.body.currentOrgId;
   return { client, userId: r.body.user.id, orgId: r.body.currentOrgId, email, password };

@@ -32,7 +32,11 @@ Configuration comes from the environment (DATABASE_URL, PORT, ...); see README.m
 type Out = { log: (s: string) => void; error: (s: string) => void };
 const defaultOut: Out = { log: (s) => console.log(s), error: (s) => console.error(s) };
 
-export async function main(argv: string[], env: Record<string, string | undefined>, out: Out = defaultOut): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: Out = defaultOut,
+): Promise<number> {
   try {
     const [command = 'serve', ...rest] = argv;
     if (command === '--help' || command === '-h' || command === 'help') {
@@ -127,7 +131,11 @@ async function seed(config: Config, out: Out): Promise<number> {
   const opened = await openAdmin(config);
   try {
     const demo = await seedDemo(opened.database, config.home);
-    out.log(demo ? `Demo: sign in with ${demo.email} / ${demo.password}` : 'akashic: database already has users; nothing seeded');
+    out.log(
+      demo
+        ? `Demo: sign in with ${demo.email} / ${demo.password}`
+        : 'akashic: database already has users; nothing seeded',
+    );
   } finally {
     await opened.database.close();
   }
@@ -202,7 +210,11 @@ async function userCreate(config: Config, args: string[], out: Out): Promise<num
       if (values.org) {
         const org = await tx.client.query('SELECT 1 FROM organizations WHERE id = $1', [orgId]);
         if (!org.rowCount) throw new UsageError(`organization ${orgId} not found`);
-        await tx.client.query('INSERT INTO memberships (org_id, user_id, role) VALUES ($1,$2,$3)', [orgId, userId, role.data]);
+        await tx.client.query('INSERT INTO memberships (org_id, user_id, role) VALUES ($1,$2,$3)', [
+          orgId,
+          userId,
+          role.data,
+        ]);
         await recordChange(tx, {
           orgId,
           actor,
@@ -211,7 +223,11 @@ async function userCreate(config: Config, args: string[], out: Out): Promise<num
           after: { userId, role: role.data },
         });
       } else {
-        await createOrganizationTx(tx, { orgId, name: values['org-name']!, ownerId: userId, ownerEmail: email.data }, {});
+        await createOrganizationTx(
+          tx,
+          { orgId, name: values['org-name']!, ownerId: userId, ownerEmail: email.data },
+          {},
+        );
       }
     });
     out.log(`akashic: created user ${email.data} (${userId}) in organization ${orgId}`);

@@ -32,8 +32,16 @@ const EnvSchema = z.object({
   /** Comma-separated origins allowed by CORS. Empty: CORS closed. */
   CORS_ORIGINS: z.string().default(''),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60 * 24 * 7),
-  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(24 * 30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60 * 24 * 7),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 30),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Akashic <no-reply@akashic.local>'),
   /** Seed a demo organization on first start of an empty database. */
@@ -93,7 +101,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     throw new ConfigError('PUBLIC_URL is required in production (links in invitation and password-reset mail)');
   }
   const roles = new Set<'api' | 'worker'>();
-  for (const r of e.ROLES.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const r of e.ROLES.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (r !== 'api' && r !== 'worker') throw new ConfigError(`ROLES: unknown role "${r}" (expected api, worker)`);
     roles.add(r);
   }
@@ -108,7 +118,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     natsUrl: e.NATS_URL,
     secret,
     logLevel: e.LOG_LEVEL,
-    corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     bodyLimit: e.BODY_LIMIT_BYTES,
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },

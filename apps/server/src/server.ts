@@ -9,6 +9,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/index.js';
 import { buildApp, type BuiltApp } from './http/app.js';
+import { createAuthCache } from './platform/identity/auth-cache.js';
 import { memoryLimiter, redisLimiter, type Limiter } from './platform/limiter/limiter.js';
 import { logMailer, smtpMailer, type Mailer } from './platform/mail/mailer.js';
 import { natsProbe } from './platform/ops/nats-probe.js';
@@ -68,8 +69,10 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   }
   if (config.natsUrl) probes.bus = natsProbe(config.natsUrl);
   const limiter = overrides.limiter ?? (redis ? redisLimiter(redis) : memoryLimiter());
-  const mailer = overrides.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : logMailer(log));
-  const services: Services = { config, db: database, policy, mailer, limiter, log, probes };
+  const mailer =
+    overrides.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : logMailer(log));
+  const authCache = createAuthCache(database);
+  const services: Services = { config, db: database, authCache, policy, mailer, limiter, log, probes };
   const built = await buildApp(services, routes);
   return {
     services,
@@ -78,6 +81,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     embedded,
     async close() {
       await built.app.close();
+      await authCache.close();
       await limiter.close();
       redis?.disconnect();
       await database!.close();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
+import type { AuthCache } from './platform/identity/auth-cache.js';
 import type { Limiter } from './platform/limiter/limiter.js';
 import type { Mailer } from './platform/mail/mailer.js';
 import type { PolicyEngine } from './platform/policy/engine.js';
@@ -9,6 +10,8 @@ import type { PolicyEngine } from './platform/policy/engine.js';
 export interface Services {
   config: Config;
   db: Database;
+  /** Sessions, tokens and roles, cached per process and invalidated by database notifications. */
+  authCache: AuthCache;
   policy: PolicyEngine;
   mailer: Mailer;
   limiter: Limiter;

@@ -23,7 +23,8 @@ describe('operations and HTTP conventions', () => {
     const text = await (await fetch(`${app.url}/metrics`)).text();
     expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/me",status="401"\} \d+/);
     expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/v1\/me"\}/);
-    expect(text).toMatch(/db_pool_connections\{state="max"\} 20/);
+    expect(text).toMatch(/db_pool_connections\{pool="write",state="max"\} 20/);
+    expect(text).toMatch(/db_pool_connections\{pool="read",state="max"\} 20/);
   });
 
   it('echoes a valid request id and generates one otherwise', async () => {

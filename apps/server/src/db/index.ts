@@ -1,6 +1,11 @@
 /**
- * The database interface: one `pg` driver everywhere, an application pool that connects as the
- * RLS-bound app role, and transactions that carry the tenant context the policies read.
+ * The database interface: one `pg` driver everywhere, application pools that connect as the RLS-bound app
+ * role, and two ways to run with the tenant context the policies read:
+ * - `transaction(ctx, fn)`: BEGIN with transaction-local settings, for anything that writes. Its pool's
+ *   connections never keep a context after a transaction.
+ * - `read(ctx, fn)`: for reads, on a separate read-only pool whose connections keep a session-level context.
+ *   Each connection remembers which context it holds, so a request whose context matches costs no extra
+ *   round trip; otherwise the context is set first. Nothing else ever uses that pool.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -29,7 +34,13 @@ export interface TxContext {
 }
 
 export interface Database {
+  /** Connections here carry no tenant context outside `transaction`: RLS tables read as empty through it. */
   pool: pg.Pool;
+  /**
+   * Run read-only `fn` with the tenant context, each statement in its own implicit transaction
+   * (a write fails: the pool is read-only).
+   */
+  read<T>(ctx: TxContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Run `fn` in one transaction with the given tenant context; commits on success, rolls back on throw. */
   transaction<T>(ctx: TxContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
@@ -41,47 +52,100 @@ export interface Database {
     begin: string,
     fn: (tx: Tx, begun: R[]) => Promise<T>,
   ): Promise<T>;
-  /** Pool gauges for /metrics. */
-  stats(): { total: number; idle: number; waiting: number; max: number };
+  /**
+   * LISTEN on a channel over a dedicated connection that reconnects by itself. `onState(false)` is called
+   * whenever messages may have been missed (disconnected); `onState(true)` once listening again.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onState: (listening: boolean) => void,
+  ): () => Promise<void>;
+  /** Pool gauges for /metrics, per pool. */
+  stats(): Record<'write' | 'read', PoolStats>;
   close(): Promise<void>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX = /^[0-9a-f]+$/i;
 
-/** BEGIN and the context settings in one round trip. Values are checked, so inlining them is safe. */
-export function beginStatement(ctx: TxContext): string {
+function settings(ctx: TxContext, local: boolean, all: boolean): string[] {
   const parts: string[] = [];
   const set = (key: string, value: string | null | undefined, pattern: RegExp) => {
-    if (value == null) return;
+    if (value == null) {
+      if (all) parts.push(`set_config('${key}', '', ${local})`);
+      return;
+    }
     if (!pattern.test(value)) throw new TypeError(`invalid ${key} for transaction context`);
-    parts.push(`set_config('${key}', '${value}', true)`);
+    parts.push(`set_config('${key}', '${value}', ${local})`);
   };
   set('app.org_id', ctx.orgId, UUID);
   set('app.user_id', ctx.userId, UUID);
   set('app.bearer_hash', ctx.bearerHash, HEX);
+  return parts;
+}
+
+/** BEGIN and the context settings in one round trip. Values are checked, so inlining them is safe. */
+export function beginStatement(ctx: TxContext): string {
+  const parts = settings(ctx, true, false);
   return parts.length ? `BEGIN; SELECT ${parts.join(', ')}` : 'BEGIN';
 }
+
+/** Session-level settings for a read connection: every key is set (to '' when absent), none inherited. */
+export function readContextStatement(ctx: TxContext): string {
+  return `SELECT ${settings(ctx, false, true).join(', ')}`;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+const poolStats = (p: pg.Pool): PoolStats => ({
+  total: p.totalCount,
+  idle: p.idleCount,
+  waiting: p.waitingCount,
+  max: (p.options as { max?: number }).max ?? 10,
+});
+
+const contextKey = (ctx: TxContext) => `${ctx.orgId ?? ''}|${ctx.userId ?? ''}|${ctx.bearerHash ?? ''}`;
 
 /**
  * Parameterized statements become named prepared statements, parsed and planned once per connection
  * (node-pg keeps the per-connection cache; the name is a hash of the text, so it can never mismatch).
  * Every query of the request path has parameters; statements without them run as simple queries.
  */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = 'a' + createHash('sha1').update(text).digest('base64url').slice(0, 20);
+    if (statementNames.size < 10_000) statementNames.set(text, name);
+  }
+  return name;
+}
+
 function preparing(client: pg.PoolClient): void {
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (text: unknown, values?: unknown, cb?: unknown) => {
     if (typeof text === 'string' && Array.isArray(values)) {
-      const name = 'a' + createHash('sha1').update(text).digest('base64url').slice(0, 20);
-      return original({ name, text, values }, cb);
+      return original({ name: statementName(text), text, values }, cb);
     }
     return original(text, values, cb);
   };
 }
 
-export function createDatabase(pool: pg.Pool, onClose: () => Promise<void> = async () => {}): Database {
+export function createDatabase(
+  pool: pg.Pool,
+  readPool: pg.Pool,
+  onClose: () => Promise<void> = async () => {},
+): Database {
   pool.on('connect', preparing);
-  const max = (pool.options as { max?: number }).max ?? 10;
+  readPool.on('connect', preparing);
+  /** The context each read connection holds right now; absent means unknown (set before use). */
+  const held = new WeakMap<pg.PoolClient, string>();
   async function run<T>(begin: string, fn: (tx: Tx, begun: Record<string, unknown>[]) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
@@ -112,14 +176,87 @@ export function createDatabase(pool: pg.Pool, onClose: () => Promise<void> = asy
   }
   return {
     pool,
+    async read(ctx, fn) {
+      const client = await readPool.connect();
+      let broken = false;
+      try {
+        const key = contextKey(ctx);
+        if (held.get(client) !== key) {
+          held.delete(client);
+          await client.query(readContextStatement(ctx));
+          held.set(client, key);
+        }
+        let typed: Db | undefined;
+        return await fn({
+          client,
+          get db() {
+            return (typed ??= drizzle(client, { schema }));
+          },
+        });
+      } catch (err) {
+        // Whatever state the connection is in, it is not trusted to hold a known context any more.
+        held.delete(client);
+        broken = (client as { _ending?: boolean })._ending === true;
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
     transaction: (ctx, fn) => run(beginStatement(ctx), (tx) => fn(tx)),
     transactionFrom: <T, R extends Record<string, unknown>>(begin: string, fn: (tx: Tx, begun: R[]) => Promise<T>) =>
       run(begin, (tx, rows) => fn(tx, rows as R[])),
-    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
+    stats: () => ({ write: poolStats(pool), read: poolStats(readPool) }),
+    listen(channel, onMessage, onState) {
+      return listenChannel(pool.options as pg.ClientConfig, channel, onMessage, onState);
+    },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), readPool.end()]);
       await onClose();
     },
+  };
+}
+
+function listenChannel(
+  config: pg.ClientConfig,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onState: (listening: boolean) => void,
+): () => Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`invalid channel ${channel}`);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client(config);
+    client = c;
+    const lost = () => {
+      onState(false);
+      c.removeAllListeners();
+      c.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void connect(), 1000);
+    };
+    c.on('error', lost);
+    c.on('end', () => {
+      if (!stopped) lost();
+    });
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      onState(true);
+    } catch {
+      lost();
+    }
+  };
+  void connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    onState(false);
+    await client?.end().catch(() => {});
   };
 }
 
@@ -161,8 +298,14 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     }
     const appUrl = opts.appUrl ?? appUrlFrom(adminUrl, password!);
     const pool = new pg.Pool({ connectionString: appUrl, max: opts.poolMax, idleTimeoutMillis: 30_000 });
-    pool.on('error', (err) => opts.log(`idle database client error: ${err.message}`));
-    const database = createDatabase(pool, async () => {
+    const readPool = new pg.Pool({
+      connectionString: appUrl,
+      max: opts.poolMax,
+      idleTimeoutMillis: 30_000,
+      options: '-c default_transaction_read_only=on',
+    });
+    for (const p of [pool, readPool]) p.on('error', (err) => opts.log(`idle database client error: ${err.message}`));
+    const database = createDatabase(pool, readPool, async () => {
       await embedded?.stop();
     });
     return { database, adminUrl, embedded: Boolean(embedded) };

@@ -57,7 +57,8 @@ function parametersOf(route: AnyRoute) {
       name: ORG_HEADER,
       in: 'header',
       required: false,
-      description: 'Organization to act in (session auth). Defaults to the session’s current org; tokens act in their own org.',
+      description:
+        'Organization to act in (session auth). Defaults to the session’s current org; tokens act in their own org.',
       schema: { type: 'string', format: 'uuid' },
     });
   }

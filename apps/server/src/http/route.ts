@@ -107,5 +107,4 @@ export function defineRoute<S extends Schemas>(def: RouteDef<S>): RouteDef<S> {
   return def;
 }
 
- 
 export type AnyRoute = RouteDef<any>;

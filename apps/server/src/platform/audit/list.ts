@@ -37,13 +37,15 @@ export function decodeCursor(cursor: string): number {
 }
 
 /** The columns a listing reads (also used by bench/api.ts for its bare baseline). */
-export const AUDIT_LIST_COLUMNS = `seq, id, occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id,
-  before_digest, after_digest, request_id, ip, metadata, hash`;
+export const AUDIT_LIST_COLUMNS = `seq::float8 AS seq, id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+  actor_type, actor_id, actor_label, action, target_type, target_id, before_digest, after_digest, request_id, ip,
+  metadata, encode(hash, 'hex') AS hash`;
 
+/** Timestamps and hashes arrive already formatted (ISO 8601 UTC, hex): no parsing and re-formatting per row. */
 interface Row {
-  seq: string;
+  seq: number;
   id: string;
-  occurred_at: Date;
+  occurred_at: string;
   actor_type: AuditEntry['actor']['type'];
   actor_id: string | null;
   actor_label: string | null;
@@ -55,7 +57,7 @@ interface Row {
   request_id: string | null;
   ip: string | null;
   metadata: Record<string, unknown>;
-  hash: Buffer;
+  hash: string;
 }
 
 export async function listAuditEntries(tx: Tx, orgId: string, q: AuditFilter): Promise<Page<AuditEntry>> {
@@ -81,25 +83,23 @@ export async function listAuditEntries(tx: Tx, orgId: string, q: AuditFilter): P
   const { rows } = await tx.client.query<Row>(
     `SELECT ${AUDIT_LIST_COLUMNS}
        FROM audit_log WHERE ${where.join(' AND ')}
-      ORDER BY seq DESC LIMIT $${params.length}`,
+      ORDER BY audit_log.seq DESC LIMIT $${params.length}`,
     params,
   );
   const more = rows.length > q.limit;
-  const items = rows.slice(0, q.limit).map(
-    (r): AuditEntry => ({
-      seq: Number(r.seq),
-      id: r.id,
-      occurredAt: r.occurred_at.toISOString(),
-      actor: { type: r.actor_type, id: r.actor_id, label: r.actor_label },
-      action: r.action,
-      target: { type: r.target_type, id: r.target_id },
-      beforeDigest: r.before_digest,
-      afterDigest: r.after_digest,
-      requestId: r.request_id,
-      ip: r.ip,
-      metadata: r.metadata,
-      hash: r.hash.toString('hex'),
-    }),
-  );
+  const items = rows.slice(0, q.limit).map((r): AuditEntry => ({
+    seq: r.seq,
+    id: r.id,
+    occurredAt: r.occurred_at,
+    actor: { type: r.actor_type, id: r.actor_id, label: r.actor_label },
+    action: r.action,
+    target: { type: r.target_type, id: r.target_id },
+    beforeDigest: r.before_digest,
+    afterDigest: r.after_digest,
+    requestId: r.request_id,
+    ip: r.ip,
+    metadata: r.metadata,
+    hash: r.hash,
+  }));
   return { items, nextCursor: more ? encodeCursor(items[items.length - 1]!.seq) : null };
 }

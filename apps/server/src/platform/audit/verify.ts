@@ -74,7 +74,10 @@ async function verifyOrg(client: pg.ClientBase, orgId: string, report: VerifyRep
         return { ...at, reason: `sequence gap: expected entry ${expectedSeq}, found ${seq} (an entry was deleted)` };
       }
       if (!r.prev_hash.equals(prevHash)) {
-        return { ...at, reason: 'link broken: prev_hash does not match the previous entry (inserted, deleted or reordered entries)' };
+        return {
+          ...at,
+          reason: 'link broken: prev_hash does not match the previous entry (inserted, deleted or reordered entries)',
+        };
       }
       const fields: ChainFields = {
         orgId: r.org_id,
@@ -102,9 +105,10 @@ async function verifyOrg(client: pg.ClientBase, orgId: string, report: VerifyRep
     }
     if (rows.length < BATCH) break;
   }
-  const head = await client.query<{ seq: string; hash: Buffer }>('SELECT seq, hash FROM audit_heads WHERE org_id = $1', [
-    orgId,
-  ]);
+  const head = await client.query<{ seq: string; hash: Buffer }>(
+    'SELECT seq, hash FROM audit_heads WHERE org_id = $1',
+    [orgId],
+  );
   const h = head.rows[0];
   if (!h) return { orgId, seq: null, entryId: null, reason: 'chain head missing' };
   const headSeq = Number(h.seq);

@@ -1,9 +1,12 @@
 /**
  * Resolve the principal of a request: a bearer token (`Authorization: Bearer akp_...`) or the session cookie.
  * Invalid or expired credentials resolve to null; the route's auth mode decides whether that is a 401.
+ * Lookups go through the auth cache (auth-cache.ts), which every change to them invalidates at once.
  */
 import type { Database } from '../../db/index.js';
-import { sha256, sha256Hex } from '../crypto.js';
+import type { OrgRole } from '../tenancy/role.js';
+import type { AuthCache } from './auth-cache.js';
+import { sha256Hex } from '../crypto.js';
 import type { Principal } from './principal.js';
 
 export const SESSION_COOKIE = 'akashic_session';
@@ -16,78 +19,162 @@ export interface SessionPolicy {
   absoluteMs: number;
 }
 
+export interface Credentials {
+  bearer?: string | undefined;
+  sessionToken?: string | undefined;
+  ip: string;
+}
+
 export async function authenticate(
   db: Database,
+  cache: AuthCache,
   policy: SessionPolicy,
-  creds: { bearer?: string | undefined; sessionToken?: string | undefined; ip: string },
+  creds: Credentials,
 ): Promise<Principal | null> {
-  if (creds.bearer) return creds.bearer.startsWith(PERSONAL_TOKEN_PREFIX) ? resolveToken(db, creds.bearer, creds.ip) : null;
-  if (creds.sessionToken) return resolveSession(db, policy, creds.sessionToken);
+  if (creds.bearer) {
+    return creds.bearer.startsWith(PERSONAL_TOKEN_PREFIX) ? resolveToken(db, cache, creds.bearer, creds.ip) : null;
+  }
+  if (creds.sessionToken) return resolveSession(db, cache, policy, creds.sessionToken);
   return null;
 }
 
-async function resolveSession(db: Database, policy: SessionPolicy, token: string): Promise<Principal | null> {
-  const { rows } = await db.pool.query<{
-    id: string;
-    user_id: string;
-    current_org_id: string | null;
-    last_seen_at: Date;
-    email: string;
-    name: string;
-  }>(
-    `SELECT s.id, s.user_id, s.current_org_id, s.last_seen_at, u.email, u.name
-       FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-        AND s.last_seen_at > now() - make_interval(secs => $2)`,
-    [sha256(token), policy.idleMs / 1000],
-  );
-  const s = rows[0];
-  if (!s) return null;
-  if (Date.now() - s.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+interface SessionRow {
+  id: string;
+  userId: string;
+  currentOrgId: string | null;
+  lastSeenAt: number;
+  expiresAt: number;
+  email: string;
+  name: string;
+}
+
+async function resolveSession(
+  db: Database,
+  cache: AuthCache,
+  policy: SessionPolicy,
+  token: string,
+): Promise<Principal | null> {
+  const hash = sha256Hex(token);
+  const key = `session:${hash}`;
+  const s = await cache.get<SessionRow | null>(key, [key], async () => {
+    const { rows } = await db.pool.query<{
+      id: string;
+      user_id: string;
+      current_org_id: string | null;
+      last_seen_at: Date;
+      expires_at: Date;
+      email: string;
+      name: string;
+    }>(
+      `SELECT s.id, s.user_id, s.current_org_id, s.last_seen_at, s.expires_at, u.email, u.name
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL`,
+      [Buffer.from(hash, 'hex')],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      userId: r.user_id,
+      currentOrgId: r.current_org_id,
+      lastSeenAt: r.last_seen_at.getTime(),
+      expiresAt: r.expires_at.getTime(),
+      email: r.email,
+      name: r.name,
+    };
+  });
+  const now = Date.now();
+  if (!s || s.expiresAt <= now || now - s.lastSeenAt >= policy.idleMs) return null;
+  if (now - s.lastSeenAt > TOUCH_INTERVAL_MS) {
     await db.pool.query('UPDATE sessions SET last_seen_at = now() WHERE id = $1', [s.id]);
   }
   return {
-    userId: s.user_id,
+    userId: s.userId,
     email: s.email,
     name: s.name,
     via: 'session',
     sessionId: s.id,
-    sessionOrgId: s.current_org_id,
+    sessionOrgId: s.currentOrgId,
   };
 }
 
-async function resolveToken(db: Database, token: string, ip: string): Promise<Principal | null> {
+interface TokenRow {
+  id: string;
+  orgId: string;
+  userId: string;
+  scopes: string[];
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+  email: string;
+  name: string;
+}
+
+async function resolveToken(db: Database, cache: AuthCache, token: string, ip: string): Promise<Principal | null> {
   const hash = sha256Hex(token);
-  // The token row is readable only by whoever presents its secret (bearer-read policy), before any org is known.
-  return db.transaction({ bearerHash: hash }, async ({ client }) => {
-    const { rows } = await client.query<{
-      id: string;
-      org_id: string;
-      user_id: string;
-      scopes: string[];
-      last_used_at: Date | null;
-      email: string;
-      name: string;
-    }>(
-      `SELECT t.id, t.org_id, t.user_id, t.scopes, t.last_used_at, u.email, u.name
-         FROM api_tokens t JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())`,
-      [Buffer.from(hash, 'hex')],
+  const key = `token:${hash}`;
+  const t = await cache.get<TokenRow | null>(key, [key], () =>
+    // The token row is readable only by whoever presents its secret (bearer-read policy), before any org is known.
+    db.transaction({ bearerHash: hash }, async ({ client }) => {
+      const { rows } = await client.query<{
+        id: string;
+        org_id: string;
+        user_id: string;
+        scopes: string[];
+        last_used_at: Date | null;
+        expires_at: Date | null;
+        email: string;
+        name: string;
+      }>(
+        `SELECT t.id, t.org_id, t.user_id, t.scopes, t.last_used_at, t.expires_at, u.email, u.name
+           FROM api_tokens t JOIN users u ON u.id = t.user_id
+          WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+        [Buffer.from(hash, 'hex')],
+      );
+      const r = rows[0];
+      if (!r) return null;
+      return {
+        id: r.id,
+        orgId: r.org_id,
+        userId: r.user_id,
+        scopes: r.scopes,
+        lastUsedAt: r.last_used_at?.getTime() ?? null,
+        expiresAt: r.expires_at?.getTime() ?? null,
+        email: r.email,
+        name: r.name,
+      };
+    }),
+  );
+  const now = Date.now();
+  if (!t || (t.expiresAt !== null && t.expiresAt <= now)) return null;
+  if (t.lastUsedAt === null || now - t.lastUsedAt > TOUCH_INTERVAL_MS) {
+    await db.transaction({ orgId: t.orgId }, ({ client }) =>
+      client.query('UPDATE api_tokens SET last_used_at = now(), last_used_ip = $2 WHERE id = $1', [t.id, ip]),
     );
-    const t = rows[0];
-    if (!t) return null;
-    if (!t.last_used_at || Date.now() - t.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
-      await client.query(`SELECT set_config('app.org_id', $1, true)`, [t.org_id]);
-      await client.query('UPDATE api_tokens SET last_used_at = now(), last_used_ip = $2 WHERE id = $1', [t.id, ip]);
-    }
-    return {
-      userId: t.user_id,
-      email: t.email,
-      name: t.name,
-      via: 'token' as const,
-      tokenId: t.id,
-      tokenOrgId: t.org_id,
-      tokenScopes: t.scopes,
-    };
-  });
+  }
+  return {
+    userId: t.userId,
+    email: t.email,
+    name: t.name,
+    via: 'token',
+    tokenId: t.id,
+    tokenOrgId: t.orgId,
+    tokenScopes: t.scopes,
+  };
+}
+
+/**
+ * The caller's role in an org, or null when not a member. Read under the user's own-membership policy, so it
+ * needs no org context (and sets none).
+ */
+export function memberRole(db: Database, cache: AuthCache, userId: string, orgId: string): Promise<OrgRole | null> {
+  const key = `member:${userId}:${orgId}`;
+  return cache.get(key, [key, `user:${userId}`], () =>
+    db.transaction({ userId }, async ({ client }) => {
+      const m = await client.query<{ role: OrgRole }>(
+        'SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2',
+        [orgId, userId],
+      );
+      return m.rows[0]?.role ?? null;
+    }),
+  );
 }

@@ -105,13 +105,19 @@ export async function createInvitation(
 
 /** Revoke an invitation of this org. Revoking a revoked one changes nothing; an accepted one cannot be revoked. */
 export async function revokeInvitation(tx: Tx, orgId: string, id: string, record: Recorder): Promise<void> {
-  const cur = await tx.client.query<{ email: string; role: OrgRole; accepted_at: Date | null; revoked_at: Date | null }>(
-    'SELECT email, role, accepted_at, revoked_at FROM invitations WHERE org_id = $1 AND id = $2 FOR UPDATE',
-    [orgId, id],
-  );
+  const cur = await tx.client.query<{
+    email: string;
+    role: OrgRole;
+    accepted_at: Date | null;
+    revoked_at: Date | null;
+  }>('SELECT email, role, accepted_at, revoked_at FROM invitations WHERE org_id = $1 AND id = $2 FOR UPDATE', [
+    orgId,
+    id,
+  ]);
   const inv = cur.rows[0];
   if (!inv) throw notFound('Invitation');
-  if (inv.accepted_at) throw new AppError('conflict', 'This invitation has already been accepted; remove the member instead');
+  if (inv.accepted_at)
+    throw new AppError('conflict', 'This invitation has already been accepted; remove the member instead');
   if (inv.revoked_at) return;
   await tx.client.query('UPDATE invitations SET revoked_at = now() WHERE org_id = $1 AND id = $2', [orgId, id]);
   await record({
@@ -209,7 +215,10 @@ export async function acceptInvitation(
     const signedInAsInvitee = principal?.via === 'session' && principal.userId === user.id;
     if (!signedInAsInvitee) {
       if (!input.password) {
-        throw new AppError('unauthenticated', `An account for ${inv.email} exists: sign in as it, or enter its password`);
+        throw new AppError(
+          'unauthenticated',
+          `An account for ${inv.email} exists: sign in as it, or enter its password`,
+        );
       }
       await verifyAccountPassword(db, user, input.password);
     }
@@ -220,9 +229,16 @@ export async function acceptInvitation(
       ...(input.password ? [] : [{ field: 'body.password', message: 'is required to create your account' }]),
     ];
     if (missing.length) {
-      throw new AppError('validation_failed', 'Choose your name and a password to create your account', { fields: missing });
+      throw new AppError('validation_failed', 'Choose your name and a password to create your account', {
+        fields: missing,
+      });
     }
-    account = { id: randomUUID(), email: inv.email, name: input.name!, newPasswordHash: await hashPassword(input.password!) };
+    account = {
+      id: randomUUID(),
+      email: inv.email,
+      name: input.name!,
+      newPasswordHash: await hashPassword(input.password!),
+    };
   }
 
   return db.transaction({ orgId: inv.org_id, userId: account.id, bearerHash: hash }, async (tx) => {

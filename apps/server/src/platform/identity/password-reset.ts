@@ -34,9 +34,19 @@ export async function requestPasswordReset(
   meta: { ip: string },
 ): Promise<void> {
   const { db, limiter, mailer, log } = deps;
-  await take(limiter, `pwreset:ip:${meta.ip}`, RESET_IP_LIMIT, 'Too many password reset requests from this address; try again later');
+  await take(
+    limiter,
+    `pwreset:ip:${meta.ip}`,
+    RESET_IP_LIMIT,
+    'Too many password reset requests from this address; try again later',
+  );
   // The address is hashed so limiter keys (possibly in Redis) carry no e-mail addresses.
-  await take(limiter, `pwreset:email:${sha256Hex(email)}`, RESET_EMAIL_LIMIT, 'Too many password reset requests for this address; try again later');
+  await take(
+    limiter,
+    `pwreset:email:${sha256Hex(email)}`,
+    RESET_EMAIL_LIMIT,
+    'Too many password reset requests for this address; try again later',
+  );
 
   const u = await db.pool.query<{ id: string; email: string }>('SELECT id, email FROM users WHERE lower(email) = $1', [
     email,
@@ -92,7 +102,9 @@ export async function resetPassword(
       [hash],
     );
     if (!locked.rowCount) throw gone();
-    await tx.client.query('UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [userId]);
+    await tx.client.query('UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [
+      userId,
+    ]);
     const u = await tx.client.query<{ email: string }>(
       `UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = now()
         WHERE id = $1 RETURNING email`,

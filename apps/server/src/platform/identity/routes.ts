@@ -170,7 +170,11 @@ export const createOrgRoute = defineRoute({
     if (principal.via !== 'session') throw new AppError('forbidden', 'Tokens cannot create organizations');
     const orgId = randomUUID();
     await services.db.transaction({ orgId, userId: principal.userId }, (tx) =>
-      createOrganizationTx(tx, { orgId, name: input.body.name, ownerId: principal.userId, ownerEmail: principal.email }, meta),
+      createOrganizationTx(
+        tx,
+        { orgId, name: input.body.name, ownerId: principal.userId, ownerEmail: principal.email },
+        meta,
+      ),
     );
     await services.db.pool.query('UPDATE sessions SET current_org_id = $2 WHERE id = $1', [principal.sessionId, orgId]);
     return describeMe(services.db, { ...principal, sessionOrgId: orgId });

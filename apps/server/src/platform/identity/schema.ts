@@ -76,7 +76,11 @@ export const apiTokens = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     lastUsedIp: text('last_used_ip'),
   },
-  (t) => [index('api_tokens_org_user_idx').on(t.orgId, t.userId), tenantPolicy('api_tokens'), bearerReadPolicy('api_tokens')],
+  (t) => [
+    index('api_tokens_org_user_idx').on(t.orgId, t.userId),
+    tenantPolicy('api_tokens'),
+    bearerReadPolicy('api_tokens'),
+  ],
 ).enableRLS();
 
 export const invitations = pgTable(
@@ -94,5 +98,9 @@ export const invitations = pgTable(
     acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('invitations_org_idx').on(t.orgId, t.createdAt), tenantPolicy('invitations'), bearerReadPolicy('invitations')],
+  (t) => [
+    index('invitations_org_idx').on(t.orgId, t.createdAt),
+    tenantPolicy('invitations'),
+    bearerReadPolicy('invitations'),
+  ],
 ).enableRLS();

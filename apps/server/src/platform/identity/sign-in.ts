@@ -107,4 +107,3 @@ export async function signIn(
   );
   return { userId: user.id, defaultOrgId: m.rows[0]?.org_id ?? null };
 }
-

@@ -24,7 +24,10 @@ export interface Scope {
 }
 
 /** The actions `role` may perform in `orgId` through a token: what a token of this member may be granted. */
-export function grantableScopes(policy: PolicyEngine, member: { userId: string; orgId: string; role: OrgRole }): Scope[] {
+export function grantableScopes(
+  policy: PolicyEngine,
+  member: { userId: string; orgId: string; role: OrgRole },
+): Scope[] {
   const scopes: Scope[] = [];
   for (const action of policy.actions) {
     const allowed = policy.isAllowed({

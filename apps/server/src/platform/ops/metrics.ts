@@ -24,23 +24,33 @@ export function createMetrics(db: Database): Metrics {
   });
   const pool = new client.Gauge({
     name: 'db_pool_connections',
-    help: 'Application database pool connections by state',
-    labelNames: ['state'],
+    help: 'Application database pool connections by pool (write, read) and state',
+    labelNames: ['pool', 'state'],
     registers: [registry],
     collect() {
-      const s = db.stats();
-      this.set({ state: 'total' }, s.total);
-      this.set({ state: 'idle' }, s.idle);
-      this.set({ state: 'waiting' }, s.waiting);
-      this.set({ state: 'max' }, s.max);
+      for (const [name, s] of Object.entries(db.stats())) {
+        this.set({ pool: name, state: 'total' }, s.total);
+        this.set({ pool: name, state: 'idle' }, s.idle);
+        this.set({ pool: name, state: 'waiting' }, s.waiting);
+        this.set({ pool: name, state: 'max' }, s.max);
+      }
     },
   });
   void pool;
+  // Label-bound children, made once per (method, route[, status]): the hot path skips label hashing.
+  const counters = new Map<string, ReturnType<typeof requests.labels>>();
+  const histograms = new Map<string, ReturnType<typeof latency.labels>>();
   return {
     registry,
     observe(method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) });
-      latency.observe({ method, route }, seconds);
+      const key = `${method} ${route}`;
+      const ckey = `${key} ${status}`;
+      let c = counters.get(ckey);
+      if (!c) counters.set(ckey, (c = requests.labels({ method, route, status: String(status) })));
+      let h = histograms.get(key);
+      if (!h) histograms.set(key, (h = latency.labels({ method, route })));
+      c.inc();
+      h.observe(seconds);
     },
   };
 }

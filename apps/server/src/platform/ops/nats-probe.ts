@@ -19,7 +19,10 @@ export function natsProbe(url: string, timeoutMs = 2000): () => Promise<void> {
         if (err) reject(err);
         else resolve();
       };
-      const timer = setTimeout(() => done(new Error(`NATS at ${host}:${port} did not answer in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`NATS at ${host}:${port} did not answer in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       socket.on('error', (e) => done(e));
       socket.on('data', (chunk) => {
         buf += chunk.toString('utf8');

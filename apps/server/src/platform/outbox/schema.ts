@@ -23,7 +23,9 @@ export const outbox = pgTable(
     publishedAt: timestamp('published_at', { withTimezone: true }),
   },
   (t) => [
-    index('outbox_unpublished_idx').on(t.position).where(sql`published_at IS NULL`),
+    index('outbox_unpublished_idx')
+      .on(t.position)
+      .where(sql`published_at IS NULL`),
     index('outbox_org_idx').on(t.orgId, t.position),
     tenantPolicy('outbox'),
   ],

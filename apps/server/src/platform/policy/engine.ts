@@ -70,7 +70,9 @@ export function loadPolicyEngine(dir: string = POLICY_DIR): PolicyEngine {
 
   const json = cedar.schemaToJson(schemaText);
   if (json.type === 'failure') throw new PolicyLoadError(`Cedar schema: ${messages(json.errors)}`);
-  const nsJson = (json.json as Record<string, { actions: Record<string, { annotations?: Record<string, string> }> }>)[NS];
+  const nsJson = (json.json as Record<string, { actions: Record<string, { annotations?: Record<string, string> }> }>)[
+    NS
+  ];
   const actions = new Set(Object.keys(nsJson?.actions ?? {}));
   const descriptions = new Map<string, string>();
   for (const [action, def] of Object.entries(nsJson?.actions ?? {})) {
@@ -91,38 +93,38 @@ export function loadPolicyEngine(dir: string = POLICY_DIR): PolicyEngine {
   const orgDecisions = new Map<string, boolean>();
 
   const decide = (req: AuthzRequest): boolean => {
-      const org = { type: `${NS}::Org`, id: req.orgId };
-      const principal = { type: `${NS}::User`, id: req.userId };
-      const resource = { type: `${NS}::${req.resource.type}`, id: req.resource.id };
-      const entities: cedar.EntityJson[] = [
-        ...roleEntities,
-        { uid: principal, attrs: { org: { __entity: org } }, parents: [{ type: `${NS}::Role`, id: req.role }] },
-      ];
-      if (req.resource.type === 'Org') {
-        entities.push({ uid: org, attrs: {}, parents: [] });
-      } else {
-        entities.push({ uid: org, attrs: {}, parents: [] });
-        entities.push({
-          uid: resource,
-          attrs: req.resource.attrs ?? {},
-          parents: (req.resource.parents ?? [{ type: 'Org', id: req.orgId }]).map((p) => ({
-            type: `${NS}::${p.type}`,
-            id: p.id,
-          })),
-        });
-      }
-      const answer = cedar.statefulIsAuthorized({
-        principal,
-        action: { type: `${NS}::Action`, id: req.action },
-        resource,
-        context: { via: req.via },
-        preparsedPolicySetId: POLICY_SET_ID,
-        preparsedSchemaName: SCHEMA_ID,
-        validateRequest: false,
-        entities,
+    const org = { type: `${NS}::Org`, id: req.orgId };
+    const principal = { type: `${NS}::User`, id: req.userId };
+    const resource = { type: `${NS}::${req.resource.type}`, id: req.resource.id };
+    const entities: cedar.EntityJson[] = [
+      ...roleEntities,
+      { uid: principal, attrs: { org: { __entity: org } }, parents: [{ type: `${NS}::Role`, id: req.role }] },
+    ];
+    if (req.resource.type === 'Org') {
+      entities.push({ uid: org, attrs: {}, parents: [] });
+    } else {
+      entities.push({ uid: org, attrs: {}, parents: [] });
+      entities.push({
+        uid: resource,
+        attrs: req.resource.attrs ?? {},
+        parents: (req.resource.parents ?? [{ type: 'Org', id: req.orgId }]).map((p) => ({
+          type: `${NS}::${p.type}`,
+          id: p.id,
+        })),
       });
-      if (answer.type === 'failure') throw new Error(`Cedar evaluation failed: ${messages(answer.errors)}`);
-      return answer.response.decision === 'allow';
+    }
+    const answer = cedar.statefulIsAuthorized({
+      principal,
+      action: { type: `${NS}::Action`, id: req.action },
+      resource,
+      context: { via: req.via },
+      preparsedPolicySetId: POLICY_SET_ID,
+      preparsedSchemaName: SCHEMA_ID,
+      validateRequest: false,
+      entities,
+    });
+    if (answer.type === 'failure') throw new Error(`Cedar evaluation failed: ${messages(answer.errors)}`);
+    return answer.response.decision === 'allow';
   };
 
   return {

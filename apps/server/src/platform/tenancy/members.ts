@@ -70,7 +70,8 @@ export async function removeMember(
   if (!before) throw notFound('Member');
   if (before.role === 'owner') {
     if (actorRole !== 'owner') throw new AppError('forbidden', 'Only an owner can remove an owner');
-    if ((await ownerCount(tx, orgId)) <= 1) throw new AppError('conflict', 'An organization must keep at least one owner');
+    if ((await ownerCount(tx, orgId)) <= 1)
+      throw new AppError('conflict', 'An organization must keep at least one owner');
   }
   await tx.client.query('DELETE FROM memberships WHERE org_id = $1 AND user_id = $2', [orgId, userId]);
   // Their tokens for this org stop working with the membership.

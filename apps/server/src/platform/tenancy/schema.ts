@@ -6,7 +6,6 @@ import { orgRole } from './role.js';
 
 export { orgRole } from './role.js';
 
-
 /**
  * An organization is the tenant. A member sees the organizations they belong to (for the switcher);
  * everything else about an org is visible only inside that org's context.

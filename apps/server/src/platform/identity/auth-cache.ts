@@ -1,0 +1,91 @@
+/**
+ * Who a session or token belongs to, and members' roles, cached per process for a few seconds so a request
+ * does not spend round trips re-reading them. Correctness does not rest on the TTL: database triggers
+ * (drizzle/0003_auth_invalidation.sql) NOTIFY every process the moment a session, token, membership or user
+ * changes, and the entry is dropped. While the LISTEN connection is down, nothing is cached at all.
+ *
+ * A read that raced an invalidation is not cached: every notification bumps an epoch, and a value loaded
+ * while the epoch moved is used for that request only.
+ */
+import type { Database } from '../../db/index.js';
+
+export const AUTH_CHANNEL = 'akashic_auth';
+
+interface Entry<V> {
+  value: V;
+  expires: number;
+}
+
+export interface AuthCache {
+  /** Cached `load()` under `key`; `tags` are the invalidation keys the value depends on. */
+  get<V>(key: string, tags: string[], load: () => Promise<V>): Promise<V>;
+  readonly listening: boolean;
+  close(): Promise<void>;
+}
+
+export function createAuthCache(
+  db: Database,
+  opts: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+): AuthCache {
+  const ttl = opts.ttlMs ?? 30_000;
+  const maxEntries = opts.maxEntries ?? 20_000;
+  const now = opts.now ?? Date.now;
+  const entries = new Map<string, Entry<unknown>>();
+  /** Invalidation tag → cache keys that depend on it. */
+  const byTag = new Map<string, Set<string>>();
+  let epoch = 0;
+  let listening = false;
+
+  const evictTag = (tag: string) => {
+    const keys = byTag.get(tag);
+    if (!keys) return;
+    byTag.delete(tag);
+    for (const k of keys) entries.delete(k);
+  };
+  const clear = () => {
+    entries.clear();
+    byTag.clear();
+  };
+
+  const stop = db.listen(
+    AUTH_CHANNEL,
+    (payload) => {
+      epoch++;
+      evictTag(payload);
+    },
+    (state) => {
+      epoch++;
+      listening = state;
+      clear();
+    },
+  );
+
+  return {
+    get listening() {
+      return listening;
+    },
+    async get<V>(key: string, tags: string[], load: () => Promise<V>): Promise<V> {
+      const hit = entries.get(key);
+      if (hit && hit.expires > now() && listening) return hit.value as V;
+      if (hit) entries.delete(key);
+      const startEpoch = epoch;
+      const value = await load();
+      if (listening && epoch === startEpoch) {
+        if (entries.size >= maxEntries) {
+          const oldest = entries.keys().next().value;
+          if (oldest !== undefined) entries.delete(oldest);
+        }
+        entries.set(key, { value, expires: now() + ttl });
+
+        if (byTag.size > 4 * maxEntries) clear(); // tags of expired entries pile up: start over
+        for (const t of tags) {
+          let set = byTag.get(t);
+          if (!set) byTag.set(t, (set = new Set()));
+          set.add(key);
+        }
+      }
+      return value;
+    },
+    close: stop,
+  };
+}
