@@ -37,7 +37,19 @@ export interface BuiltApp {
   openapi: ReturnType<typeof buildOpenApi>;
 }
 
+/** PostgreSQL SQLSTATEs meaning the database went away under us (shutdown, failover, lost connection). */
+const DB_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
+
 function fastifyErrorToAppError(err: FastifyError): AppError {
+  const sqlState = (err as { code?: string }).code;
+  if (sqlState && DB_UNAVAILABLE.has(sqlState)) {
+    return new AppError('unavailable', 'The database is unavailable; try again shortly', { retryAfter: 1 });
+  }
+  if (/Connection terminated|ECONNREFUSED|ECONNRESET/.test(err.message)) {
+    return new AppError('unavailable', 'The database is unavailable; try again shortly', { retryAfter: 1 });
+  }
+  // A unique constraint lost to a concurrent request: the client's request conflicts with current state.
+  if (sqlState === '23505') return new AppError('conflict', 'This conflicts with an existing record');
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', err.message);
