@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/index.js';
 import { verifyAuditLog } from './platform/audit/verify.js';
 import { hashPassword } from './platform/identity/passwords.js';
+import { startMaintenanceWorker } from './platform/maintenance/worker.js';
 import { seedDemo } from './platform/seed.js';
 import { createLogger, createPlatform, DEFAULT_WEB_DIST } from './server.js';
 import { randomUUID } from 'node:crypto';
@@ -95,14 +96,19 @@ async function serve(config: Config, out: Out): Promise<number> {
   const { app } = platform.built;
   let demo = null;
   if (config.seedDemo) demo = await seedDemo(platform.services.db, config.home);
-  await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = config.publicUrl ?? `http://localhost:${port}`;
-  out.log(`\n  Akashic is running at ${url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  out.log(`  Database: ${platform.embedded ? `embedded PostgreSQL in ${config.home}/pgdata` : 'DATABASE_URL'}`);
-  out.log(`  API reference: ${url}/docs`);
-  if (demo) out.log(`  Sign in with ${demo.email} / ${demo.password}  (demo organization "${demo.orgName}")\n`);
+  const worker = config.roles.has('worker') ? startMaintenanceWorker(platform.services.db, log) : null;
+  if (config.roles.has('api')) {
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.publicUrl ?? `http://localhost:${port}`;
+    out.log(`\n  Akashic is running at ${url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    out.log(`  Database: ${platform.embedded ? `embedded PostgreSQL in ${config.home}/pgdata` : 'DATABASE_URL'}`);
+    out.log(`  API reference: ${url}/docs`);
+    if (demo) out.log(`  Sign in with ${demo.email} / ${demo.password}  (demo organization "${demo.orgName}")\n`);
+  } else {
+    out.log(`  Akashic worker running (roles: ${[...config.roles].join(', ')}); no HTTP server in this process`);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -111,6 +117,7 @@ async function serve(config: Config, out: Out): Promise<number> {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
+    await worker?.stop();
     await platform.close();
     process.exit(0);
   };
