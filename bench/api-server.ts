@@ -13,16 +13,32 @@ const [mode] = process.argv.slice(2);
 
 /** BENCH_PROFILE_AFTER_MS: CPU-profile this server from then until SIGTERM (startup excluded). */
 async function profileLater(): Promise<void> {
-  const after = Number(process.env.BENCH_PROFILE_AFTER_MS ?? 0);
+  const after = Number(
+    process.env[`BENCH_PROFILE_AFTER_MS_${mode?.toUpperCase()}`] ?? process.env.BENCH_PROFILE_AFTER_MS ?? 0,
+  );
   if (!after || !process.env.BENCH_PROFILE) return;
   const { Session } = await import('node:inspector/promises');
   const { writeFileSync } = await import('node:fs');
   const session = new Session();
   session.connect();
-  setTimeout(() => void session.post('Profiler.enable').then(() => session.post('Profiler.start')), after);
+  const heap = process.env.BENCH_PROFILE_HEAP === '1';
+  setTimeout(
+    () =>
+      void (heap
+        ? session
+            .post('HeapProfiler.enable')
+            .then(() => session.post('HeapProfiler.startSampling', { samplingInterval: 4096 }))
+        : session.post('Profiler.enable').then(() => session.post('Profiler.start'))),
+    after,
+  );
   process.on('SIGTERM', async () => {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(`${process.env.BENCH_PROFILE}/${mode}.cpuprofile`, JSON.stringify(profile));
+    if (heap) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(`${process.env.BENCH_PROFILE}/${mode}.heapprofile`, JSON.stringify(profile));
+    } else {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(`${process.env.BENCH_PROFILE}/${mode}.cpuprofile`, JSON.stringify(profile));
+    }
     process.exit(0);
   });
 }
