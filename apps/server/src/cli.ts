@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { Email, Name, OrgRole, Password } from '@akashic/contracts';
 import { createOrganizationTx } from './platform/tenancy/organizations.js';
 import { recordChange } from './platform/audit/record.js';
+import { FORECAST_USAGE, runIntelligenceCommand } from './modules/intelligence/cli.js';
 
 export class UsageError extends Error {}
 
@@ -27,6 +28,7 @@ Commands:
   audit verify [--org <id>]     Verify every organization's audit hash chain.
   user create --email <e> --name <n> --password <p> [--org <id> --role <role> | --org-name <name>]
                                 Create a user, in an existing org or in a new org they own.
+${FORECAST_USAGE}
 
 Configuration comes from the environment (DATABASE_URL, PORT, ...); see README.md.`;
 
@@ -44,6 +46,7 @@ export async function main(
       out.log(USAGE);
       return 0;
     }
+    if (command === 'forecast' || command === 'backtest') return await runIntelligenceCommand(command, rest, out);
     const config = loadConfig({ WEB_DIST: DEFAULT_WEB_DIST, ...env });
     switch (command) {
       case 'serve':

@@ -1,0 +1,627 @@
+/**
+ * County vote-share model: Democratic two-party share conditional on a national share.
+ *
+ * prediction (logit scale) = logit(last share) + kappa * adjustment(features) + d
+ * where d is the uniform national logit shift that makes the turnout-weighted national total equal the scenario's
+ * national share (solved by bisection), and `adjustment` is a ridge regression of past counties' deviations from
+ * uniform logit swing on demographics, American Nation, partisanship and recent trends, fitted within states (state
+ * effects absorbed, since a conditional forecast does not know state swings) on the cycle pairs before the target.
+ * The regression specification and the stacking factor kappa (how much of the fitted adjustment has carried over
+ * to the next election, historically) are chosen by leave-future-out validation on earlier pairs only.
+ * Intervals come from the empirical distribution of out-of-sample residuals in those validation pairs, by county
+ * size, with a state-level correlated component for simulation.
+ */
+import type { History } from './data.js';
+import { countyCycles, featureVintage, lookupCounty, solveUniformShift, type CountyCycle } from './county-data.js';
+import { logit, normQuantile as normQ, quantileSorted, ridge, sigmoid } from './math.js';
+import type { Rng } from './rng.js';
+import { exactShapley, sortFactors, type Factor } from './explain.js';
+
+export type CountySpec = 'uniform' | 'trend' | 'full';
+export const COUNTY_SPECS: readonly CountySpec[] = ['uniform', 'trend', 'full'];
+
+export interface CountyModelOptions {
+  /** training pairs (A -> B) per fit, most recent first (default 4) */
+  pairs?: number;
+  /** weight decay per older pair (default 0.8) */
+  decay?: number;
+  /** ridge penalty on standardized predictors (default 10) */
+  lambda?: number;
+  /** validation pairs used to choose the specification, kappa and residual scales (default 3) */
+  validationPairs?: number;
+  /** force a specification instead of choosing by validation */
+  spec?: CountySpec;
+}
+
+/** Predictor groups used in explanations (exact Shapley over groups). */
+export const COUNTY_GROUPS = [
+  'education',
+  'race and ethnicity',
+  'income',
+  'density and rurality',
+  'American Nation',
+  'partisanship',
+  'recent trend',
+] as const;
+export type CountyGroup = (typeof COUNTY_GROUPS)[number];
+
+interface Row {
+  fips: string;
+  state: string;
+  lA: number;
+  wA: number;
+  totalA: number;
+  /** realized logit share in B (training/validation only) */
+  lB: number;
+  wB: number;
+  x: Float64Array;
+  dev: number;
+}
+
+interface Design {
+  names: string[];
+  groups: (CountyGroup | 'intercept')[];
+}
+
+const FEATURE_NAMES = [
+  'pct_bachelors',
+  'pct_white',
+  'pct_black',
+  'pct_hispanic',
+  'pct_asian',
+  'log_income',
+  'log_density',
+  'rucc',
+] as const;
+const FEATURE_GROUP: CountyGroup[] = [
+  'education',
+  'race and ethnicity',
+  'race and ethnicity',
+  'race and ethnicity',
+  'race and ethnicity',
+  'income',
+  'density and rurality',
+  'density and rurality',
+];
+
+export interface CountyBase {
+  fips: string;
+  state: string;
+  lastShare: number;
+  lastTotal: number;
+  /** kappa * adjustment, logit scale */
+  adjustment: number;
+  /** contributions of each group to `adjustment` (logit scale; sums to adjustment) */
+  groupAdjust: Record<CountyGroup, number>;
+  sizeBin: number;
+}
+
+export interface CountyModel {
+  cycle: number;
+  lastCycle: number;
+  featureVintage: number;
+  featureVintagePostdatesCycle: boolean;
+  spec: CountySpec;
+  kappa: number;
+  coefficients: { name: string; group: string; value: number }[];
+  validation: { spec: CountySpec; pair: string; mae: number }[];
+  counties: CountyBase[];
+  /** size-bin upper bounds on last total votes */
+  sizeBreaks: number[];
+  /** sorted out-of-sample residuals (logit scale) per size bin, within-state part */
+  residuals: Float64Array[];
+  /** sd of state-level (vote-weighted) residual means, logit scale */
+  stateSd: number;
+  /** interval scale multipliers */
+  intervalScale: number;
+}
+
+/** Most recent cycle strictly before `cycle` with county results. */
+function lastCycleBefore(years: number[], cycle: number): number {
+  const ys = years.filter((y) => y < cycle).sort((a, b) => b - a);
+  if (!ys.length) throw new Error(`no county results before ${cycle}`);
+  return ys[0]!;
+}
+
+class PairBuilder {
+  readonly byYear: Map<number, Map<string, CountyCycle>>;
+  private readonly stats: { m: number[]; s: number[] };
+  readonly nationIndex: Map<string, number>;
+  readonly design: Design;
+  constructor(
+    history: History,
+    private readonly features: Map<string, import('./data.js').CountyFeatures>,
+  ) {
+    this.byYear = countyCycles(history);
+    const nations = [...new Set(history.nations.values())].sort();
+    this.nationIndex = new Map(nations.map((n, i) => [n, i]));
+    const vals = FEATURE_NAMES.map(() => [] as number[]);
+    for (const f of features.values()) this.rawFeatures(f).forEach((v, j) => Number.isFinite(v) && vals[j]!.push(v));
+    const m = vals.map((xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+    const s = vals.map(
+      (xs, j) => Math.sqrt(xs.reduce((a, b) => a + (b - m[j]!) ** 2, 0) / Math.max(1, xs.length)) || 1,
+    );
+    this.stats = { m, s };
+    const names: string[] = [
+      'intercept',
+      ...FEATURE_NAMES,
+      'logit_last_share',
+      'trend_4y',
+      'trend_12y',
+      ...nations.map((n) => `nation:${n}`),
+      'nation:(none)',
+    ];
+    const groups: Design['groups'] = [
+      'intercept',
+      ...FEATURE_GROUP,
+      'partisanship',
+      'recent trend',
+      'recent trend',
+      ...nations.map(() => 'American Nation' as const),
+      'American Nation',
+    ];
+    this.design = { names, groups };
+  }
+  private rawFeatures(f: import('./data.js').CountyFeatures | undefined): number[] {
+    if (!f) return FEATURE_NAMES.map(() => NaN);
+    return [
+      f.bachelors,
+      f.white,
+      f.black,
+      f.hispanic,
+      f.asian,
+      Math.log(f.income > 0 ? f.income : NaN),
+      Math.log1p(f.density >= 0 ? f.density : NaN),
+      f.rucc,
+    ];
+  }
+  /** standardized features, missing values imputed by the state's mean (then 0 = national mean). */
+  private stateMeans = new Map<string, number[]>();
+  private featureVector(fips: string, state: string): number[] {
+    const raw = this.rawFeatures(this.features.get(fips));
+    const z = raw.map((v, j) => (Number.isFinite(v) ? (v - this.stats.m[j]!) / this.stats.s[j]! : NaN));
+    if (z.some((v) => Number.isNaN(v))) {
+      let sm = this.stateMeans.get(state);
+      if (!sm) {
+        const acc = FEATURE_NAMES.map(() => [0, 0]);
+        for (const [f, row] of this.features) {
+          if (f.slice(0, 2) !== fips.slice(0, 2)) continue;
+          this.rawFeatures(row).forEach((v, j) => {
+            if (Number.isFinite(v)) {
+              acc[j]![0]! += (v - this.stats.m[j]!) / this.stats.s[j]!;
+              acc[j]![1]! += 1;
+            }
+          });
+        }
+        sm = acc.map(([a, n]) => (n! > 0 ? a! / n! : 0));
+        this.stateMeans.set(state, sm);
+      }
+      return z.map((v, j) => (Number.isNaN(v) ? sm![j]! : v));
+    }
+    return z;
+  }
+  /** logit shift that reproduces the aggregate share of `to` from `from` over the counties in both (weights: `to`'s two-party votes). */
+  private shiftBetween(from: Map<string, CountyCycle>, to: Map<string, CountyCycle>): Map<string, number> | null {
+    const base: number[] = [];
+    const w: number[] = [];
+    const keys: string[] = [];
+    let dem = 0;
+    let tot = 0;
+    for (const [fips, c] of to) {
+      const a = lookupCounty(from, fips);
+      if (!a) continue;
+      base.push(logit(a.share));
+      w.push(c.twoParty);
+      keys.push(fips);
+      dem += c.share * c.twoParty;
+      tot += c.twoParty;
+    }
+    if (!keys.length) return null;
+    const d = solveUniformShift(base, w, dem / tot);
+    const out = new Map<string, number>();
+    keys.forEach((k, i) => out.set(k, logit(to.get(k)!.share) - base[i]! - d));
+    return out;
+  }
+  private trendCache = new Map<string, Map<string, number> | null>();
+  private trend(from: number, to: number): Map<string, number> | null {
+    const key = `${from}-${to}`;
+    if (!this.trendCache.has(key)) {
+      const a = this.byYear.get(from);
+      const b = this.byYear.get(to);
+      this.trendCache.set(key, a && b ? this.shiftBetween(a, b) : null);
+    }
+    return this.trendCache.get(key)!;
+  }
+  /** Rows for predicting cycle `B` from cycle `A` (realized B values filled when known). */
+  private rowCache = new Map<string, Row[]>();
+  rows(A: number, B: number | null): Row[] {
+    const key = `${A}-${B}`;
+    let cached = this.rowCache.get(key);
+    if (!cached) this.rowCache.set(key, (cached = this.buildRows(A, B)));
+    return cached;
+  }
+  private buildRows(A: number, B: number | null): Row[] {
+    const a = this.byYear.get(A);
+    if (!a) throw new Error(`no county results for ${A}`);
+    const b = B === null ? null : (this.byYear.get(B) ?? null);
+    const t4 = this.trend(A - 4, A);
+    const t12 = this.trend(A - 12, A);
+    const dev = b ? this.shiftBetween(a, b) : null;
+    const units: [string, CountyCycle, CountyCycle | undefined][] = [];
+    if (b) {
+      for (const [fips, cb] of b) {
+        const ca = lookupCounty(a, fips);
+        if (ca) units.push([fips, ca, cb]);
+      }
+    } else for (const [fips, ca] of a) units.push([fips, ca, undefined]);
+    const nNations = this.nationIndex.size;
+    return units.map(([fips, ca, cb]) => {
+      const lA = logit(ca.share);
+      const x = new Float64Array(this.design.names.length);
+      x[0] = 1;
+      this.featureVector(fips, ca.state).forEach((v, j) => (x[1 + j] = v));
+      let k = 1 + FEATURE_NAMES.length;
+      x[k++] = lA;
+      x[k++] = t4?.get(fips) ?? 0;
+      x[k++] = t12?.get(fips) ?? 0;
+      const nation = this.nationIndex.get(this.nationFor(fips) ?? '');
+      x[k + (nation ?? nNations)] = 1;
+      return {
+        fips,
+        state: ca.state,
+        lA,
+        wA: ca.twoParty,
+        totalA: ca.total,
+        lB: cb ? logit(cb.share) : NaN,
+        wB: cb ? cb.twoParty : NaN,
+        x,
+        dev: dev?.get(fips) ?? NaN,
+      };
+    });
+  }
+  nations: ReadonlyMap<string, string> = new Map();
+  nationFor(fips: string): string | undefined {
+    return this.nations.get(fips);
+  }
+}
+
+function activeColumns(spec: CountySpec, design: Design): boolean[] {
+  return design.groups.map((g, j) => {
+    if (j === 0) return false; // state effects absorb the intercept
+    if (spec === 'uniform') return false;
+    if (spec === 'trend') return g === 'recent trend';
+    return true;
+  });
+}
+
+/** Ridge fit of within-state deviations on the active columns over training pairs ending before `target`. */
+function fitAdjustment(
+  pb: PairBuilder,
+  target: number,
+  spec: CountySpec,
+  o: Required<CountyModelOptions>,
+): Float64Array {
+  const p = pb.design.names.length;
+  const beta = new Float64Array(p);
+  if (spec === 'uniform') return beta;
+  const active = activeColumns(spec, pb.design);
+  const cols = active.map((a, j) => (a ? j : -1)).filter((j) => j >= 0);
+  const X: number[][] = [];
+  const y: number[] = [];
+  const w: number[] = [];
+  const years = [...pb.byYear.keys()].filter((yr) => yr < target).sort((a, b) => b - a);
+  let used = 0;
+  for (const B of years) {
+    if (used >= o.pairs) break;
+    if (!pb.byYear.has(B - 4)) continue;
+    const rows = pb.rows(B - 4, B).filter((r) => Number.isFinite(r.dev));
+    const byState = new Map<string, Row[]>();
+    for (const r of rows) {
+      let g = byState.get(r.state);
+      if (!g) byState.set(r.state, (g = []));
+      g.push(r);
+    }
+    const weight = o.decay ** used;
+    for (const g of byState.values()) {
+      const mx = new Array<number>(cols.length).fill(0);
+      let my = 0;
+      for (const r of g) {
+        cols.forEach((j, c) => (mx[c]! += r.x[j]! / g.length));
+        my += r.dev / g.length;
+      }
+      for (const r of g) {
+        X.push(cols.map((j, c) => r.x[j]! - mx[c]!));
+        y.push(r.dev - my);
+        w.push(weight);
+      }
+    }
+    used++;
+  }
+  if (!X.length) return beta;
+  const b = ridge(
+    X,
+    y,
+    w,
+    cols.map(() => o.lambda),
+  );
+  cols.forEach((j, c) => (beta[j] = b[c]!));
+  return beta;
+}
+
+const dot = (x: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let j = 1; j < x.length; j++) s += x[j]! * b[j]!;
+  return s;
+};
+
+interface Validation {
+  spec: CountySpec;
+  pair: number;
+  slope: number;
+  mae: number;
+  residuals: { r: number; state: string; w: number; total: number }[];
+}
+
+function validate(
+  pb: PairBuilder,
+  B: number,
+  spec: CountySpec,
+  o: Required<CountyModelOptions>,
+  kappa: number | null,
+): Validation | null {
+  if (!pb.byYear.has(B) || !pb.byYear.has(B - 4)) return null;
+  const beta = fitAdjustment(pb, B, spec, o);
+  const rows = pb.rows(B - 4, B).filter((r) => Number.isFinite(r.dev));
+  const adj = rows.map((r) => dot(r.x, beta));
+  // out-of-sample slope of realized deviations on the predicted adjustment
+  const am = adj.reduce((a, b) => a + b, 0) / adj.length;
+  const dm = rows.reduce((a, r) => a + r.dev, 0) / rows.length;
+  let sxy = 0;
+  let sxx = 0;
+  rows.forEach((r, i) => {
+    sxy += (adj[i]! - am) * (r.dev - dm);
+    sxx += (adj[i]! - am) ** 2;
+  });
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const k = kappa ?? 1;
+  const base = rows.map((r, i) => r.lA + k * adj[i]!);
+  let dem = 0;
+  let tot = 0;
+  for (const r of rows) {
+    dem += sigmoid(r.lB) * r.wB;
+    tot += r.wB;
+  }
+  const d = solveUniformShift(
+    base,
+    rows.map((r) => r.wB),
+    dem / tot,
+  );
+  let mae = 0;
+  const residuals = rows.map((r, i) => {
+    const pred = base[i]! + d;
+    mae += Math.abs(sigmoid(pred) - sigmoid(r.lB));
+    return { r: r.lB - pred, state: r.state, w: r.wB, total: r.totalA };
+  });
+  return { spec, pair: B, slope, mae: mae / rows.length, residuals };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : 0;
+};
+
+export function fitCountyModel(history: History, cycle: number, options: CountyModelOptions = {}): CountyModel {
+  if (history.cutoff > cycle)
+    throw new Error(
+      `history runs to ${history.cutoff - 1}; a forecast for ${cycle} may only use cycles before ${cycle}`,
+    );
+  const o: Required<CountyModelOptions> = {
+    pairs: 4,
+    decay: 0.8,
+    lambda: 10,
+    validationPairs: 3,
+    spec: undefined as unknown as CountySpec,
+    ...options,
+  };
+  const fv = featureVintage(history.features, cycle);
+  const pb = new PairBuilder(history, fv.rows);
+  pb.nations = history.nations;
+  const years = [...pb.byYear.keys()];
+  const last = lastCycleBefore(years, cycle);
+  const validationTargets = years
+    .filter((y) => y <= last && pb.byYear.has(y - 4))
+    .sort((a, b) => b - a)
+    .slice(0, o.validationPairs);
+
+  // choose kappa (median out-of-sample slope, clipped to [0, 1]) and the specification by validation MAE
+  const specs = options.spec ? [options.spec] : COUNTY_SPECS;
+  const results: { spec: CountySpec; kappa: number; vals: Validation[] }[] = [];
+  for (const spec of specs) {
+    const raw = validationTargets.map((B) => validate(pb, B, spec, o, null)).filter((v): v is Validation => v !== null);
+    const kappa = spec === 'uniform' ? 0 : Math.min(1, Math.max(0, median(raw.map((v) => v.slope))));
+    const vals = validationTargets
+      .map((B) => validate(pb, B, spec, o, kappa))
+      .filter((v): v is Validation => v !== null);
+    results.push({ spec, kappa, vals });
+  }
+  const score = (r: (typeof results)[number]) => r.vals.reduce((a, v) => a + v.mae, 0) / Math.max(1, r.vals.length);
+  const chosen = results.reduce((best, r) => (score(r) < score(best) - 1e-9 ? r : best), results[0]!);
+
+  const beta = fitAdjustment(pb, cycle, chosen.spec, o);
+  const rows = pb.rows(last, null);
+  const totals = rows.map((r) => r.totalA).sort((a, b) => a - b);
+  const sizeBreaks = [0.25, 0.5, 0.75].map((q) => quantileSorted(totals, q));
+  const binOf = (t: number) => sizeBreaks.filter((b) => t > b).length;
+
+  // residual distribution: within-state residuals by size bin, and the sd of state means
+  const resid: number[][] = [[], [], [], []];
+  const stateMeans: number[] = [];
+  for (const v of chosen.vals) {
+    const byState = new Map<string, { s: number; w: number; items: { r: number; total: number }[] }>();
+    for (const r of v.residuals) {
+      let g = byState.get(r.state);
+      if (!g) byState.set(r.state, (g = { s: 0, w: 0, items: [] }));
+      g.s += r.r * r.w;
+      g.w += r.w;
+      g.items.push(r);
+    }
+    for (const g of byState.values()) {
+      const m = g.s / g.w;
+      stateMeans.push(m);
+      for (const it of g.items) resid[binOf(it.total)]!.push(it.r - m);
+    }
+  }
+  const stateSd = Math.sqrt(stateMeans.reduce((a, b) => a + b * b, 0) / Math.max(1, stateMeans.length));
+
+  const design = pb.design;
+  const counties: CountyBase[] = rows.map((r) => {
+    const groupAdjust = Object.fromEntries(COUNTY_GROUPS.map((g) => [g, 0])) as Record<CountyGroup, number>;
+    let adj = 0;
+    for (let j = 1; j < r.x.length; j++) {
+      const c = chosen.kappa * r.x[j]! * beta[j]!;
+      if (c === 0) continue;
+      groupAdjust[design.groups[j] as CountyGroup] += c;
+      adj += c;
+    }
+    return {
+      fips: r.fips,
+      state: r.state,
+      lastShare: sigmoid(r.lA),
+      lastTotal: r.totalA,
+      adjustment: adj,
+      groupAdjust,
+      sizeBin: binOf(r.totalA),
+    };
+  });
+  return {
+    cycle,
+    lastCycle: last,
+    featureVintage: fv.vintage,
+    featureVintagePostdatesCycle: fv.postdates,
+    spec: chosen.spec,
+    kappa: chosen.kappa,
+    coefficients: design.names
+      .map((name, j) => ({ name, group: design.groups[j]!, value: beta[j]! * chosen.kappa }))
+      .filter((c) => c.value !== 0),
+    validation: results.flatMap((r) =>
+      r.vals.map((v) => ({ spec: r.spec, pair: `${v.pair - 4}->${v.pair}`, mae: v.mae })),
+    ),
+    counties,
+    sizeBreaks,
+    residuals: resid.map((xs) => Float64Array.from(xs).sort()),
+    stateSd,
+    intervalScale: 1,
+  };
+}
+
+export interface CountyScenario {
+  nationalDemTwoParty: number;
+  /** additive shifts of the Democratic two-party share (e.g. 0.01 = +1 point) by state postal code */
+  stateShifts?: Record<string, number>;
+  /** additive shifts by American Nation (Woodard 11 name) */
+  nationShifts?: Record<string, number>;
+}
+
+export interface CountyShareForecast {
+  fips: string;
+  state: string;
+  dem_two_party: number;
+  lo80: number;
+  hi80: number;
+  lo95: number;
+  hi95: number;
+  /** the uniform logit shift solved for the national share */
+  shift: number;
+  /** scenario (state / nation) shift on the logit scale */
+  scenarioLogit: number;
+}
+
+/**
+ * Conditional county forecast. `weights` are the expected two-party votes per county (e.g. from the turnout model);
+ * by default the last cycle's two-party votes.
+ */
+export function forecastCountyShares(
+  model: CountyModel,
+  scenario: CountyScenario,
+  weights?: Map<string, number>,
+  nations?: ReadonlyMap<string, string>,
+): CountyShareForecast[] {
+  const n = scenario.nationalDemTwoParty;
+  if (!(n > 0 && n < 1)) throw new RangeError(`national Democratic two-party share must be between 0 and 1 (got ${n})`);
+  const base = model.counties.map((c) => logit(c.lastShare) + c.adjustment);
+  const w = model.counties.map((c) => weights?.get(c.fips) ?? c.lastTotal);
+  const d = solveUniformShift(base, w, n);
+  const q = (bin: number, p: number) => quantileSorted(model.residuals[bin]!, p);
+  const out: CountyShareForecast[] = [];
+  model.counties.forEach((c, i) => {
+    const centerL = base[i]! + d;
+    let shift = scenario.stateShifts?.[c.state] ?? 0;
+    const nation = nations?.get(c.fips);
+    if (nation && scenario.nationShifts?.[nation]) shift += scenario.nationShifts[nation]!;
+    const center = sigmoid(centerL);
+    const slope = center * (1 - center);
+    const adjL = centerL + shift / Math.max(slope, 1e-3);
+    const total = (p: number) => {
+      // state-level correlated part and within-state part combined (independent, so add in quadrature)
+      const zq = q(c.sizeBin, p);
+      const s = model.stateSd * normQ(p);
+      return Math.sign(zq + s) * Math.sqrt(zq * zq + s * s) * model.intervalScale;
+    };
+    out.push({
+      fips: c.fips,
+      state: c.state,
+      dem_two_party: sigmoid(adjL),
+      lo80: sigmoid(adjL + total(0.1)),
+      hi80: sigmoid(adjL + total(0.9)),
+      lo95: sigmoid(adjL + total(0.025)),
+      hi95: sigmoid(adjL + total(0.975)),
+      shift: d,
+      scenarioLogit: adjL - centerL,
+    });
+  });
+  return out;
+}
+
+/** Draw `n` simulated county shares for the counties of one state (state component + within-state residual bootstrap). */
+export function simulateCountyShares(
+  model: CountyModel,
+  forecast: CountyShareForecast[],
+  state: string,
+  n: number,
+  rng: Rng,
+): { fips: string[]; shares: Float64Array[] } {
+  const idx = forecast.map((f, i) => (f.state === state ? i : -1)).filter((i) => i >= 0);
+  const fips = idx.map((i) => forecast[i]!.fips);
+  const shares = idx.map(() => new Float64Array(n));
+  for (let s = 0; s < n; s++) {
+    const st = rng.normal() * model.stateSd * model.intervalScale;
+    idx.forEach((i, k) => {
+      const c = model.counties[i]!;
+      const res = model.residuals[c.sizeBin]!;
+      const r = res.length ? res[Math.floor(rng.next() * res.length)]! : 0;
+      shares[k]![s] = sigmoid(logit(forecast[i]!.dem_two_party) + st + r * model.intervalScale);
+    });
+  }
+  return { fips, shares };
+}
+
+/**
+ * Exact Shapley decomposition (share points) of a county forecast relative to its last result. Players: the national
+ * environment (uniform logit shift), each predictor group's adjustment, and the scenario shift; the value of a
+ * coalition is sigmoid(logit(last) + its logit contributions) - last, so contributions sum to forecast - last.
+ */
+export function countyFactors(model: CountyModel, row: CountyShareForecast, index: number): Factor[] {
+  const c = model.counties[index]!;
+  if (c.fips !== row.fips) throw new Error('countyFactors: row does not match the model county');
+  const players: { name: string; logit: number }[] = [{ name: 'national environment', logit: row.shift }];
+  for (const g of COUNTY_GROUPS) if (c.groupAdjust[g] !== 0) players.push({ name: g, logit: c.groupAdjust[g] });
+  if (row.scenarioLogit !== 0) players.push({ name: 'scenario shift', logit: row.scenarioLogit });
+  const base = logit(c.lastShare);
+  const last = sigmoid(base);
+  const phi = exactShapley(players.length, (mask) => {
+    let x = base;
+    for (let i = 0; i < players.length; i++) if (mask & (1 << i)) x += players[i]!.logit;
+    return sigmoid(x) - last;
+  });
+  return sortFactors(players.map((p, i) => ({ name: p.name, value: p.logit, contribution: phi[i]! })));
+}

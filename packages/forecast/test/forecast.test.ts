@@ -1,0 +1,300 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertNoLookahead,
+  averagePolls,
+  countyFactors,
+  createRng,
+  CsvError,
+  electionDay,
+  electoralVotes,
+  exactShapley,
+  fitCountyModel,
+  fitTurnoutModel,
+  forecastCountyShares,
+  forecastStates,
+  forecastTurnout,
+  historyBefore,
+  normCdf,
+  normQuantile,
+  parsePolls,
+  pointEstimate,
+  ridge,
+  simulateCountyShares,
+  compareStateScenarios,
+  countyPathsToVictory,
+  solveUniformShift,
+  stateFactors,
+  statePathsToVictory,
+  sigmoid,
+  score,
+} from '../src/index.js';
+import { syntheticData, syntheticPolls } from './synthetic.js';
+
+const POLL_HEADER =
+  'cycle,state,pollster,start_date,end_date,sample_size,population,mode,dem_pct,rep_pct,dem_candidate,rep_candidate';
+
+describe('seeded randomness', () => {
+  it('reproduces a sequence from a seed and differs across seeds', () => {
+    const a = createRng(42);
+    const b = createRng(42);
+    const c = createRng(43);
+    const xa = Array.from({ length: 5 }, () => a.normal());
+    expect(Array.from({ length: 5 }, () => b.normal())).toEqual(xa);
+    expect(Array.from({ length: 5 }, () => c.normal())).not.toEqual(xa);
+  });
+  it('draws standard normals', () => {
+    const r = createRng(1);
+    const xs = Array.from({ length: 20000 }, () => r.normal());
+    const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const v = xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length;
+    expect(Math.abs(m)).toBeLessThan(0.03);
+    expect(Math.abs(v - 1)).toBeLessThan(0.04);
+  });
+});
+
+describe('numerics', () => {
+  it('normal quantile inverts the CDF', () => {
+    for (const p of [0.01, 0.1, 0.5, 0.9, 0.975]) expect(normCdf(normQuantile(p))).toBeCloseTo(p, 5);
+  });
+  it('ridge with a tiny penalty recovers linear coefficients', () => {
+    const r = createRng(3);
+    const X: number[][] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const x = [1, r.normal(), r.normal()];
+      X.push(x);
+      y.push(2 + 0.5 * x[1]! - 1.5 * x[2]!);
+    }
+    const b = ridge(X, y, null, [0, 1e-6, 1e-6]);
+    expect(b[0]).toBeCloseTo(2, 4);
+    expect(b[1]).toBeCloseTo(0.5, 4);
+    expect(b[2]).toBeCloseTo(-1.5, 4);
+  });
+  it('solves the uniform logit shift for a national share', () => {
+    const base = [-1, 0, 0.5, 2];
+    const w = [1, 2, 3, 4];
+    const d = solveUniformShift(base, w, 0.55);
+    const got = base.reduce((s, b, i) => s + w[i]! * sigmoid(b + d), 0) / 10;
+    expect(got).toBeCloseTo(0.55, 8);
+  });
+  it('scores forecasts', () => {
+    const s = score(
+      [
+        { mean: 0.6, lo80: 0.55, hi80: 0.65, lo95: 0.5, hi95: 0.7, p: 0.9 },
+        { mean: 0.45, lo80: 0.4, hi80: 0.5, lo95: 0.35, hi95: 0.55, p: 0.2 },
+      ],
+      [0.52, 0.47],
+    );
+    expect(s.called).toBe(2);
+    expect(s.brier).toBeCloseTo((0.1 ** 2 + 0.2 ** 2) / 2, 10);
+    expect(s.cov80).toBe(0.5);
+    expect(s.cov95).toBe(1);
+    expect(s.mae).toBeCloseTo((0.08 + 0.02) / 2, 10);
+  });
+});
+
+describe('electoral votes', () => {
+  it('sums to 538 under every apportionment and follows the census', () => {
+    for (const y of [1992, 2004, 2012, 2024, 2032])
+      expect([...electoralVotes(y).values()].reduce((a, b) => a + b, 0)).toBe(538);
+    expect(electoralVotes(2008).get('TX')).toBe(34);
+    expect(electoralVotes(2016).get('TX')).toBe(38);
+    expect(electoralVotes(2024).get('TX')).toBe(40);
+    expect(electoralVotes(2020).get('PA')).toBe(20);
+    expect(electoralVotes(2024).get('PA')).toBe(19);
+    expect(() => electoralVotes(2017)).toThrow(/not a presidential election year/);
+  });
+  it('knows election day', () => {
+    expect(new Date(electionDay(2016) * 86_400_000).toISOString().slice(0, 10)).toBe('2016-11-08');
+    expect(new Date(electionDay(2020) * 86_400_000).toISOString().slice(0, 10)).toBe('2020-11-03');
+  });
+});
+
+describe('poll CSV parsing', () => {
+  it('reads quoted pollster names and blank sample sizes', () => {
+    const polls = parsePolls(
+      `${POLL_HEADER}\n2012,MI,"Foster, Baydoun",2012-06-12,2012-06-15,,Registered Voters,Live Phone,46.9,45.48,obama,romney\n`,
+    );
+    expect(polls).toHaveLength(1);
+    expect(polls[0]!.pollster).toBe('Foster, Baydoun');
+    expect(Number.isNaN(polls[0]!.sampleSize)).toBe(true);
+    expect(polls[0]!.population).toBe('rv');
+  });
+  it.each([
+    ['cycle,state,pollster\n2016,PA,X\n', /missing required columns "start_date", "end_date"/],
+    [
+      `${POLL_HEADER}\n2016,PA,X,2016-13-01,2016-10-03,800,Likely Voters,Live Phone,45,44,c,t\n`,
+      /line 2: column "start_date" is not a YYYY-MM-DD date/,
+    ],
+    [
+      `${POLL_HEADER}\n2016,PA,X,2016-10-01,2016-10-03,800,Likely Voters,Live Phone,abc,44,c,t\n`,
+      /line 2: column "dem_pct" is not a number \("abc"\)/,
+    ],
+    [
+      `${POLL_HEADER}\n2016,ZZ,X,2016-10-01,2016-10-03,800,Likely Voters,Live Phone,45,44,c,t\n`,
+      /line 2: column "state" must be a state postal code/,
+    ],
+    [`${POLL_HEADER}\n2016,PA,X,2016-10-01,2016-10-03\n`, /line 2: expected 12 fields/],
+    [
+      `${POLL_HEADER}\n2016,PA,X,2016-10-01,2016-10-03,800,Martians,Live Phone,45,44,c,t\n`,
+      /column "population" must be/,
+    ],
+    [`${POLL_HEADER}\n2016,PA,"X,2016-10-01\n`, /unterminated quoted field/],
+    ['', /empty/],
+  ])('rejects malformed input with a message naming the problem (%#)', (text, message) => {
+    expect(() => parsePolls(text, 'polls.csv')).toThrow(CsvError);
+    expect(() => parsePolls(text, 'polls.csv')).toThrow(message);
+  });
+});
+
+describe('Shapley explanations', () => {
+  it('exact Shapley equals coefficient × (x − baseline) for a linear game and sums to v(all) − v(none)', () => {
+    const c = [0.3, -1.2, 2];
+    const x = [1, 0.5, -0.25];
+    const phi = exactShapley(3, (m) => c.reduce((s, ci, i) => s + (m & (1 << i) ? ci * x[i]! : 0), 0));
+    phi.forEach((p, i) => expect(p).toBeCloseTo(c[i]! * x[i]!, 12));
+    const v = (m: number) => Math.tanh([0.4, -0.9, 1.3, 0.2].reduce((s, a, i) => s + (m & (1 << i) ? a : 0), 0.1));
+    const phi2 = exactShapley(4, v);
+    expect(phi2.reduce((a, b) => a + b, 0)).toBeCloseTo(v(15) - v(0), 12);
+  });
+});
+
+describe('state forecast (synthetic data)', () => {
+  const data = syntheticData();
+  const cycle = 2016;
+  const history = historyBefore(data, cycle);
+  const polls = syntheticPolls(data, cycle);
+  const asOf = electionDay(cycle) - 1;
+
+  it('is reproducible with a seed and changes with the seed', () => {
+    const a = forecastStates(history, cycle, polls, asOf, { seed: 5, simulations: 10_000 });
+    const b = forecastStates(history, cycle, polls, asOf, { seed: 5, simulations: 10_000 });
+    const c = forecastStates(history, cycle, polls, asOf, { seed: 6, simulations: 10_000 });
+    expect(b.states).toEqual(a.states);
+    expect(b.national).toEqual(a.national);
+    expect(c.national.dem_ev_mean).not.toBe(a.national.dem_ev_mean);
+    expect(a.states).toHaveLength(51);
+    for (const s of a.states) {
+      expect(s.lo95).toBeLessThanOrEqual(s.lo80);
+      expect(s.lo80).toBeLessThanOrEqual(s.hi80);
+      expect(s.hi80).toBeLessThanOrEqual(s.hi95);
+      expect(s.p_dem_win).toBeGreaterThanOrEqual(0);
+      expect(s.p_dem_win).toBeLessThanOrEqual(1);
+    }
+    expect(a.evDistribution.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 8);
+  });
+
+  it('tracks the polls: house effects are found and the states land near the truth', () => {
+    const f = forecastStates(history, cycle, polls, asOf, { seed: 1 });
+    const avg = averagePolls(polls, asOf);
+    expect(avg.houseEffects.get('A')!).toBeGreaterThan(avg.houseEffects.get('B')!);
+    const truth = new Map(data.states.filter((r) => r.year === cycle).map((r) => [r.state, r.dem / (r.dem + r.rep)]));
+    const mae = f.states.reduce((s, x) => s + Math.abs(x.dem_two_party - truth.get(x.state)!), 0) / 51;
+    expect(mae).toBeLessThan(0.025);
+  });
+
+  it('explains each state with exact Shapley contributions that sum to the prediction minus 0.5', () => {
+    const pe = pointEstimate(history, cycle, polls, asOf);
+    pe.states.forEach((s, i) => {
+      const fs = stateFactors(pe, i);
+      expect(fs.reduce((a, x) => a + x.contribution, 0)).toBeCloseTo(s.mean - 0.5, 12);
+      for (let k = 1; k < fs.length; k++)
+        expect(Math.abs(fs[k - 1]!.contribution)).toBeGreaterThanOrEqual(Math.abs(fs[k]!.contribution));
+    });
+  });
+
+  it('never trains on the year it predicts', () => {
+    expect(() => forecastStates(historyBefore(data, 2020), cycle, polls, asOf)).toThrow(
+      /may only use cycles before 2016/,
+    );
+    expect(() => assertNoLookahead(historyBefore(data, 2017), 2016)).toThrow();
+    // changing the target year's (and later) results cannot change the forecast
+    const altered = {
+      ...data,
+      states: data.states.map((r) => (r.year >= cycle ? { ...r, dem: r.rep, rep: r.dem } : r)),
+    };
+    const a = forecastStates(history, cycle, polls, asOf, { seed: 3, simulations: 2000 });
+    const b = forecastStates(historyBefore(altered, cycle), cycle, polls, asOf, { seed: 3, simulations: 2000 });
+    expect(b.states).toEqual(a.states);
+  });
+
+  it('scenarios move the forecast in the stated direction with common random numbers, and paths are minimal', () => {
+    const pe = pointEstimate(history, cycle, polls, asOf);
+    const [base, worse] = compareStateScenarios(
+      pe,
+      history,
+      [{ name: 'base' }, { name: 'D -3', nationalShift: -0.03 }],
+      { seed: 9, simulations: 5000 },
+    );
+    expect(worse!.dem_ev_mean).toBeLessThan(base!.dem_ev_mean);
+    expect(worse!.p_dem_win).toBeLessThanOrEqual(base!.p_dem_win);
+    const f = forecastStates(history, cycle, polls, asOf, { seed: 2, simulations: 5000 });
+    const paths = statePathsToVictory(f, { maxStates: 10 });
+    const ev = electoralVotes(cycle);
+    for (const p of paths.paths) {
+      expect(p.ev).toBeGreaterThanOrEqual(270);
+      for (const s of p.states) expect(p.ev - ev.get(s)!).toBeLessThan(270);
+      for (const s of p.states)
+        expect(p.probability).toBeLessThanOrEqual(f.states.find((x) => x.state === s)!.p_dem_win + 1e-12);
+    }
+  });
+});
+
+describe('county and turnout models (synthetic data)', () => {
+  const data = syntheticData(21);
+  const cycle = 2016;
+  const history = historyBefore(data, cycle);
+
+  it('hits the national share and explains every county exactly', () => {
+    const model = fitCountyModel(history, cycle);
+    const fc = forecastCountyShares(model, { nationalDemTwoParty: 0.52 });
+    const w = model.counties.map((c) => c.lastTotal);
+    const nat = fc.reduce((s, c, i) => s + w[i]! * c.dem_two_party, 0) / w.reduce((a, b) => a + b, 0);
+    expect(nat).toBeCloseTo(0.52, 6);
+    fc.forEach((c, i) => {
+      const fs = countyFactors(model, c, i);
+      expect(fs.reduce((a, x) => a + x.contribution, 0)).toBeCloseTo(
+        c.dem_two_party - model.counties[i]!.lastShare,
+        10,
+      );
+      expect(c.lo95).toBeLessThanOrEqual(c.dem_two_party);
+      expect(c.hi95).toBeGreaterThanOrEqual(c.dem_two_party);
+    });
+    const higher = forecastCountyShares(model, { nationalDemTwoParty: 0.55 });
+    higher.forEach((c, i) => expect(c.dem_two_party).toBeGreaterThan(fc[i]!.dem_two_party));
+    expect(() => fitCountyModel(historyBefore(data, 2020), cycle)).toThrow(/may only use cycles before 2016/);
+  });
+
+  it('county paths within a state close the forecast deficit', () => {
+    const model = fitCountyModel(history, cycle);
+    const fc = forecastCountyShares(model, { nationalDemTwoParty: 0.45 });
+    const state = fc[0]!.state;
+    const sims = simulateCountyShares(model, fc, state, 2000, createRng(4));
+    const votes = new Map(model.counties.map((c) => [c.fips, c.lastTotal]));
+    const r = countyPathsToVictory(fc, sims, votes, { maxCounties: 8 });
+    expect(r.pStateWin).toBeGreaterThanOrEqual(0);
+    for (const p of r.paths) expect(p.gain).toBeGreaterThanOrEqual(r.deficit);
+  });
+
+  it('turnout: the national rate is honoured, levers use historical effect sizes, factors add up', () => {
+    const tm = fitTurnoutModel(history, cycle);
+    const f = forecastTurnout(tm, { nationalTurnoutVep: 0.6 });
+    expect(f.states).toHaveLength(51);
+    expect(f.national.vep_turnout).toBeCloseTo(0.6, 10);
+    for (const s of f.states) {
+      const last = tm.states.find((x) => x.state === s.state)!.last;
+      expect(s.factors.reduce((a, x) => a + x.contribution, 0)).toBeCloseTo(s.vep_turnout - last, 10);
+      expect(s.lo80).toBeLessThanOrEqual(s.vep_turnout);
+    }
+    const mob = forecastTurnout(tm, { nationalTurnoutVep: 0.6, levers: { mobilization: { PA: 1 } } });
+    const pa = (x: typeof f) => x.states.find((s) => s.state === 'PA')!.vep_turnout;
+    expect(pa(mob) - pa(f)).toBeCloseTo(tm.sdState, 10);
+    const intense = forecastTurnout(tm, { levers: { intensity: 1 } });
+    const plain = forecastTurnout(tm);
+    expect(intense.national.vep_turnout - plain.national.vep_turnout).toBeCloseTo(
+      tm.national.sd / tm.national.officialRatio,
+      10,
+    );
+    expect(() => fitTurnoutModel(historyBefore(data, 2020), cycle)).toThrow(/may only use cycles before 2016/);
+  });
+});
