@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
-import { chainHash, type ChainFields } from '../src/platform/audit/record.js';
-import { verifyAuditLog } from '../src/platform/audit/verify.js';
+import { chainHash, insertAuditEntry, type ChainFields } from '../src/platform/audit/record.js';
+import { chainFieldsOf, verifyAuditLog } from '../src/platform/audit/verify.js';
 import { addMember, cli } from './support/cli.js';
 import { connect } from './support/db.js';
 import { as, signUpActor, uniqueEmail, type Actor } from './support/http.js';
@@ -72,27 +72,7 @@ function firstBad(stderr: string, orgId: string): number | null {
 /** The chain fields of a stored row, as the verifier recomputes them. */
 async function fieldsOf(admin: pg.Client, orgId: string, seq: number): Promise<{ fields: ChainFields; hash: Buffer }> {
   const { rows } = await admin.query(`SELECT * FROM audit_log WHERE org_id = $1 AND seq = $2`, [orgId, seq]);
-  const r = rows[0];
-  return {
-    hash: r.hash,
-    fields: {
-      orgId: r.org_id,
-      seq: Number(r.seq),
-      id: r.id,
-      occurredAt: r.occurred_at.toISOString(),
-      actorType: r.actor_type,
-      actorId: r.actor_id,
-      actorLabel: r.actor_label,
-      action: r.action,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      beforeDigest: r.before_digest,
-      afterDigest: r.after_digest,
-      requestId: r.request_id,
-      ip: r.ip,
-      metadata: r.metadata,
-    },
-  };
+  return { hash: rows[0].hash, fields: chainFieldsOf(rows[0]) };
 }
 
 /** Insert a forged entry at `seq`, linked to the entry before it and with a correctly recomputed hash. */
@@ -110,30 +90,7 @@ async function forge(h: History, seq: number): Promise<string> {
     metadata: { forged: false },
   };
   const hash = chainHash(prev.hash, fields);
-  await h.admin.query(
-    `INSERT INTO audit_log (org_id, seq, id, occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id,
-       before_digest, after_digest, request_id, ip, metadata, prev_hash, hash)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
-    [
-      fields.orgId,
-      seq,
-      id,
-      fields.occurredAt,
-      fields.actorType,
-      fields.actorId,
-      fields.actorLabel,
-      fields.action,
-      fields.targetType,
-      fields.targetId,
-      fields.beforeDigest,
-      fields.afterDigest,
-      fields.requestId,
-      fields.ip,
-      JSON.stringify(fields.metadata),
-      prev.hash,
-      hash,
-    ],
-  );
+  await insertAuditEntry(h.admin, fields, prev.hash, hash);
   return id;
 }
 

@@ -3,6 +3,7 @@
  * change itself. Domain code calls `recordChange` once per change; it does both.
  */
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import type { Tx } from '../../db/index.js';
 import { canonicalJson, digestOf, sha256 } from '../crypto.js';
 
@@ -54,6 +55,39 @@ export function chainHash(prevHash: Buffer, fields: ChainFields): Buffer {
   return sha256(Buffer.concat([prevHash, Buffer.from(canonicalJson(fields), 'utf8')]));
 }
 
+/** Write one chain entry as given (the only INSERT into audit_log; tests use it to forge entries). */
+export async function insertAuditEntry(
+  client: Pick<pg.ClientBase, 'query'>,
+  fields: ChainFields,
+  prevHash: Buffer,
+  hash: Buffer,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO audit_log (org_id, seq, id, occurred_at, actor_type, actor_id, actor_label, action, target_type,
+       target_id, before_digest, after_digest, request_id, ip, metadata, prev_hash, hash)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+    [
+      fields.orgId,
+      fields.seq,
+      fields.id,
+      fields.occurredAt,
+      fields.actorType,
+      fields.actorId,
+      fields.actorLabel,
+      fields.action,
+      fields.targetType,
+      fields.targetId,
+      fields.beforeDigest,
+      fields.afterDigest,
+      fields.requestId,
+      fields.ip,
+      JSON.stringify(fields.metadata),
+      prevHash,
+      hash,
+    ],
+  );
+}
+
 export async function recordChange(tx: Tx, input: RecordInput): Promise<{ auditId: string; eventId: string }> {
   const occurredAt = new Date();
   const auditId = randomUUID();
@@ -88,30 +122,7 @@ export async function recordChange(tx: Tx, input: RecordInput): Promise<{ auditI
   };
   const hash = chainHash(prevHash, fields);
 
-  await tx.client.query(
-    `INSERT INTO audit_log (org_id, seq, id, occurred_at, actor_type, actor_id, actor_label, action, target_type,
-       target_id, before_digest, after_digest, request_id, ip, metadata, prev_hash, hash)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
-    [
-      fields.orgId,
-      fields.seq,
-      fields.id,
-      occurredAt,
-      fields.actorType,
-      fields.actorId,
-      fields.actorLabel,
-      fields.action,
-      fields.targetType,
-      fields.targetId,
-      fields.beforeDigest,
-      fields.afterDigest,
-      fields.requestId,
-      fields.ip,
-      JSON.stringify(fields.metadata),
-      prevHash,
-      hash,
-    ],
-  );
+  await insertAuditEntry(tx.client, fields, prevHash, hash);
   await tx.client.query(`UPDATE audit_heads SET seq = $2, hash = $3 WHERE org_id = $1`, [
     input.orgId,
     fields.seq,

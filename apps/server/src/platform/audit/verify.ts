@@ -20,7 +20,8 @@ export interface VerifyReport {
   problems: VerifyProblem[];
 }
 
-interface Row {
+/** An audit_log row as selected with `SELECT *`. */
+export interface AuditRow {
   org_id: string;
   seq: string;
   id: string;
@@ -42,6 +43,27 @@ interface Row {
 
 const BATCH = 5000;
 
+/** The fields a stored row's hash covers, exactly as recordChange hashed them. */
+export function chainFieldsOf(r: AuditRow): ChainFields {
+  return {
+    orgId: r.org_id,
+    seq: Number(r.seq),
+    id: r.id,
+    occurredAt: r.occurred_at.toISOString(),
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    actorLabel: r.actor_label,
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    beforeDigest: r.before_digest,
+    afterDigest: r.after_digest,
+    requestId: r.request_id,
+    ip: r.ip,
+    metadata: r.metadata,
+  };
+}
+
 export async function verifyAuditLog(client: pg.ClientBase, opts: { orgId?: string } = {}): Promise<VerifyReport> {
   const orgRows = await client.query<{ org_id: string }>(
     `SELECT org_id FROM audit_heads ${opts.orgId ? 'WHERE org_id = $1' : ''}
@@ -62,7 +84,7 @@ async function verifyOrg(client: pg.ClientBase, orgId: string, report: VerifyRep
   let prevHash: Buffer = GENESIS_HASH;
   let lastSeq = 0;
   for (;;) {
-    const { rows } = await client.query<Row>(
+    const { rows } = await client.query<AuditRow>(
       `SELECT * FROM audit_log WHERE org_id = $1 AND seq >= $2 ORDER BY seq ASC LIMIT ${BATCH}`,
       [orgId, expectedSeq],
     );
@@ -79,23 +101,7 @@ async function verifyOrg(client: pg.ClientBase, orgId: string, report: VerifyRep
           reason: 'link broken: prev_hash does not match the previous entry (inserted, deleted or reordered entries)',
         };
       }
-      const fields: ChainFields = {
-        orgId: r.org_id,
-        seq,
-        id: r.id,
-        occurredAt: r.occurred_at.toISOString(),
-        actorType: r.actor_type,
-        actorId: r.actor_id,
-        actorLabel: r.actor_label,
-        action: r.action,
-        targetType: r.target_type,
-        targetId: r.target_id,
-        beforeDigest: r.before_digest,
-        afterDigest: r.after_digest,
-        requestId: r.request_id,
-        ip: r.ip,
-        metadata: r.metadata,
-      };
+      const fields = chainFieldsOf(r);
       if (!chainHash(prevHash, fields).equals(r.hash)) {
         return { ...at, reason: 'content altered: the entry no longer matches its hash' };
       }
