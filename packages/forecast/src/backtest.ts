@@ -5,10 +5,10 @@
  */
 import { historyBefore, type Poll, type ReferenceData } from './data.js';
 import { countyCycles } from './county-data.js';
-import { fitCountyModel, forecastCountyShares } from './county.js';
+import { fitCountyModel, forecastCountyShares, type CountyModelOptions } from './county.js';
 import { fitFundamentals, stateShares } from './fundamentals.js';
 import { averagePolls } from './polls.js';
-import { electionDay, forecastStates } from './state-model.js';
+import { electionDay, forecastStates, type ErrorScales } from './state-model.js';
 import { fitCountyTurnoutModel, fitTurnoutModel, forecastCountyTotals, forecastTurnout } from './turnout.js';
 import { normCdf, normQuantile } from './math.js';
 import { score, type Prediction, type Scored } from './metrics.js';
@@ -22,6 +22,7 @@ export interface StateBacktestRow {
   uniformSwing: Scored;
   national: { p_dem_win: number; dem_ev_mean: number; actualDemWon: boolean };
   fittedOn: number[];
+  scales: ErrorScales;
 }
 
 function baseline(mean: number, sd: number): Prediction {
@@ -97,6 +98,7 @@ export function backtestStates(
     uniformSwing,
     national: { p_dem_win: f.national.p_dem_win, dem_ev_mean: f.national.dem_ev_mean, actualDemWon: ev >= 270 },
     fittedOn: f.scales.fittedOn,
+    scales: f.scales,
   };
 }
 
@@ -105,6 +107,7 @@ export interface CountyBacktestRow {
   counties: number;
   spec: string;
   kappa: number;
+  kappaState: number;
   model: Scored;
   lastResult: Scored;
   uniformSwing: Scored;
@@ -112,13 +115,17 @@ export interface CountyBacktestRow {
 }
 
 /** County conditional forecasts given the true national two-party share and national VEP turnout of `year`. */
-export function backtestCounties(data: ReferenceData, year: number): CountyBacktestRow {
+export function backtestCounties(
+  data: ReferenceData,
+  year: number,
+  countyOptions: CountyModelOptions = {},
+): CountyBacktestRow {
   const history = historyBefore(data, year);
   const truth = countyCycles(historyBefore(data, year + 1)).get(year);
   if (!truth) throw new Error(`no county results for ${year}`);
   const national = stateShares(data.states).national.get(year)!;
   const natTurnout = data.turnout.find((r) => r.year === year && r.state === 'US');
-  const model = fitCountyModel(history, year);
+  const model = fitCountyModel(history, year, countyOptions);
   const tm = fitTurnoutModel(history, year);
   const to = forecastTurnout(tm, natTurnout ? { nationalTurnoutVep: natTurnout.rate } : {});
   const ctm = fitCountyTurnoutModel(history, year);
@@ -167,6 +174,7 @@ export function backtestCounties(data: ReferenceData, year: number): CountyBackt
     counties: rows.length,
     spec: model.spec,
     kappa: model.kappa,
+    kappaState: model.kappaState,
     model: m,
     lastResult: lastScored,
     uniformSwing: uniScored,

@@ -1,6 +1,6 @@
 /** County-level building blocks shared by the county vote-share and turnout models. */
 import type { CountyFeatures, CountyResult, History } from './data.js';
-import { logit, sigmoid, bisect } from './math.js';
+import { logit, sigmoid } from './math.js';
 
 export interface CountyCycle {
   share: number; // Democratic two-party share
@@ -39,16 +39,34 @@ export function lookupCounty(m: Map<string, CountyCycle> | undefined, fips: stri
   return undefined;
 }
 
-/** Uniform logit shift d so that the weighted mean of sigmoid(base + d) equals target. */
+/**
+ * Uniform logit shift d so that the weighted mean of sigmoid(base + d) equals target. Safeguarded Newton (the mean is
+ * increasing in d): a Newton step when it stays inside the current bracket, bisection otherwise.
+ */
 export function solveUniformShift(base: ArrayLike<number>, weights: ArrayLike<number>, target: number): number {
   let wsum = 0;
   for (let i = 0; i < weights.length; i++) wsum += weights[i]!;
-  const f = (d: number) => {
+  let lo = -4;
+  let hi = 4;
+  let d = 0;
+  for (let iter = 0; iter < 100; iter++) {
     let s = 0;
-    for (let i = 0; i < base.length; i++) s += weights[i]! * sigmoid(base[i]! + d);
-    return s / wsum;
-  };
-  return bisect(f, target, -4, 4, 1e-9);
+    let ds = 0;
+    for (let i = 0; i < base.length; i++) {
+      const p = sigmoid(base[i]! + d);
+      s += weights[i]! * p;
+      ds += weights[i]! * p * (1 - p);
+    }
+    const f = s / wsum - target;
+    if (Math.abs(f) < 1e-12) return d;
+    if (f < 0) lo = d;
+    else hi = d;
+    const step = ds > 0 ? d - (f * wsum) / ds : NaN;
+    const next = step > lo && step < hi ? step : (lo + hi) / 2;
+    if (Math.abs(next - d) < 1e-12 || hi - lo < 1e-12) return next;
+    d = next;
+  }
+  return d;
 }
 
 /** Latest feature vintage strictly before `cycle` (falling back to the earliest vintage when none precedes it). */

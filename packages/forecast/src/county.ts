@@ -1,13 +1,17 @@
 /**
  * County vote-share model: Democratic two-party share conditional on a national share.
  *
- * prediction (logit scale) = logit(last share) + kappa * adjustment(features) + d
+ * prediction (logit scale) = logit(last share) + stacked adjustment(features) + d
  * where d is the uniform national logit shift that makes the turnout-weighted national total equal the scenario's
  * national share (solved by bisection), and `adjustment` is a ridge regression of past counties' deviations from
  * uniform logit swing on demographics, American Nation, partisanship and recent trends, fitted within states (state
  * effects absorbed, since a conditional forecast does not know state swings) on the cycle pairs before the target.
- * The regression specification and the stacking factor kappa (how much of the fitted adjustment has carried over
- * to the next election, historically) are chosen by leave-future-out validation on earlier pairs only.
+ * The adjustment is split into its state mean and the within-state rest: prediction = logit(last) + kappa * (within-
+ * state part) + kappaState * (state-mean part) + d. The regression specification and both stacking factors (how much
+ * of the fitted adjustment has carried over to the next election, historically; kappaState partially pools the
+ * state-level part toward zero since a conditional forecast does not know state swings) are chosen on a grid by the
+ * mean out-of-sample MAE over the `validationPairs` (default 5) most recent earlier pairs, each predicted by an
+ * adjustment fitted only on pairs before it (leave-future-out; the average over several pairs, not the last pair).
  * Intervals come from the empirical distribution of out-of-sample residuals in those validation pairs, by county
  * size, with a state-level correlated component for simulation.
  */
@@ -27,7 +31,7 @@ export interface CountyModelOptions {
   decay?: number;
   /** ridge penalty on standardized predictors (default 10) */
   lambda?: number;
-  /** validation pairs used to choose the specification, kappa and residual scales (default 3) */
+  /** validation pairs (leave-future-out, averaged) used to choose the specification, kappas and residual scales (default 5) */
   validationPairs?: number;
   /** force a specification instead of choosing by validation */
   spec?: CountySpec;
@@ -103,6 +107,8 @@ export interface CountyModel {
   featureVintagePostdatesCycle: boolean;
   spec: CountySpec;
   kappa: number;
+  /** stacking factor of the state-mean part of the adjustment */
+  kappaState: number;
   coefficients: { name: string; group: string; value: number }[];
   validation: { spec: CountySpec; pair: string; mae: number }[];
   counties: CountyBase[];
@@ -357,44 +363,64 @@ const dot = (x: Float64Array, b: Float64Array) => {
 interface Validation {
   spec: CountySpec;
   pair: number;
-  slope: number;
   mae: number;
   residuals: { r: number; state: string; w: number; total: number }[];
 }
 
-function validate(
+/** Out-of-sample adjustments for pair (B-4 -> B), fitted on pairs before B only. */
+interface ValidationFit {
+  spec: CountySpec;
+  pair: number;
+  rows: Row[];
+  adj: number[];
+  /** unweighted mean of `adj` over the county's state */
+  stateMean: number[];
+  target: number;
+}
+
+/** Unweighted mean of `values` over each row's state. */
+function meanByState(rows: { state: string }[], values: number[]): number[] {
+  const acc = new Map<string, [number, number]>();
+  rows.forEach((r, i) => {
+    const a = acc.get(r.state) ?? [0, 0];
+    a[0] += values[i]!;
+    a[1] += 1;
+    acc.set(r.state, a);
+  });
+  return rows.map((r) => {
+    const a = acc.get(r.state)!;
+    return a[0] / a[1];
+  });
+}
+
+function validationFit(
   pb: PairBuilder,
   B: number,
   spec: CountySpec,
   o: Required<CountyModelOptions>,
-  kappa: number | null,
-): Validation | null {
+): ValidationFit | null {
   if (!pb.byYear.has(B) || !pb.byYear.has(B - 4)) return null;
   const beta = fitAdjustment(pb, B, spec, o);
   const rows = pb.rows(B - 4, B).filter((r) => Number.isFinite(r.dev));
+  if (!rows.length) return null;
   const adj = rows.map((r) => dot(r.x, beta));
-  // out-of-sample slope of realized deviations on the predicted adjustment
-  const am = adj.reduce((a, b) => a + b, 0) / adj.length;
-  const dm = rows.reduce((a, r) => a + r.dev, 0) / rows.length;
-  let sxy = 0;
-  let sxx = 0;
-  rows.forEach((r, i) => {
-    sxy += (adj[i]! - am) * (r.dev - dm);
-    sxx += (adj[i]! - am) ** 2;
-  });
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  const k = kappa ?? 1;
-  const base = rows.map((r, i) => r.lA + k * adj[i]!);
   let dem = 0;
   let tot = 0;
   for (const r of rows) {
     dem += sigmoid(r.lB) * r.wB;
     tot += r.wB;
   }
+  return { spec, pair: B, rows, adj, stateMean: meanByState(rows, adj), target: dem / tot };
+}
+
+/** Scores a validation fit with the adjustment scaled by `kappa` (the uniform shift re-solved for the true national share). */
+function validate(v: ValidationFit, kappa: number, kappaState: number): Validation {
+  const { rows, adj, stateMean } = v;
+  const base = rows.map((r, i) => r.lA + kappa * (adj[i]! - stateMean[i]!) + kappaState * stateMean[i]!);
   const d = solveUniformShift(
     base,
     rows.map((r) => r.wB),
-    dem / tot,
+    v.target,
   );
   let mae = 0;
   const residuals = rows.map((r, i) => {
@@ -402,13 +428,13 @@ function validate(
     mae += Math.abs(sigmoid(pred) - sigmoid(r.lB));
     return { r: r.lB - pred, state: r.state, w: r.wB, total: r.totalA };
   });
-  return { spec, pair: B, slope, mae: mae / rows.length, residuals };
+  return { spec: v.spec, pair: v.pair, mae: mae / rows.length, residuals };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : 0;
-};
+/** Grid of stacking factors tried by leave-future-out validation. */
+const KAPPA_GRID = Array.from({ length: 11 }, (_, i) => i / 10);
+/** Grid for the stacking factor of the state-mean part of the adjustment (partial pooling of state deviations). */
+const KAPPA_STATE_GRID = [0, 0.25, 0.5, 0.75, 1];
 
 export function fitCountyModel(history: History, cycle: number, options: CountyModelOptions = {}): CountyModel {
   if (history.cutoff > cycle)
@@ -419,7 +445,7 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     pairs: 4,
     decay: 0.8,
     lambda: 10,
-    validationPairs: 3,
+    validationPairs: 5,
     spec: undefined as unknown as CountySpec,
     ...options,
   };
@@ -433,16 +459,21 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     .sort((a, b) => b - a)
     .slice(0, o.validationPairs);
 
-  // choose kappa (median out-of-sample slope, clipped to [0, 1]) and the specification by validation MAE
+  // choose the specification and kappa together by the mean out-of-sample MAE over the validation pairs
   const specs = options.spec ? [options.spec] : COUNTY_SPECS;
-  const results: { spec: CountySpec; kappa: number; vals: Validation[] }[] = [];
+  const results: { spec: CountySpec; kappa: number; kappaState: number; vals: Validation[] }[] = [];
   for (const spec of specs) {
-    const raw = validationTargets.map((B) => validate(pb, B, spec, o, null)).filter((v): v is Validation => v !== null);
-    const kappa = spec === 'uniform' ? 0 : Math.min(1, Math.max(0, median(raw.map((v) => v.slope))));
-    const vals = validationTargets
-      .map((B) => validate(pb, B, spec, o, kappa))
-      .filter((v): v is Validation => v !== null);
-    results.push({ spec, kappa, vals });
+    const fits = validationTargets
+      .map((B) => validationFit(pb, B, spec, o))
+      .filter((v): v is ValidationFit => v !== null);
+    let best: { kappa: number; kappaState: number; vals: Validation[]; mae: number } | null = null;
+    for (const kappa of spec === 'uniform' ? [0] : KAPPA_GRID)
+      for (const kappaState of spec === 'uniform' ? [0] : KAPPA_STATE_GRID) {
+        const vals = fits.map((f) => validate(f, kappa, kappaState));
+        const mae = vals.reduce((a, v) => a + v.mae, 0) / Math.max(1, vals.length);
+        if (!best || mae < best.mae - 1e-12) best = { kappa, kappaState, vals, mae };
+      }
+    results.push({ spec, kappa: best!.kappa, kappaState: best!.kappaState, vals: best!.vals });
   }
   const score = (r: (typeof results)[number]) => r.vals.reduce((a, v) => a + v.mae, 0) / Math.max(1, r.vals.length);
   const chosen = results.reduce((best, r) => (score(r) < score(best) - 1e-9 ? r : best), results[0]!);
@@ -474,15 +505,24 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
   const stateSd = Math.sqrt(stateMeans.reduce((a, b) => a + b * b, 0) / Math.max(1, stateMeans.length));
 
   const design = pb.design;
-  const counties: CountyBase[] = rows.map((r) => {
+  // each group's raw contribution, split into its state mean (scaled by kappaState) and the within-state rest (kappa)
+  const raw = COUNTY_GROUPS.map((g) =>
+    rows.map((r) => {
+      let c = 0;
+      for (let j = 1; j < r.x.length; j++) if (design.groups[j] === g) c += r.x[j]! * beta[j]!;
+      return c;
+    }),
+  );
+  const rawMeans = raw.map((vals) => meanByState(rows, vals));
+  const counties: CountyBase[] = rows.map((r, i) => {
     const groupAdjust = Object.fromEntries(COUNTY_GROUPS.map((g) => [g, 0])) as Record<CountyGroup, number>;
     let adj = 0;
-    for (let j = 1; j < r.x.length; j++) {
-      const c = chosen.kappa * r.x[j]! * beta[j]!;
-      if (c === 0) continue;
-      groupAdjust[design.groups[j] as CountyGroup] += c;
+    COUNTY_GROUPS.forEach((g, k) => {
+      const m = rawMeans[k]![i]!;
+      const c = chosen.kappa * (raw[k]![i]! - m) + chosen.kappaState * m;
+      groupAdjust[g] = c;
       adj += c;
-    }
+    });
     return {
       fips: r.fips,
       state: r.state,
@@ -500,6 +540,7 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     featureVintagePostdatesCycle: fv.postdates,
     spec: chosen.spec,
     kappa: chosen.kappa,
+    kappaState: chosen.kappaState,
     coefficients: design.names
       .map((name, j) => ({ name, group: design.groups[j]!, value: beta[j]! * chosen.kappa }))
       .filter((c) => c.value !== 0),

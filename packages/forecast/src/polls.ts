@@ -31,6 +31,8 @@ export interface PollAverage {
   trend: number;
   /** variance of `mean` (sampling + non-sampling scatter, with recency weights) */
   variance: number;
+  /** weighted mean share of respondents choosing neither major candidate (undecided or minor party), same weights */
+  undecided: number;
 }
 
 export interface PollAverages {
@@ -187,6 +189,7 @@ export function averagePolls(polls: readonly Poll[], asOf: number, options: Poll
       population: wavg((it) => it.adjPop),
       trend: wavg((it) => it.adjTrend),
       variance,
+      undecided: wavg((it) => Math.min(1, Math.max(0, 1 - (it.p.dem + it.p.rep) / 100))),
     });
   }
   return {

@@ -7,9 +7,11 @@
  * 3. Gaussian combination: the national share's posterior combines its prior, the national poll average and every
  *    state poll average net of that state's lean; each state's mean combines its prior (n + lean) with its own poll
  *    average by precision.
- * 4. Systematic polling error: a Monte Carlo (seeded, >= 10,000 draws) adds a national error, a Census-division error,
- *    demographic factor errors (college, white, Black, Hispanic shares) and state-specific error. Their scales are
- *    calibrated on earlier poll cycles only (`calibrateErrorScales`), pooled with a weak prior.
+ * 4. Systematic polling error: a Monte Carlo (seeded, >= 10,000 draws) adds a national error (Student-t, 5 df), a
+ *    Census-division error, demographic factor errors (college, white, Black, Hispanic shares), an undecided/minor-
+ *    party "late break" proportional to each state's undecided share (common + state-specific) and state-specific
+ *    error. Scales are calibrated on earlier poll cycles only (`calibrateErrorScales`), pooled with a weak prior from
+ *    the literature.
  * 5. Per-state win probabilities, the electoral-vote distribution, national win probability and tipping points.
  */
 import type { History, Poll } from './data.js';
@@ -27,28 +29,63 @@ export interface ErrorScales {
   regional: number;
   demographic: number;
   state: number;
+  /** degrees of freedom of the Student-t national error (default NATIONAL_ERROR_DF) */
+  nationalDf?: number;
   /** poll cycles the scales were fitted on (empty = prior only) */
   fittedOn: number[];
 }
 
 /**
- * Weak prior for the error scales (two-party share units), weighted as PRIOR_WEIGHT_CYCLES cycles. Values of the order reported for
- * US presidential state polls by Shirani-Mehr, Rothschild, Goel & Gelman (2018, JASA, "Disentangling bias and
- * variance in election polls"): election-level bias of about 2 points and total error about twice the sampling
- * error. Each cycle with polls and results before the target moves the scales toward the measured errors.
+ * The national (systematic) polling error is drawn from a Student-t with 5 degrees of freedom, scaled to the
+ * calibrated sd: polling misses are fat-tailed (FiveThirtyEight's simulations use fat-tailed t draws for the same
+ * reason — Silver, "A User's Guide to FiveThirtyEight's 2016 General Election Forecast", 2016; Jennings & Wlezien
+ * (2018, Nature Human Behaviour) document occasional large final-week misses across 351 elections).
  */
+export const NATIONAL_ERROR_DF = 5;
+
+/**
+ * Undecided and minor-party respondents: their eventual two-party split is unknown, so a poll average whose
+ * respondents are a fraction u undecided has an extra error u * (q - p), q being the undecided voters' eventual
+ * Democratic two-party share and p the decided voters'. With no information on q we take it uniform on [0, 1]
+ * (sd 1/sqrt(12)), half of that variance common to every state (a national late break) and half state-specific.
+ * Not tuned: a maximum-ignorance assumption, so years with many undecided voters (2016: ~12% of poll respondents vs
+ * ~5-7% in 2008 and 2012) get wider, more correlated distributions without any shift of the means.
+ */
+export const UNDECIDED_BREAK_SD = 1 / Math.sqrt(12);
+const BREAK_COMMON_SD = UNDECIDED_BREAK_SD * Math.SQRT1_2;
+const BREAK_STATE_SD = UNDECIDED_BREAK_SD * Math.SQRT1_2;
+
+/** Undecided share assumed when there are no polls at all, and the reference level of the prior below. */
+export const TYPICAL_UNDECIDED = 0.06;
+
+/**
+ * Weak prior for the error scales (two-party share units). Shirani-Mehr, Rothschild, Goel & Gelman (2018, JASA,
+ * "Disentangling bias and variance in election polls") report an average absolute election-level bias of about 2
+ * points for US state-level polls (sd ≈ 2 / 0.8 = 2.5 points) at typical undecided shares. The prior's total
+ * variance is that 2.5-point sd minus the undecided-break variance at TYPICAL_UNDECIDED (simulated separately), split
+ * 40% national, 10% Census division, 10% demographic factors, 40% state. Each cycle with polls and results before
+ * the target moves the scales toward the measured errors.
+ */
+const PRIOR_TOTAL_VAR = 0.025 ** 2 - (TYPICAL_UNDECIDED * UNDECIDED_BREAK_SD) ** 2;
 /**
  * Weight of the prior in cycles. One cycle yields a single draw of the national error (a chi-square with one degree
  * of freedom), so the prior is given the weight of two cycles.
  */
 export const PRIOR_WEIGHT_CYCLES = 2;
 export const ERROR_SCALE_PRIOR: ErrorScales = {
-  national: 0.02,
-  regional: 0.01,
-  demographic: 0.01,
-  state: 0.02,
+  national: Math.sqrt(0.4 * PRIOR_TOTAL_VAR),
+  regional: Math.sqrt(0.1 * PRIOR_TOTAL_VAR),
+  demographic: Math.sqrt(0.1 * PRIOR_TOTAL_VAR),
+  state: Math.sqrt(0.4 * PRIOR_TOTAL_VAR),
   fittedOn: [],
 };
+
+/** Student-t draw with `df` degrees of freedom scaled to unit variance (df > 2). */
+function studentT(rng: { normal(): number }, df: number): number {
+  let chi = 0;
+  for (let k = 0; k < df; k++) chi += rng.normal() ** 2;
+  return (rng.normal() / Math.sqrt(chi / df)) * Math.sqrt((df - 2) / df);
+}
 
 /** Election day: the Tuesday after the first Monday of November, as a day number. */
 export function electionDay(cycle: number): number {
@@ -75,6 +112,8 @@ export interface StatePoint {
   } | null;
   /** sd of the state-specific error used in simulation */
   stateSd: number;
+  /** share of poll respondents undecided or choosing a minor party (state polls, else national polls) */
+  undecided: number;
 }
 
 export interface PointEstimate {
@@ -82,7 +121,7 @@ export interface PointEstimate {
   asOf: number;
   fundamentals: Fundamentals;
   averages: PollAverages;
-  national: { mean: number; sd: number; pollAverage: number | null };
+  national: { mean: number; sd: number; pollAverage: number | null; undecided: number };
   states: StatePoint[];
 }
 
@@ -154,6 +193,13 @@ export function pointEstimate(
   }
   const nMean = num / prec;
   const nSd = Math.sqrt(1 / prec);
+  // undecided share: the national polls' when there are any, else the mean over states with polls
+  const stateUnd = [...avg.states.values()].filter((a) => a.state !== '--').map((a) => a.undecided);
+  const natUnd = nat
+    ? nat.undecided
+    : stateUnd.length
+      ? stateUnd.reduce((a, b) => a + b, 0) / stateUnd.length
+      : TYPICAL_UNDECIDED;
   const states: StatePoint[] = f.states.map((s) => {
     const prior = nMean + s.lean;
     const priorVar = f.leanSd ** 2 + nSd ** 2;
@@ -166,6 +212,7 @@ export function pointEstimate(
         pollWeight: 0,
         poll: null,
         stateSd: Math.sqrt(scales.state ** 2 + f.leanSd ** 2),
+        undecided: natUnd,
       };
     const pollVar = a.variance + scales.state ** 2;
     const wp = 1 / pollVar / (1 / pollVar + 1 / priorVar);
@@ -184,6 +231,8 @@ export function pointEstimate(
         polls: a.polls,
       },
       stateSd: Math.sqrt(1 / (1 / pollVar + 1 / priorVar)),
+      // the prior part of the mean carries the national undecided share
+      undecided: wp * a.undecided + (1 - wp) * natUnd,
     };
   });
   return {
@@ -191,7 +240,7 @@ export function pointEstimate(
     asOf,
     fundamentals: f,
     averages: avg,
-    national: { mean: nMean, sd: nSd, pollAverage: nat ? nat.mean : null },
+    national: { mean: nMean, sd: nSd, pollAverage: nat ? nat.mean : null, undecided: natUnd },
     states,
   };
 }
@@ -262,10 +311,13 @@ export function calibrateErrorScales(
     const coef = solve(A, b);
     const fitted = X.map((x) => x.reduce((a, v, p) => a + v * coef[p]!, 0));
     const last = rem.map((e, t) => e - fitted[t]!);
-    sums.national += m * m;
+    // the undecided-break terms are simulated separately: calibrate the rest of the error
+    const uN = pe.national.undecided;
+    const uS = idx.reduce((a, i) => a + pe.states[i]!.undecided ** 2, 0) / idx.length;
+    sums.national += Math.max(0, m * m - (uN * BREAK_COMMON_SD) ** 2);
     sums.regional += [...divMean.values()].reduce((a, d) => a + d * d, 0) / divMean.size;
     sums.demographic += coef.reduce((a, c2) => a + c2 * c2, 0) / k;
-    sums.state += last.reduce((a, e) => a + e * e, 0) / last.length;
+    sums.state += Math.max(0, last.reduce((a, e) => a + e * e, 0) / last.length - uS * BREAK_STATE_SD ** 2);
     n++;
     fittedOn.push(c);
   }
@@ -384,6 +436,8 @@ export function simulateStates(
   const sSd = point.states.map((s) => s.stateSd);
   const evs = order.map((s) => ev.get(s)!);
   const natSd = Math.sqrt(scales.national ** 2 + point.national.sd ** 2);
+  const df = scales.nationalDf ?? NATIONAL_ERROR_DF;
+  const und = point.states.map((s) => s.undecided);
   const rng = createRng(seed);
   const sims = new Float32Array(nSim * S);
   const demEv = new Int32Array(nSim);
@@ -394,7 +448,8 @@ export function simulateStates(
   const idxOrder = new Int32Array(S);
   let ties = 0;
   for (let t = 0; t < nSim; t++) {
-    const zn = rng.normal() * natSd;
+    const zn = studentT(rng, df) * natSd;
+    const zb = rng.normal() * BREAK_COMMON_SD;
     for (let d = 0; d < divZ.length; d++) divZ[d] = rng.normal() * scales.regional;
     for (let k = 0; k < K; k++) facZ[k] = rng.normal() * scales.demographic;
     let e = 0;
@@ -403,7 +458,8 @@ export function simulateStates(
       let demo = 0;
       const li = L[i]!;
       for (let k = 0; k < K; k++) demo += li[k]! * facZ[k]!;
-      const v = mean[i]! + zn + divZ[divIdx[i]!]! + demo + rng.normal() * sSd[i]!;
+      const brk = und[i]! * (zb + rng.normal() * BREAK_STATE_SD);
+      const v = mean[i]! + zn + divZ[divIdx[i]!]! + demo + brk + rng.normal() * sSd[i]!;
       sims[row + i] = v;
       if (v > 0.5) {
         e += evs[i]!;

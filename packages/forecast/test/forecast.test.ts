@@ -193,6 +193,21 @@ describe('state forecast (synthetic data)', () => {
     expect(mae).toBeLessThan(0.025);
   });
 
+  it('more undecided respondents widen the distribution (late-break error) without moving the means', () => {
+    const moreUndecided = polls.map((p) => ({ ...p, dem: (p.dem * 75) / 90, rep: (p.rep * 75) / 90 }));
+    const a = forecastStates(history, cycle, polls, asOf, { seed: 4, simulations: 10_000 });
+    const b = forecastStates(history, cycle, moreUndecided, asOf, { seed: 4, simulations: 10_000 });
+    const width = (f: typeof a) => f.states.reduce((s, x) => s + (x.hi80 - x.lo80), 0) / f.states.length;
+    expect(a.point.national.undecided).toBeCloseTo(0.1, 6);
+    expect(b.point.national.undecided).toBeCloseTo(0.25, 6);
+    expect(width(b)).toBeGreaterThan(width(a) * 1.2);
+    expect(b.national.dem_ev_hi80 - b.national.dem_ev_lo80).toBeGreaterThan(
+      a.national.dem_ev_hi80 - a.national.dem_ev_lo80,
+    );
+    const shift = a.states.reduce((s, x, i) => s + Math.abs(x.dem_two_party - b.states[i]!.dem_two_party), 0) / 51;
+    expect(shift).toBeLessThan(0.003);
+  });
+
   it('explains each state with exact Shapley contributions that sum to the prediction minus 0.5', () => {
     const pe = pointEstimate(history, cycle, polls, asOf);
     pe.states.forEach((s, i) => {
@@ -247,6 +262,10 @@ describe('county and turnout models (synthetic data)', () => {
 
   it('hits the national share and explains every county exactly', () => {
     const model = fitCountyModel(history, cycle);
+    for (const k of [model.kappa, model.kappaState]) {
+      expect(k).toBeGreaterThanOrEqual(0);
+      expect(k).toBeLessThanOrEqual(1);
+    }
     const fc = forecastCountyShares(model, { nationalDemTwoParty: 0.52 });
     const w = model.counties.map((c) => c.lastTotal);
     const nat = fc.reduce((s, c, i) => s + w[i]! * c.dem_two_party, 0) / w.reduce((a, b) => a + b, 0);

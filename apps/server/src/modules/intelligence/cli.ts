@@ -33,12 +33,14 @@ export class ForecastUsageError extends Error {}
 
 type Out = { log: (s: string) => void; error: (s: string) => void };
 
-export const FORECAST_USAGE = `  forecast states --cycle <year> --polls <csv> --as-of <YYYY-MM-DD> --out <file.json> [--seed <n>] [--simulations <n>]
+export const FORECAST_USAGE = `  forecast states --cycle <year> --polls <csv> --as-of <YYYY-MM-DD> --out <file.json> [--seed <n>] [--simulations <n>] [--explain]
                                 Poll-based state forecast: vote share, intervals, win probabilities, electoral votes.
-  forecast counties --cycle <year> --national-dem-two-party <share> [--national-turnout-vep <rate>] --out <file.json>
+  forecast counties --cycle <year> --national-dem-two-party <share> [--national-turnout-vep <rate>] --out <file.json> [--explain]
                                 County vote share and total votes conditional on the national environment.
-  forecast turnout --cycle <year> [--national-turnout-vep <rate>] --out <file.json>
+  forecast turnout --cycle <year> [--national-turnout-vep <rate>] --out <file.json> [--explain]
                                 State turnout of the voting-eligible population.
+                                Output files hold exactly the contract's keys; --explain adds per-row \`factors\`
+                                (exact Shapley contributions) and model metadata.
   backtest [--seed <n>] [--simulations <n>]
                                 Backtests of every model against naive baselines (no model sees the year it predicts).`;
 
@@ -82,11 +84,17 @@ export async function runIntelligenceCommand(
   }
 }
 
-function parse(args: string[], options: Record<string, { type: 'string' }>) {
-  return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<
-    string,
-    string | undefined
-  >;
+/** Parses string options; with `explain`, also the boolean `--explain` flag (returned as "true" when given). */
+function parse(args: string[], options: Record<string, { type: 'string' }>, explain = false) {
+  const values = parseArgs({
+    args,
+    options: explain ? { ...options, explain: { type: 'boolean' } } : options,
+    strict: true,
+    allowPositionals: false,
+  }).values as Record<string, string | boolean | undefined>;
+  return Object.fromEntries(
+    Object.entries(values).map(([k, x]) => [k, typeof x === 'boolean' ? (x ? 'true' : undefined) : x]),
+  ) as Record<string, string | undefined>;
 }
 
 function cycleArg(v: string | undefined, min: number): number {
@@ -137,14 +145,19 @@ function writeJson(file: string, value: unknown) {
 const r4 = (x: number) => round(x, 4);
 
 function forecastStatesCommand(args: string[], out: Out, data?: ReferenceData): number {
-  const v = parse(args, {
-    cycle: { type: 'string' },
-    polls: { type: 'string' },
-    'as-of': { type: 'string' },
-    out: { type: 'string' },
-    seed: { type: 'string' },
-    simulations: { type: 'string' },
-  });
+  const v = parse(
+    args,
+    {
+      cycle: { type: 'string' },
+      polls: { type: 'string' },
+      'as-of': { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      simulations: { type: 'string' },
+    },
+    true,
+  );
+  const explain = v.explain !== undefined;
   const cycle = cycleArg(v.cycle, 1992);
   if (!v.polls) throw new ForecastUsageError('--polls <csv> is required');
   if (!v['as-of']) throw new ForecastUsageError('--as-of <YYYY-MM-DD> is required');
@@ -176,9 +189,9 @@ function forecastStatesCommand(args: string[], out: Out, data?: ReferenceData): 
     ...polls.filter((p) => p.cycle < cycle),
   ];
   const f = forecastStates(history, cycle, cyclePolls, asOf, { calibrationPolls: calibration, seed, simulations });
+  // the contract's keys only; --explain adds the Shapley factors and model metadata
   const result = {
     cycle,
-    as_of: v['as-of'],
     states: f.states.map((s) => ({
       state: s.state,
       dem_two_party: r4(s.dem_two_party),
@@ -187,35 +200,43 @@ function forecastStatesCommand(args: string[], out: Out, data?: ReferenceData): 
       lo95: r4(s.lo95),
       hi95: r4(s.hi95),
       p_dem_win: r4(s.p_dem_win),
-      electoral_votes: s.ev,
-      factors: s.factors.map((x) => ({ name: x.name, value: r4(x.value), contribution: r4(x.contribution) })),
+      ...(explain && {
+        electoral_votes: s.ev,
+        factors: s.factors.map((x) => ({ name: x.name, value: r4(x.value), contribution: r4(x.contribution) })),
+      }),
     })),
     national: {
       p_dem_win: r4(f.national.p_dem_win),
       dem_ev_mean: round(f.national.dem_ev_mean, 1),
       dem_ev_lo80: f.national.dem_ev_lo80,
       dem_ev_hi80: f.national.dem_ev_hi80,
-      dem_ev_lo95: f.national.dem_ev_lo95,
-      dem_ev_hi95: f.national.dem_ev_hi95,
-      dem_two_party: r4(f.national.dem_two_party),
-      p_tie: r4(f.national.p_tie),
+      ...(explain && {
+        dem_ev_lo95: f.national.dem_ev_lo95,
+        dem_ev_hi95: f.national.dem_ev_hi95,
+        dem_two_party: r4(f.national.dem_two_party),
+        p_tie: r4(f.national.p_tie),
+      }),
     },
-    tipping_points: f.tippingPoints.slice(0, 10).map((t) => ({ state: t.state, probability: r4(t.probability) })),
-    model: {
-      polls_used: used,
-      simulations,
-      seed,
-      error_scales: {
-        national: r4(f.scales.national),
-        regional: r4(f.scales.regional),
-        demographic: r4(f.scales.demographic),
-        state: r4(f.scales.state),
-        fitted_on: f.scales.fittedOn,
+    ...(explain && {
+      as_of: v['as-of'],
+      tipping_points: f.tippingPoints.slice(0, 10).map((t) => ({ state: t.state, probability: r4(t.probability) })),
+      model: {
+        polls_used: used,
+        simulations,
+        seed,
+        error_scales: {
+          national: r4(f.scales.national),
+          national_df: f.scales.nationalDf ?? null,
+          regional: r4(f.scales.regional),
+          demographic: r4(f.scales.demographic),
+          state: r4(f.scales.state),
+          fitted_on: f.scales.fittedOn,
+        },
+        results_used_through: history.cutoff - 4,
+        electoral_votes_total: [...electoralVotes(cycle).values()].reduce((a, b) => a + b, 0),
+        maine_nebraska: 'winner-take-all by statewide result',
       },
-      results_used_through: history.cutoff - 4,
-      electoral_votes_total: [...electoralVotes(cycle).values()].reduce((a, b) => a + b, 0),
-      maine_nebraska: 'winner-take-all by statewide result',
-    },
+    }),
   };
   writeJson(file, result);
   out.log(
@@ -225,12 +246,17 @@ function forecastStatesCommand(args: string[], out: Out, data?: ReferenceData): 
 }
 
 function forecastCountiesCommand(args: string[], out: Out, data?: ReferenceData): number {
-  const v = parse(args, {
-    cycle: { type: 'string' },
-    'national-dem-two-party': { type: 'string' },
-    'national-turnout-vep': { type: 'string' },
-    out: { type: 'string' },
-  });
+  const v = parse(
+    args,
+    {
+      cycle: { type: 'string' },
+      'national-dem-two-party': { type: 'string' },
+      'national-turnout-vep': { type: 'string' },
+      out: { type: 'string' },
+    },
+    true,
+  );
+  const explain = v.explain !== undefined;
   const cycle = cycleArg(v.cycle, 1988);
   const national = fractionArg('national-dem-two-party', v['national-dem-two-party'], true)!;
   const natTurnout = fractionArg('national-turnout-vep', v['national-turnout-vep'], false);
@@ -248,7 +274,6 @@ function forecastCountiesCommand(args: string[], out: Out, data?: ReferenceData)
     const t = tBy.get(c.fips)!;
     return {
       fips: c.fips,
-      state: c.state,
       dem_two_party: r4(c.dem_two_party),
       lo80: r4(c.lo80),
       hi80: r4(c.hi80),
@@ -257,23 +282,29 @@ function forecastCountiesCommand(args: string[], out: Out, data?: ReferenceData)
       total_votes: Math.round(t.total_votes),
       total_votes_lo80: Math.round(t.total_votes_lo80),
       total_votes_hi80: Math.round(t.total_votes_hi80),
-      factors: countyFactors(model, c, i).map((x) => ({ name: x.name, contribution: r4(x.contribution) })),
+      ...(explain && {
+        state: c.state,
+        factors: countyFactors(model, c, i).map((x) => ({ name: x.name, contribution: r4(x.contribution) })),
+      }),
     };
   });
   writeJson(file, {
     cycle,
-    national_dem_two_party: national,
-    national_turnout_vep: r4(to.national.vep_turnout),
-    national_turnout_vep_given: to.national.given,
     counties,
-    model: {
-      last_cycle: model.lastCycle,
-      specification: model.spec,
-      kappa: r4(model.kappa),
-      feature_vintage: model.featureVintage,
-      feature_vintage_postdates_cycle: model.featureVintagePostdatesCycle,
-      coefficients: model.coefficients.map((c) => ({ name: c.name, value: r4(c.value) })),
-    },
+    ...(explain && {
+      national_dem_two_party: national,
+      national_turnout_vep: r4(to.national.vep_turnout),
+      national_turnout_vep_given: to.national.given,
+      model: {
+        last_cycle: model.lastCycle,
+        specification: model.spec,
+        kappa: r4(model.kappa),
+        kappa_state: r4(model.kappaState),
+        feature_vintage: model.featureVintage,
+        feature_vintage_postdates_cycle: model.featureVintagePostdatesCycle,
+        coefficients: model.coefficients.map((c) => ({ name: c.name, value: r4(c.value) })),
+      },
+    }),
   });
   out.log(
     `akashic: forecast counties ${cycle}: ${counties.length} counties from ${model.lastCycle} results (national Dem two-party ${national}, VEP turnout ${(100 * to.national.vep_turnout).toFixed(1)}%${to.national.given ? '' : ' forecast'}) -> ${file}`,
@@ -282,11 +313,16 @@ function forecastCountiesCommand(args: string[], out: Out, data?: ReferenceData)
 }
 
 function forecastTurnoutCommand(args: string[], out: Out, data?: ReferenceData): number {
-  const v = parse(args, {
-    cycle: { type: 'string' },
-    'national-turnout-vep': { type: 'string' },
-    out: { type: 'string' },
-  });
+  const v = parse(
+    args,
+    {
+      cycle: { type: 'string' },
+      'national-turnout-vep': { type: 'string' },
+      out: { type: 'string' },
+    },
+    true,
+  );
+  const explain = v.explain !== undefined;
   const cycle = cycleArg(v.cycle, 1988);
   const natTurnout = fractionArg('national-turnout-vep', v['national-turnout-vep'], false);
   const file = outArg(v.out);
@@ -296,29 +332,33 @@ function forecastTurnoutCommand(args: string[], out: Out, data?: ReferenceData):
   const to = forecastTurnout(tm, natTurnout !== undefined ? { nationalTurnoutVep: natTurnout } : {});
   writeJson(file, {
     cycle,
-    national: {
-      vep_turnout: r4(to.national.vep_turnout),
-      lo80: r4(to.national.lo80),
-      hi80: r4(to.national.hi80),
-      given: to.national.given,
-    },
     states: to.states.map((s) => ({
       state: s.state,
       vep_turnout: r4(s.vep_turnout),
       lo80: r4(s.lo80),
       hi80: r4(s.hi80),
-      lo95: r4(s.lo95),
-      hi95: r4(s.hi95),
-      votes: Math.round(s.votes),
-      factors: s.factors.map((x) => ({ name: x.name, value: r4(x.value), contribution: r4(x.contribution) })),
+      ...(explain && {
+        lo95: r4(s.lo95),
+        hi95: r4(s.hi95),
+        votes: Math.round(s.votes),
+        factors: s.factors.map((x) => ({ name: x.name, value: r4(x.value), contribution: r4(x.contribution) })),
+      }),
     })),
-    model: {
-      last_cycle: tm.lastCycle,
-      mean_reversion: r4(tm.a),
-      momentum: r4(tm.b),
-      national_drift: r4(tm.national.drift),
-      national_sd: r4(tm.national.sd),
-    },
+    ...(explain && {
+      national: {
+        vep_turnout: r4(to.national.vep_turnout),
+        lo80: r4(to.national.lo80),
+        hi80: r4(to.national.hi80),
+        given: to.national.given,
+      },
+      model: {
+        last_cycle: tm.lastCycle,
+        mean_reversion: r4(tm.a),
+        momentum: r4(tm.b),
+        national_drift: r4(tm.national.drift),
+        national_sd: r4(tm.national.sd),
+      },
+    }),
   });
   out.log(
     `akashic: forecast turnout ${cycle}: national VEP turnout ${(100 * to.national.vep_turnout).toFixed(1)}%${to.national.given ? ' (given)' : ` forecast [${(100 * to.national.lo80).toFixed(1)}-${(100 * to.national.hi80).toFixed(1)}]`} -> ${file}`,
@@ -395,7 +435,7 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
   for (const year of [2016, 2020]) {
     const r = backtestCounties(ref, year);
     countyRows.push([
-      `${year - 4}->${year} model (${r.spec}, kappa ${r.kappa.toFixed(2)})`,
+      `${year - 4}->${year} model (${r.spec}, kappa ${r.kappa.toFixed(2)}, state ${r.kappaState.toFixed(2)})`,
       pct(r.model.mae),
       pct(r.model.cov80, 0),
       pct(r.model.cov95, 0),
@@ -424,6 +464,27 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
   }
   out.log(
     table(['pair / predictor', 'MAE pts', 'cov80%', 'cov95%', 'votes MAPE%', 'votes cov80%', 'counties'], countyRows),
+  );
+  out.log(
+    '  earlier pairs, same procedure (county features are the 2014 vintage, which postdates these cycles: context only)',
+  );
+  const earlier: string[][] = [];
+  for (const year of [2000, 2004, 2008, 2012]) {
+    const r = backtestCounties(ref, year);
+    earlier.push([
+      `${year - 4}->${year}`,
+      pct(r.model.mae),
+      pct(r.lastResult.mae),
+      pct(r.uniformSwing.mae),
+      pct(r.model.cov80, 0),
+      pct(r.model.cov95, 0),
+    ]);
+  }
+  out.log(
+    table(['pair', 'model MAE', 'last result MAE', 'uniform swing MAE', 'cov80%', 'cov95%'], earlier)
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
   );
   out.log('');
 

@@ -34,37 +34,52 @@ async function run(...argv: string[]) {
 
 const POLLS = path.join(DATA_DIR, 'elections/polls_president_state_2008_2016.csv');
 
+const STATE_KEYS = ['dem_two_party', 'hi80', 'hi95', 'lo80', 'lo95', 'p_dem_win', 'state'];
+const NATIONAL_KEYS = ['dem_ev_hi80', 'dem_ev_lo80', 'dem_ev_mean', 'p_dem_win'];
+const COUNTY_KEYS = [
+  'dem_two_party',
+  'fips',
+  'hi80',
+  'hi95',
+  'lo80',
+  'lo95',
+  'total_votes',
+  'total_votes_hi80',
+  'total_votes_lo80',
+];
+const keys = (o: object) => Object.keys(o).sort();
+
 describe('akashic forecast states', () => {
-  it('writes the contract for 50 states + DC and the nation', async () => {
+  it('writes exactly the contract for 50 states + DC and the nation; --explain adds factors and metadata', async () => {
     const file = path.join(dir, 'states.json');
-    const r = await run(
-      'forecast',
-      'states',
-      '--cycle',
-      '2012',
-      '--polls',
-      POLLS,
-      '--as-of',
-      '2012-11-05',
-      '--out',
-      file,
-    );
+    const args = ['forecast', 'states', '--cycle', '2012', '--polls', POLLS, '--as-of', '2012-11-05', '--out', file];
+    const r = await run(...args);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(readFileSync(file, 'utf8'));
+    expect(keys(j)).toEqual(['cycle', 'national', 'states']);
     expect(j.cycle).toBe(2012);
     expect(j.states.map((s: { state: string }) => s.state).sort()).toEqual([...STATE_CODES].sort());
     for (const s of j.states) {
-      for (const k of ['dem_two_party', 'lo80', 'hi80', 'lo95', 'hi95', 'p_dem_win'])
-        expect(typeof s[k]).toBe('number');
+      expect(keys(s)).toEqual(STATE_KEYS);
+      for (const k of STATE_KEYS.filter((x) => x !== 'state')) expect(typeof s[k]).toBe('number');
       expect(s.lo95).toBeLessThanOrEqual(s.lo80);
       expect(s.hi80).toBeLessThanOrEqual(s.hi95);
-      expect(s.factors.length).toBeGreaterThan(0);
     }
-    for (const k of ['p_dem_win', 'dem_ev_mean', 'dem_ev_lo80', 'dem_ev_hi80'])
-      expect(typeof j.national[k]).toBe('number');
-    expect(j.model.simulations).toBeGreaterThanOrEqual(10_000);
-    expect(j.model.error_scales.fitted_on).toEqual([2008]);
+    expect(keys(j.national)).toEqual(NATIONAL_KEYS);
+    for (const k of NATIONAL_KEYS) expect(typeof j.national[k]).toBe('number');
+
+    const explained = path.join(dir, 'states-explain.json');
+    const r2 = await run(...args.slice(0, -1), explained, '--explain');
+    expect(r2.code).toBe(0);
+    const e = JSON.parse(readFileSync(explained, 'utf8'));
+    for (const s of e.states) {
+      expect(s.factors.length).toBeGreaterThan(0);
+      expect(s.dem_two_party).toBe(j.states.find((x: { state: string }) => x.state === s.state).dem_two_party);
+    }
+    expect(e.model.simulations).toBeGreaterThanOrEqual(10_000);
+    expect(e.model.error_scales.fitted_on).toEqual([2008]);
+    expect(e.national.p_dem_win).toBe(j.national.p_dem_win);
   });
 
   it('works for a cycle outside the shipped polls, using results of earlier cycles only', async () => {
@@ -90,6 +105,7 @@ describe('akashic forecast states', () => {
       file,
       '--seed',
       '7',
+      '--explain',
     );
     expect(r.code).toBe(0);
     const j = JSON.parse(readFileSync(file, 'utf8'));
@@ -110,6 +126,7 @@ describe('akashic forecast states', () => {
       again,
       '--seed',
       '7',
+      '--explain',
     );
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(file, 'utf8'));
   });
@@ -132,24 +149,38 @@ describe('akashic forecast counties and turnout', () => {
     );
     expect(r.code).toBe(0);
     const j = JSON.parse(readFileSync(file, 'utf8'));
+    expect(keys(j)).toEqual(['counties', 'cycle']);
     expect(j.cycle).toBe(2024);
     expect(j.counties.length).toBeGreaterThan(3000);
     const philly = j.counties.find((c: { fips: string }) => c.fips === '42101');
-    for (const k of [
-      'dem_two_party',
-      'lo80',
-      'hi80',
-      'lo95',
-      'hi95',
-      'total_votes',
-      'total_votes_lo80',
-      'total_votes_hi80',
-    ])
-      expect(typeof philly[k]).toBe('number');
+    for (const c of j.counties) expect(keys(c)).toEqual(COUNTY_KEYS);
+    for (const k of COUNTY_KEYS.filter((x) => x !== 'fips')) expect(typeof philly[k]).toBe('number');
     expect(philly.dem_two_party).toBeGreaterThan(0.6);
     expect(philly.total_votes_lo80).toBeLessThanOrEqual(philly.total_votes);
     expect(philly.total_votes_hi80).toBeGreaterThanOrEqual(philly.total_votes);
     for (const c of j.counties) expect(c.fips).toMatch(/^\d{5}$/);
+    expect(r.err).toBe('');
+  });
+
+  it('--explain adds each county state and factors, and model metadata', async () => {
+    const file = path.join(dir, 'counties-explain.json');
+    const r = await run(
+      'forecast',
+      'counties',
+      '--cycle',
+      '2024',
+      '--national-dem-two-party',
+      '0.49',
+      '--out',
+      file,
+      '--explain',
+    );
+    expect(r.code).toBe(0);
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    expect(j.model.last_cycle).toBe(2020);
+    const philly = j.counties.find((c: { fips: string }) => c.fips === '42101');
+    expect(philly.state).toBe('PA');
+    expect(philly.factors.length).toBeGreaterThan(0);
   });
 
   it('forecasts state VEP turnout as fractions', async () => {
@@ -157,8 +188,10 @@ describe('akashic forecast counties and turnout', () => {
     const r = await run('forecast', 'turnout', '--cycle', '2024', '--out', file);
     expect(r.code).toBe(0);
     const j = JSON.parse(readFileSync(file, 'utf8'));
+    expect(keys(j)).toEqual(['cycle', 'states']);
     expect(j.states).toHaveLength(51);
     for (const s of j.states) {
+      expect(keys(s)).toEqual(['hi80', 'lo80', 'state', 'vep_turnout']);
       expect(s.vep_turnout).toBeGreaterThan(0.3);
       expect(s.vep_turnout).toBeLessThan(0.95);
       expect(s.lo80).toBeLessThanOrEqual(s.vep_turnout);
@@ -210,6 +243,7 @@ describe('bad input gives one clear message and exit 2', () => {
       /has no polls for cycle 2020 \(it has 2008, 2012, 2016\)/,
     ],
     [['forecast', 'turnout', '--cycle', '2024', '--bogus', '1', '--out', '/tmp/x.json'], /Unknown option '--bogus'/],
+    [['backtest', '--explain'], /Unknown option '--explain'/],
   ])('%j', async (argv, message) => {
     const r = await run(...(argv as string[]));
     expect(r.code).toBe(2);
