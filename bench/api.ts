@@ -183,7 +183,15 @@ async function startSide(
       : [];
   const child = spawn(
     process.execPath,
-    [...prof, '--import', 'tsx', path.join(import.meta.dirname, 'api-server.ts'), mode],
+    [
+      ...prof,
+      // BENCH_NODE_FLAGS: runtime flags given to both sides alike (e.g. V8 heap tuning), for experiments.
+      ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'api-server.ts'),
+      mode,
+    ],
     {
       env: { ...process.env, BENCH_ADMIN_URL: adminUrl, BENCH_SECRET: SECRET },
       stdio: ['ignore', 'pipe', 'inherit'],
