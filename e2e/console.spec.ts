@@ -195,6 +195,40 @@ describe('web console', () => {
     await expectAccessible(page, 'audit, filtered');
   });
 
+  it('explores election history: the county map, its year slider, the table and a county', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Intelligence' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Historical election intelligence' }).waitFor();
+    const table = page.getByRole('region', { name: 'County results table' });
+    await table.waitFor();
+    await page.getByRole('img', { name: /by county, the United States, 2020/ }).waitFor();
+    // Every county of 2020 is in the table (3,100+), and the sources are attributed on the page.
+    await page.getByText(/^3,1\d\d counties/).waitFor();
+    await page.getByRole('link', { name: /Algara & Amlani \(2021\)/ }).waitFor();
+    await expectAccessible(page, 'election history map');
+
+    // The slider is a keyboard control: Home goes to 1912, each arrow press one election.
+    const slider = page.getByLabel(/Election year/);
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.getByRole('heading', { level: 2, name: 'Counties in 1912' }).waitFor();
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+    expect(await slider.inputValue()).toBe('1960');
+    await page.getByRole('heading', { level: 2, name: 'Counties in 1960' }).waitFor();
+    await page.getByRole('img', { name: /by county, the United States, 1960/ }).waitFor();
+
+    await page.getByLabel('Find a county').fill('Allegheny');
+    const row = table.getByRole('row').filter({ hasText: '42003' });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/Allegheny[\s\S]*Pennsylvania[\s\S]*42003/);
+    await expectAccessible(page, 'election history, 1960, filtered table');
+
+    await row.getByRole('button', { name: 'Allegheny, Pennsylvania: show details' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Allegheny, Pennsylvania' }).waitFor();
+    await page.getByText('American Nation: The Midlands').waitFor();
+    await page.getByRole('img', { name: /Democratic two-party share in Allegheny, Pennsylvania, 1912–2020/ }).waitFor();
+    await expectAccessible(page, 'county details');
+  });
+
   it('ran without page errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

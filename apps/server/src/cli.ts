@@ -23,7 +23,7 @@ const USAGE = `Usage: akashic <command> [options]
 
 Commands:
   serve                         Run the platform (API + web console). Default command.
-  migrate                       Apply database migrations and app-role grants, then exit.
+  migrate                       Apply database migrations, shipped reference data and app-role grants, then exit.
   seed                          Create the demo organization if the database is empty.
   audit verify [--org <id>]     Verify every organization's audit hash chain.
   user create --email <e> --name <n> --password <p> [--org <id> --role <role> | --org-name <name>]

@@ -3,6 +3,7 @@ import type { AnyRoute } from './http/route.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { identityRoutes, invitationRoutes, passwordResetRoutes, tokenRoutes } from './platform/identity/routes.js';
 import { tenancyRoutes } from './platform/tenancy/routes.js';
+import { intelligenceRoutes } from './modules/intelligence/reference/routes.js';
 
 export const routes: AnyRoute[] = [
   ...identityRoutes,
@@ -11,4 +12,5 @@ export const routes: AnyRoute[] = [
   ...invitationRoutes,
   ...tokenRoutes,
   ...auditRoutes,
+  ...intelligenceRoutes,
 ];

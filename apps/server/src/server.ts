@@ -53,6 +53,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       home: config.home,
       secret: config.secret,
       log: (l) => log.debug({ component: 'postgres' }, l),
+      info: (l) => log.info({ component: 'reference-data' }, l),
     });
     database = opened.database;
     adminUrl = opened.adminUrl;

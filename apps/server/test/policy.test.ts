@@ -44,6 +44,7 @@ const ORG_TABLE: Record<string, { session: OrgRole[]; token: OrgRole[] }> = {
   'token.list_all': { session: ADMINS, token: ADMINS },
   'token.create': { session: ALL, token: [] },
   'token.revoke': { session: ALL, token: ALL },
+  'intelligence.read': { session: ALL, token: ALL },
 };
 
 const req = (

@@ -10,6 +10,7 @@ import { Loading, Logo } from './components/layout';
 import { Shell, SkipLink } from './components/Shell';
 import { AcceptInvitePage } from './pages/AcceptInvite';
 import { AuditPage } from './pages/Audit';
+import { IntelligencePage } from './pages/intelligence/IntelligencePage';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/auth';
 import { MembersPage } from './pages/Members';
 import { MODULES, ModulePage, OverviewPage } from './pages/modules';
@@ -160,6 +161,8 @@ function Page({ path, hasOrg }: { path: string; hasOrg: boolean }): ReactNode {
       return <TokensPage />;
     case '/audit':
       return <AuditPage />;
+    case '/campaigns/intelligence':
+      return <IntelligencePage />;
     case '/settings':
       return <SettingsPage />;
     default:

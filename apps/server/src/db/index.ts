@@ -267,6 +267,8 @@ export interface OpenDatabaseOptions {
   home: string;
   secret: string;
   log: (msg: string) => void;
+  /** Progress worth an operator's attention, e.g. reference data being (re)imported. Defaults to `log`. */
+  info?: (msg: string) => void;
 }
 
 export interface OpenedDatabase {
@@ -287,7 +289,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     adminUrl = await ensureDatabase(embedded.url, 'akashic');
   }
   try {
-    await runMigrations(adminUrl);
+    await runMigrations(adminUrl, { log: opts.info ?? opts.log });
     const password = opts.appUrl ? null : appRolePassword(opts.secret);
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();

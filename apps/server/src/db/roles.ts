@@ -3,12 +3,20 @@
  * (owner) connection; the request path connects only as this role.
  */
 import { createHmac } from 'node:crypto';
+import { getTableName } from 'drizzle-orm';
 import type pg from 'pg';
+import { REFERENCE_TABLES } from '../modules/intelligence/reference/schema.js';
 
 export const APP_ROLE = 'akashic_app';
 
 /** Tables the application may only append to and read: the tamper-evident audit log. */
 const APPEND_ONLY = new Set(['audit_log']);
+
+/**
+ * Tables the application may only read: the global reference data (modules/intelligence/reference/schema.ts),
+ * shared by every organization and written only by the admin connection's import at migration time.
+ */
+export const READ_ONLY: ReadonlySet<string> = new Set(REFERENCE_TABLES.map((t) => getTableName(t)));
 
 export function appRolePassword(secret: string): string {
   return createHmac('sha256', secret).update('akashic:db-app-role').digest('base64url');
@@ -34,7 +42,11 @@ export async function ensureAppRole(admin: pg.ClientBase, password: string | nul
       `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
     );
     for (const { name } of tables.rows) {
-      const privileges = APPEND_ONLY.has(name) ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE';
+      const privileges = READ_ONLY.has(name)
+        ? 'SELECT'
+        : APPEND_ONLY.has(name)
+          ? 'SELECT, INSERT'
+          : 'SELECT, INSERT, UPDATE, DELETE';
       await admin.query(`REVOKE ALL ON TABLE ${quoteIdent(name)} FROM ${APP_ROLE}`);
       await admin.query(`GRANT ${privileges} ON TABLE ${quoteIdent(name)} TO ${APP_ROLE}`);
     }

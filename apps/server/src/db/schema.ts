@@ -1,5 +1,6 @@
-/** Every table of the platform, gathered for drizzle-kit and for typed queries. */
+/** Every table of the platform and its modules, gathered for drizzle-kit and for typed queries. */
 export * from '../platform/tenancy/schema.js';
 export * from '../platform/identity/schema.js';
 export * from '../platform/audit/schema.js';
 export * from '../platform/outbox/schema.js';
+export * from '../modules/intelligence/reference/schema.js';

@@ -27,6 +27,7 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
   allOf?: JsonSchema[];
   default?: unknown;
+  examples?: unknown[];
   additionalProperties?: boolean | JsonSchema;
   $ref?: string;
 }
@@ -97,6 +98,14 @@ export async function fetchOpenApi(baseUrl: string): Promise<OpenApiDoc> {
   return (await r.json()) as OpenApiDoc;
 }
 
+/** `?name=value&…` with a schema-valid value for each required query parameter of `op` ('' when it has none). */
+export function requiredQuery(op: Operation): string {
+  const q = new URLSearchParams();
+  for (const p of op.queryParams) if (p.required) q.set(p.name, String(sampleOf(p.schema)));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
 export function pathParamNames(template: string): string[] {
   return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 }
@@ -124,10 +133,12 @@ export function typeOf(schema: JsonSchema): string {
 }
 
 let n = 0;
-/** A value valid for `schema` (for the constraints JSON Schema can express). */
+/** A value valid for `schema` (for the constraints JSON Schema can express; else the schema's first example). */
 export function sampleOf(schema: JsonSchema): unknown {
   const s = nonNull(schema);
   if (s.const !== undefined) return s.const;
+  // A pattern is beyond what this generator satisfies: a schema with one says what is valid by an example.
+  if (s.examples?.length) return s.examples[0];
   if (s.enum) return s.enum[0];
   switch (typeOf(s)) {
     case 'string': {

@@ -12,8 +12,20 @@ import { addMember } from './cli.js';
 import { columnsOf, connect, publicTables, tenantTables, uniqueColumns } from './db.js';
 import { as, signUpActor, uniqueEmail, type Actor } from './http.js';
 
-/** Tables without org_id, reviewed: global identities, and the tenant table itself (keyed by `id`). */
-export const GLOBAL_TABLES = new Set(['users', 'sessions', 'password_resets', 'organizations']);
+/** Tables without org_id, reviewed: global identities, the tenant table itself (keyed by `id`), reference data. */
+export const GLOBAL_TABLES = new Set([
+  'users',
+  'sessions',
+  'password_resets',
+  'organizations',
+  // Public election reference data, the same for every org; SELECT-only for the app role (db/roles.ts READ_ONLY).
+  'reference_datasets',
+  'reference_county_results',
+  'reference_state_results',
+  'reference_state_turnout',
+  'reference_county_demographics',
+  'reference_county_nations',
+]);
 
 const q = quoteIdent;
 

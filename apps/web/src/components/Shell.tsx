@@ -20,10 +20,13 @@ interface NavItem {
   to: string;
   label: string;
   adminOnly?: boolean;
+  /** A section of the item above it (drawn indented). */
+  sub?: boolean;
 }
 
 const MODULES: NavItem[] = [
   { to: '/campaigns', label: 'Campaign Console' },
+  { to: '/campaigns/intelligence', label: 'Intelligence', sub: true },
   { to: '/global', label: 'Global' },
   { to: '/risk', label: 'Risk' },
 ];
@@ -38,10 +41,15 @@ const PLATFORM: NavItem[] = [
 export function Shell({ children }: { children: ReactNode }) {
   const { me, org, isAdmin } = useSession();
   const { path } = useLocation();
-  const isCurrent = (to: string) => path === to || path.startsWith(`${to}/`);
+  const within = (to: string) => path === to || path.startsWith(`${to}/`);
+  // The most specific item containing the page is the current one (a section, not also its module).
+  const current = [...MODULES, ...PLATFORM]
+    .filter((i) => within(i.to))
+    .sort((a, b) => b.to.length - a.to.length)[0]?.to;
+  const isCurrent = (to: string) => to === current;
   const item = (i: NavItem) =>
     i.adminOnly && !isAdmin ? null : (
-      <li key={i.to}>
+      <li key={i.to} className={i.sub ? 'nav-sub' : undefined}>
         <Link to={i.to} aria-current={isCurrent(i.to) ? 'page' : undefined}>
           {i.label}
         </Link>

@@ -1,5 +1,8 @@
-/** The overview and the three module pages. The modules are not in this build yet, and the pages say so. */
-import { PageHeader, Panel } from '../components/layout';
+/**
+ * The overview and the three module pages. Each page says what of the module is in this build (linking to it)
+ * and what is still to come.
+ */
+import { Badge, PageHeader, Panel } from '../components/layout';
 import { Link } from '../router';
 import { useSession } from '../session';
 
@@ -7,6 +10,9 @@ export interface ModuleInfo {
   path: string;
   name: string;
   summary: string;
+  /** Parts of the module in this build. */
+  available?: { to: string; title: string; description: string }[];
+  /** What the module will hold, not yet built. */
   will: string[];
 }
 
@@ -15,6 +21,14 @@ export const MODULES: ModuleInfo[] = [
     path: '/campaigns',
     name: 'Campaign Console',
     summary: 'Plan and run campaigns: messaging, voters, field operations and forecasts in one place.',
+    available: [
+      {
+        to: '/campaigns/intelligence',
+        title: 'Historical election intelligence',
+        description:
+          'Presidential results for every county since 1868 on a map and in a table, with county demographics, American Nations regions and state turnout data behind them.',
+      },
+    ],
     will: [
       'Campaigns with their goals, calendars and teams',
       'Audience-versioned messaging, so each audience sees the version written for it',
@@ -55,11 +69,34 @@ function NotYet() {
 }
 
 export function ModulePage({ module }: { module: ModuleInfo }) {
+  const available = module.available ?? [];
   return (
     <>
       <PageHeader title={module.name} lead={module.summary} />
-      <NotYet />
-      <Panel title="What this module will hold">
+      {available.length === 0 ? (
+        <NotYet />
+      ) : (
+        <section aria-labelledby="available-heading" className="section">
+          <h2 id="available-heading">Available now</h2>
+          <ul className="cards">
+            {available.map((a) => (
+              <li key={a.to} className="card">
+                <h3>
+                  <Link to={a.to}>{a.title}</Link>
+                </h3>
+                <p>{a.description}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <Panel title={available.length ? 'Still to come' : 'What this module will hold'}>
+        {available.length > 0 && (
+          <p className="muted">
+            The rest of this module has not shipped yet; nothing below can be tried today, and nothing in this
+            module is sample or simulated data.
+          </p>
+        )}
         <ul className="checklist">
           {module.will.map((w) => (
             <li key={w}>{w}</li>
@@ -90,7 +127,11 @@ export function OverviewPage() {
               </h3>
               <p>{m.summary}</p>
               <p className="card-status">
-                <span className="badge badge-grey">Not yet available</span>
+                {m.available?.length ? (
+                  <Badge tone="blue">Partly available</Badge>
+                ) : (
+                  <Badge tone="grey">Not yet available</Badge>
+                )}
               </p>
             </li>
           ))}
