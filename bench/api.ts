@@ -127,16 +127,23 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU seconds of every running postgres process, by pid (a process that exits mid-run must not count). */
+function postgresCpu(): Map<number, number> {
+  const out = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(d));
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') out.set(Number(d), cpuSeconds(Number(d)));
     } catch {
       /* gone */
     }
   }
+  return out;
+}
+
+function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, now] of postgresCpu()) total += now - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -155,13 +162,13 @@ async function run(
   };
   const x0 = req.label ? await xacts() : 0;
   const node0 = req.pid ? cpuSeconds(req.pid) : 0;
-  const pg0 = postgresCpuSeconds();
+  const pg0 = postgresCpu();
   const res = await autocannon({ url: req.url, headers: req.headers, connections: CONNECTIONS, duration });
   if (res.non2xx > 0 || res.errors > 0) throw new Error(`${req.url}: ${res.non2xx} non-2xx, ${res.errors} errors`);
   if (req.pid && req.label) {
     const n = res.requests.total;
     const nodeUs = ((cpuSeconds(req.pid) - node0) / n) * 1e6;
-    const pgUs = ((postgresCpuSeconds() - pg0) / n) * 1e6;
+    const pgUs = (postgresCpuSince(pg0) / n) * 1e6;
     const perReq = ((await xacts()) - x0 - 1) / n;
     console.log(
       `  ${req.label}: ${Math.round(res.requests.average)} req/s; per request: server CPU ${nodeUs.toFixed(0)} µs, ` +
