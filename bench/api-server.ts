@@ -27,7 +27,7 @@ async function profileLater(): Promise<void> {
       void (heap
         ? session
             .post('HeapProfiler.enable')
-            .then(() => session.post('HeapProfiler.startSampling', { samplingInterval: 4096 }))
+            .then(() => session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true } as never))
         : session.post('Profiler.enable').then(() => session.post('Profiler.start'))),
     after,
   );

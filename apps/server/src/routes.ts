@@ -4,6 +4,7 @@ import { auditRoutes } from './platform/audit/routes.js';
 import { identityRoutes, invitationRoutes, passwordResetRoutes, tokenRoutes } from './platform/identity/routes.js';
 import { tenancyRoutes } from './platform/tenancy/routes.js';
 import { intelligenceRoutes } from './modules/intelligence/reference/routes.js';
+import { forecastRoutes } from './modules/intelligence/forecasts/routes.js';
 
 export const routes: AnyRoute[] = [
   ...identityRoutes,
@@ -13,4 +14,5 @@ export const routes: AnyRoute[] = [
   ...tokenRoutes,
   ...auditRoutes,
   ...intelligenceRoutes,
+  ...forecastRoutes,
 ];

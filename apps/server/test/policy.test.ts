@@ -45,6 +45,8 @@ const ORG_TABLE: Record<string, { session: OrgRole[]; token: OrgRole[] }> = {
   'token.create': { session: ALL, token: [] },
   'token.revoke': { session: ALL, token: ALL },
   'intelligence.read': { session: ALL, token: ALL },
+  'forecast.read': { session: ALL, token: ALL },
+  'scenario.write': { session: ['owner', 'admin', 'manager', 'staff'], token: ['owner', 'admin', 'manager', 'staff'] },
 };
 
 const req = (

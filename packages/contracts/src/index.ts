@@ -2,3 +2,4 @@ export * from './common.js';
 export * from './identity.js';
 export * from './audit.js';
 export * from './intelligence.js';
+export * from './forecasts.js';

@@ -4,3 +4,4 @@ export * from '../platform/identity/schema.js';
 export * from '../platform/audit/schema.js';
 export * from '../platform/outbox/schema.js';
 export * from '../modules/intelligence/reference/schema.js';
+export * from '../modules/intelligence/forecasts/schema.js';

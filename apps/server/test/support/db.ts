@@ -136,8 +136,9 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
     }
     const bs = new Set(b);
     const as = new Set(a);
-    for (const row of b) if (!as.has(row)) problems.push(`${table}: row removed or changed: ${row.slice(0, 400)}`);
-    for (const row of a) if (!bs.has(row)) problems.push(`${table}: row added or changed: ${row.slice(0, 400)}`);
+    // Long enough for a row's last (longest-named) text column to show whole: suites look for stored values here.
+    for (const row of b) if (!as.has(row)) problems.push(`${table}: row removed or changed: ${row.slice(0, 1000)}`);
+    for (const row of a) if (!bs.has(row)) problems.push(`${table}: row added or changed: ${row.slice(0, 1000)}`);
   }
   return problems;
 }

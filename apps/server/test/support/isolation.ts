@@ -56,6 +56,13 @@ export const FIXTURES: Record<string, Fixture> = {
     if (r.status !== 201) throw new Error(`fixture: create token: ${r.status} ${r.text}`);
     return [r.body.token.id];
   },
+  '/api/v1/forecasts/scenarios/{id} id': async (w) => {
+    const r = await as(w.a, 'POST', '/api/v1/forecasts/scenarios', {
+      json: { name: 'a scenario', cycle: 2020, kind: 'counties', inputs: { nationalDemTwoParty: 0.52 } },
+    });
+    if (r.status !== 201) throw new Error(`fixture: create scenario: ${r.status} ${r.text}`);
+    return [r.body.id];
+  },
 };
 
 export function fixtureFor(path: string, param: string): Fixture | undefined {

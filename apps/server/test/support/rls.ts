@@ -76,7 +76,8 @@ export function rlsSuite(): void {
     appClient = await connect(app.db.appUrl);
     a = await signUpActor(app.url, 'rls-a');
     b = await signUpActor(app.url, 'rls-b');
-    // Rows in every tenant table for both orgs: members, invitations, API tokens (audit/outbox come along).
+    // Rows in every tenant table for both orgs: members, invitations, API tokens, forecast scenarios (audit/outbox
+    // come along).
     for (const o of [a, b]) {
       await addMember(app.db.adminUrl, o.orgId, 'viewer', 'rls-member');
       const inv = await as(o, 'POST', '/api/v1/invitations', {
@@ -85,6 +86,10 @@ export function rlsSuite(): void {
       if (inv.status !== 201) throw new Error(`invitation fixture: ${inv.status} ${inv.text}`);
       const tok = await as(o, 'POST', '/api/v1/tokens', { json: { name: 'rls token', scopes: ['org.read'] } });
       if (tok.status !== 201) throw new Error(`token fixture: ${tok.status} ${tok.text}`);
+      const sc = await as(o, 'POST', '/api/v1/forecasts/scenarios', {
+        json: { name: 'rls scenario', cycle: 2020, kind: 'counties', inputs: { nationalDemTwoParty: 0.5 } },
+      });
+      if (sc.status !== 201) throw new Error(`scenario fixture: ${sc.status} ${sc.text}`);
     }
     tables = await tenantTables(admin);
   });
