@@ -32,6 +32,18 @@ export const RAW_PUBLIC_PATHS = [
   '/',
 ];
 
+/** Sent with every response (HSTS and cache-control are added per request where they apply). */
+const SECURITY_HEADERS = Object.freeze({
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+});
+
 export interface BuiltApp {
   app: FastifyInstance;
   openapi: ReturnType<typeof buildOpenApi>;
@@ -94,8 +106,12 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
 
   await app.register(cookie);
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Hooks are synchronous callbacks and the constant headers one prebuilt object: they run on every request.
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', req.id);
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
     const origin = req.headers.origin;
     if (origin && config.corsOrigins.includes(origin)) {
       reply.header('access-control-allow-origin', origin);
@@ -105,29 +121,16 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
         reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
         reply.header('access-control-allow-headers', 'content-type, authorization, x-akashic-org, x-request-id');
         reply.header('access-control-max-age', '600');
-        return reply.status(204).send();
+        reply.status(204).send();
+        return;
       }
     }
+    done();
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header(
-      'content-security-policy',
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-        "font-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-    );
-    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
-    return payload;
-  });
-
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
