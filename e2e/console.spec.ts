@@ -229,6 +229,44 @@ describe('web console', () => {
     await expectAccessible(page, 'county details');
   });
 
+  it('forecasts: the national win probability, the county modeler slider, and no axe violations', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Forecasts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Forecasts' }).waitFor();
+    await page.getByText('Democratic win probability, 2016').waitFor();
+    await page.getByRole('img', { name: /Democratic electoral votes, 2016: distribution/ }).waitFor();
+    await page.getByRole('region', { name: 'State forecasts table' }).waitFor();
+    await page.getByRole('region', { name: 'County forecasts table' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /national Democratic two-party share of 52\.0%/ }).waitFor();
+    await expectAccessible(page, 'forecasts');
+
+    // The national-share slider is a keyboard control; the counties follow once it settles.
+    const slider = page.getByLabel(/National Democratic two-party share/);
+    await slider.focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    expect(await slider.inputValue()).toBe('0.54');
+    await page.getByRole('status').filter({ hasText: /national Democratic two-party share of 54\.0%/ }).waitFor();
+    await expectAccessible(page, 'forecasts after moving the slider');
+
+    // A state's key factors, then two saved scenarios side by side.
+    await page.getByRole('button', { name: 'Pennsylvania: show key factors' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Key factors: Pennsylvania, 2016' }).waitFor();
+    await page.getByRole('list', { name: /Factors in the Pennsylvania forecast/ }).waitFor();
+    const name = page.getByLabel('Scenario name');
+    await name.fill('Dem +4');
+    await page.getByRole('button', { name: 'Save scenario' }).click();
+    await page.getByRole('checkbox', { name: /Dem \+4/ }).waitFor();
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await name.fill('Rep wave');
+    await page.getByRole('button', { name: 'Save scenario' }).click();
+    await page.getByRole('checkbox', { name: /Rep wave/ }).check();
+    await page.getByRole('checkbox', { name: /Dem \+4/ }).check();
+    await page.getByRole('button', { name: 'Compare selected' }).click();
+    await page.getByRole('table', { name: 'Scenarios side by side' }).waitFor();
+    await expectAccessible(page, 'forecasts with state factors and a scenario comparison');
+    await page.screenshot({ path: '/tmp/forecasts.png', fullPage: true });
+  });
+
   it('ran without page errors or CSP violations', () => {
     expect(problems).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { Loading, Logo } from './components/layout';
 import { Shell, SkipLink } from './components/Shell';
 import { AcceptInvitePage } from './pages/AcceptInvite';
 import { AuditPage } from './pages/Audit';
+import { ForecastsPage } from './pages/forecasts/ForecastsPage';
 import { IntelligencePage } from './pages/intelligence/IntelligencePage';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/auth';
 import { MembersPage } from './pages/Members';
@@ -163,6 +164,8 @@ function Page({ path, hasOrg }: { path: string; hasOrg: boolean }): ReactNode {
       return <AuditPage />;
     case '/campaigns/intelligence':
       return <IntelligencePage />;
+    case '/campaigns/forecasts':
+      return <ForecastsPage />;
     case '/settings':
       return <SettingsPage />;
     default:

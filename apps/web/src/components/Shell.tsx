@@ -27,6 +27,7 @@ interface NavItem {
 const MODULES: NavItem[] = [
   { to: '/campaigns', label: 'Campaign Console' },
   { to: '/campaigns/intelligence', label: 'Intelligence', sub: true },
+  { to: '/campaigns/forecasts', label: 'Forecasts', sub: true },
   { to: '/global', label: 'Global' },
   { to: '/risk', label: 'Risk' },
 ];

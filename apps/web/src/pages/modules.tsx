@@ -28,6 +28,12 @@ export const MODULES: ModuleInfo[] = [
         description:
           'Presidential results for every county since 1868 on a map and in a table, with county demographics, American Nations regions and state turnout data behind them.',
       },
+      {
+        to: '/campaigns/forecasts',
+        title: 'Forecasts',
+        description:
+          'Poll-based presidential forecasts by state for 2008–2016 with paths to victory, a county scenario modeler for what-if national results, and saved scenarios.',
+      },
     ],
     will: [
       'Campaigns with their goals, calendars and teams',
