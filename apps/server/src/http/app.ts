@@ -104,7 +104,8 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
   const metrics = createMetrics(db);
   const openapi = buildOpenApi(routes, { version: API_VERSION, serverUrl: config.publicUrl });
 
-  await app.register(cookie);
+  // Cookies are read only where needed (the session cookie, in http/register.ts), not parsed on every request.
+  await app.register(cookie, { hook: false });
 
   // Hooks are synchronous callbacks and the constant headers one prebuilt object: they run on every request.
   app.addHook('onRequest', (req, reply, done) => {

@@ -57,6 +57,16 @@ export function actorOf(p: Principal): Actor {
     : { type: 'user', id: p.userId, label: p.email };
 }
 
+/** One cookie's value from a Cookie header (our session token is base64url: no decoding needed). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
 function bearerOf(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
   if (!h) return undefined;
@@ -99,7 +109,7 @@ export function registerRoutes(app: FastifyInstance, routes: AnyRoute[], service
         };
         const base = { input, meta, services, reply };
         const bearer = bearerOf(req);
-        const sessionToken = req.cookies[SESSION_COOKIE];
+        const sessionToken = cookieValue(req.headers.cookie, SESSION_COOKIE);
 
         let result: unknown;
         if (route.auth === 'org' && route.method === 'GET') {
