@@ -14,6 +14,7 @@ import { countyName } from '../intelligence/counties';
 import { NO_DATA_COLOUR, SHARE_CLASSES, shareColour } from '../intelligence/scale';
 import { FactorBars } from './FactorBars';
 import { int, pct } from './format';
+import { nextSort, SortableHeaderRow } from '../../components/sortable';
 
 export const COUNTY_CYCLES = [2024, 2020] as const;
 const SETTLE_MS = 250;
@@ -109,7 +110,8 @@ export function CountyModeler({ catalog, settings, onChange }: Props) {
           </SelectField>
           <div className="field slider-field">
             <label htmlFor={shareId}>
-              National Democratic two-party share: <output htmlFor={shareId}>{pct(settings.nationalDemTwoParty)}</output>
+              National Democratic two-party share:{' '}
+              <output htmlFor={shareId}>{pct(settings.nationalDemTwoParty)}</output>
             </label>
             <input
               id={shareId}
@@ -223,7 +225,11 @@ export function CountyModeler({ catalog, settings, onChange }: Props) {
         </Panel>
       )}
 
-      <Panel title="County forecasts" id="county-forecasts" description={stateInfo ? `${stateInfo.name} only.` : 'All states.'}>
+      <Panel
+        title="County forecasts"
+        id="county-forecasts"
+        description={stateInfo ? `${stateInfo.name} only.` : 'All states.'}
+      >
         {data ? (
           <ForecastTable
             rows={data.counties}
@@ -336,7 +342,9 @@ function ForecastTable({
     const q = filter.trim().toLowerCase();
     const named = rows.map((r) => ({ r, name: nameOf(r), state: stateName(r.state) }));
     const matching = q
-      ? named.filter((x) => x.r.fips.startsWith(q) || x.name.toLowerCase().includes(q) || x.state.toLowerCase().includes(q))
+      ? named.filter(
+          (x) => x.r.fips.startsWith(q) || x.name.toLowerCase().includes(q) || x.state.toLowerCase().includes(q),
+        )
       : named;
     const { key, dir } = sort;
     const v = (x: (typeof named)[number]) =>
@@ -380,32 +388,14 @@ function ForecastTable({
             {sortLabel} {sort.dir === 1 ? 'ascending' : 'descending'}
           </caption>
           <thead>
-            <tr>
-              {COLUMNS.map((c) => (
-                <th
-                  key={c.key}
-                  scope="col"
-                  className={c.numeric ? 'num' : undefined}
-                  aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : undefined}
-                >
-                  <button
-                    type="button"
-                    className="sort-button"
-                    onClick={() => {
-                      setSort((s) =>
-                        s.key === c.key ? { key: c.key, dir: s.dir === 1 ? -1 : 1 } : { key: c.key, dir: c.numeric ? -1 : 1 },
-                      );
-                      setLimit(PAGE);
-                    }}
-                  >
-                    {c.label}
-                    <span aria-hidden="true" className="sort-mark">
-                      {sort.key === c.key ? (sort.dir === 1 ? '▲' : '▼') : '↕'}
-                    </span>
-                  </button>
-                </th>
-              ))}
-            </tr>
+            <SortableHeaderRow
+              columns={COLUMNS}
+              sort={sort}
+              onSort={(c) => {
+                setSort((s) => nextSort(s, c));
+                setLimit(PAGE);
+              }}
+            />
           </thead>
           <tbody>
             {shown.slice(0, limit).map(({ r, name, state }) => (

@@ -12,6 +12,7 @@ import { useResource } from '../../hooks';
 import { EvHistogram } from './EvHistogram';
 import { FactorBars } from './FactorBars';
 import { pct, prob } from './format';
+import { nextSort, SortableHeaderRow } from '../../components/sortable';
 
 export const STATE_CYCLES = [2016, 2012, 2008] as const;
 
@@ -147,8 +148,8 @@ function Paths({ f, name }: { f: StateForecasts; name: (s: string) => string }) 
         <ol className="plain-list paths">
           {p.paths.slice(0, 8).map((path) => (
             <li key={path.states.join('-')}>
-              <span>{path.states.map(name).join(' + ')}</span>{' '}
-              <span className="muted">({path.electoralVotes} EV)</span> <strong>{prob(path.probability)}</strong>
+              <span>{path.states.map(name).join(' + ')}</span> <span className="muted">({path.electoralVotes} EV)</span>{' '}
+              <strong>{prob(path.probability)}</strong>
               <span className="sr-only"> joint probability</span>
             </li>
           ))}
@@ -187,31 +188,7 @@ function StatesTable({
           votes, sorted by {sortLabel} {sort.dir === 1 ? 'ascending' : 'descending'}
         </caption>
         <thead>
-          <tr>
-            {COLUMNS.map((c) => (
-              <th
-                key={c.key}
-                scope="col"
-                className={c.numeric ? 'num' : undefined}
-                aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : undefined}
-              >
-                <button
-                  type="button"
-                  className="sort-button"
-                  onClick={() =>
-                    setSort((s) =>
-                      s.key === c.key ? { key: c.key, dir: s.dir === 1 ? -1 : 1 } : { key: c.key, dir: c.numeric ? -1 : 1 },
-                    )
-                  }
-                >
-                  {c.label}
-                  <span aria-hidden="true" className="sort-mark">
-                    {sort.key === c.key ? (sort.dir === 1 ? '▲' : '▼') : '↕'}
-                  </span>
-                </button>
-              </th>
-            ))}
-          </tr>
+          <SortableHeaderRow columns={COLUMNS} sort={sort} onSort={(c) => setSort((s) => nextSort(s, c))} />
         </thead>
         <tbody>
           {rows.map((s) => (

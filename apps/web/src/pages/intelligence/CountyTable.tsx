@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { TextField } from '../../components/forms';
 import { TableWrap } from '../../components/layout';
 import { formatMargin, formatShare, formatVotes, shareColour } from './scale';
+import { nextSort, SortableHeaderRow, type SortColumn } from '../../components/sortable';
 
 export interface TableRow {
   fips: string;
@@ -75,8 +76,8 @@ export function CountyTable({ year, rows, onSelect, onHighlight }: Props) {
     });
   }, [rows, filter, sort]);
 
-  const toggle = (key: Key, numeric: boolean | undefined) => {
-    setSort((s) => (s.key === key ? { key, dir: s.dir === 1 ? -1 : 1 } : { key, dir: numeric ? -1 : 1 }));
+  const toggle = (c: SortColumn<Key>) => {
+    setSort((s) => nextSort(s, c));
     setLimit(PAGE);
   };
   const sortLabel = COLUMNS.find((c) => c.key === sort.key)!.label;
@@ -114,23 +115,7 @@ export function CountyTable({ year, rows, onSelect, onHighlight }: Props) {
               {sort.dir === 1 ? 'ascending' : 'descending'}
             </caption>
             <thead>
-              <tr>
-                {COLUMNS.map((c) => (
-                  <th
-                    key={c.key}
-                    scope="col"
-                    className={c.numeric ? 'num' : undefined}
-                    aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : undefined}
-                  >
-                    <button type="button" className="sort-button" onClick={() => toggle(c.key, c.numeric)}>
-                      {c.label}
-                      <span aria-hidden="true" className="sort-mark">
-                        {sort.key === c.key ? (sort.dir === 1 ? '▲' : '▼') : '↕'}
-                      </span>
-                    </button>
-                  </th>
-                ))}
-              </tr>
+              <SortableHeaderRow columns={COLUMNS} sort={sort} onSort={toggle} />
             </thead>
             <tbody onMouseLeave={() => onHighlight(null)}>
               {shown.slice(0, limit).map((r) => (
