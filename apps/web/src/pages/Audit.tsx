@@ -119,7 +119,13 @@ function AuditLog() {
         lead="Every change in this organization, newest first. Entries are hash-chained: each one seals the one before it."
       />
       <Panel title="Filters">
-        <form ref={filterForm.formRef} onSubmit={apply} noValidate className="filters" aria-label="Filter the audit log">
+        <form
+          ref={filterForm.formRef}
+          onSubmit={apply}
+          noValidate
+          className="filters"
+          aria-label="Filter the audit log"
+        >
           <FormError error={filterForm.error} />
           <TextField
             label="Actor ID"

@@ -75,12 +75,13 @@ function MembersPanel() {
                   member={m}
                   isSelf={m.userId === me.user.id}
                   onChanged={(updated) =>
-                    members.setData((d) =>
-                      d && {
-                        items: updated
-                          ? d.items.map((x) => (x.userId === updated.userId ? updated : x))
-                          : d.items.filter((x) => x.userId !== m.userId),
-                      },
+                    members.setData(
+                      (d) =>
+                        d && {
+                          items: updated
+                            ? d.items.map((x) => (x.userId === updated.userId ? updated : x))
+                            : d.items.filter((x) => x.userId !== m.userId),
+                        },
                     )
                   }
                 />
@@ -177,7 +178,12 @@ function MemberRow({
                 <button type="button" className="button primary small" disabled={busy} onClick={() => void save()}>
                   Save<span className="sr-only"> role for {m.name}</span>
                 </button>
-                <button type="button" className="button secondary small" disabled={busy} onClick={() => setRole(m.role)}>
+                <button
+                  type="button"
+                  className="button secondary small"
+                  disabled={busy}
+                  onClick={() => setRole(m.role)}
+                >
                   Cancel<span className="sr-only"> role change for {m.name}</span>
                 </button>
               </>
@@ -241,7 +247,9 @@ function InvitationsPanel() {
     if (!ok) return;
     try {
       await api.delete(`/api/v1/invitations/${inv.id}`);
-      invitations.setData((d) => d && { items: d.items.map((x) => (x.id === inv.id ? { ...x, status: 'revoked' } : x)) });
+      invitations.setData(
+        (d) => d && { items: d.items.map((x) => (x.id === inv.id ? { ...x, status: 'revoked' } : x)) },
+      );
       announce(`Invitation to ${inv.email} revoked.`);
     } catch (e) {
       announce(errorMessage(e), 'error');

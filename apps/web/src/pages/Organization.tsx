@@ -81,7 +81,13 @@ export function SettingsPage() {
       <Panel title="Rename">
         {isAdmin ? (
           org.data && (
-            <form ref={s.formRef} onSubmit={rename} noValidate className="inline-form" aria-label="Rename the organization">
+            <form
+              ref={s.formRef}
+              onSubmit={rename}
+              noValidate
+              className="inline-form"
+              aria-label="Rename the organization"
+            >
               <FormError error={s.error} shown={['name']} />
               <div className="inline-form-row">
                 <TextField

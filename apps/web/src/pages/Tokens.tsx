@@ -49,7 +49,8 @@ export function TokensPage() {
         reload={tokens.reload}
         onRevoked={(id) =>
           tokens.setData(
-            (d) => d && { items: d.items.map((t) => (t.id === id ? { ...t, revokedAt: new Date().toISOString() } : t)) },
+            (d) =>
+              d && { items: d.items.map((t) => (t.id === id ? { ...t, revokedAt: new Date().toISOString() } : t)) },
           )
         }
       />
@@ -85,9 +86,9 @@ function SecretPanel({ created, onDone }: { created: Created; onDone: () => void
         Copy your new token now
       </h2>
       <p className="warning-text">
-        <strong>This is the only time the secret of “{created.token.name}” is shown.</strong> Akashic stores only a
-        hash of it. Keep it somewhere safe, like a password manager or your deployment’s secret store. If you lose it,
-        revoke the token and create a new one.
+        <strong>This is the only time the secret of “{created.token.name}” is shown.</strong> Akashic stores only a hash
+        of it. Keep it somewhere safe, like a password manager or your deployment’s secret store. If you lose it, revoke
+        the token and create a new one.
       </p>
       <div className="secret-row">
         <label htmlFor="token-secret" className="sr-only">

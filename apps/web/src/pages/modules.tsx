@@ -68,8 +68,8 @@ export const MODULES: ModuleInfo[] = [
 function NotYet() {
   return (
     <p className="notice notice-info">
-      <strong>Not available in this build.</strong> This module has not shipped yet. There is nothing to try here
-      today, and nothing on this page is sample or simulated data.
+      <strong>Not available in this build.</strong> This module has not shipped yet. There is nothing to try here today,
+      and nothing on this page is sample or simulated data.
     </p>
   );
 }
@@ -99,8 +99,8 @@ export function ModulePage({ module }: { module: ModuleInfo }) {
       <Panel title={available.length ? 'Still to come' : 'What this module will hold'}>
         {available.length > 0 && (
           <p className="muted">
-            The rest of this module has not shipped yet; nothing below can be tried today, and nothing in this
-            module is sample or simulated data.
+            The rest of this module has not shipped yet; nothing below can be tried today, and nothing in this module is
+            sample or simulated data.
           </p>
         )}
         <ul className="checklist">
@@ -109,8 +109,8 @@ export function ModulePage({ module }: { module: ModuleInfo }) {
           ))}
         </ul>
         <p className="muted">
-          Everything it holds will belong to your organization alone, follow your members’ roles, and be recorded in
-          the audit log.
+          Everything it holds will belong to your organization alone, follow your members’ roles, and be recorded in the
+          audit log.
         </p>
       </Panel>
     </>

@@ -11,7 +11,8 @@ import { LoadError, Loading, Panel, TableWrap } from '../../components/layout';
 import { useResource } from '../../hooks';
 import { loadAtlas, MAP_HEIGHT, MAP_WIDTH, project, type ProjectedMap } from '../intelligence/atlas';
 import { countyName } from '../intelligence/counties';
-import { NO_DATA_COLOUR, SHARE_CLASSES, shareColour } from '../intelligence/scale';
+import { ShareLegend } from '../intelligence/ShareLegend';
+import { NO_DATA_COLOUR, shareColour } from '../intelligence/scale';
 import { FactorBars } from './FactorBars';
 import { int, pct } from './format';
 import { nextSort, SortableHeaderRow } from '../../components/sortable';
@@ -179,7 +180,7 @@ export function CountyModeler({ catalog, settings, onChange }: Props) {
         </p>
         {res.error ? <LoadError error={res.error} onRetry={res.reload} /> : null}
 
-        <ShareLegend />
+        <ShareLegend id="forecast-legend-title" title="Forecast Democratic two-party share" noData="No forecast" />
         {atlas.error ? (
           <LoadError error={atlas.error} onRetry={atlas.reload} />
         ) : !projected ? (
@@ -242,28 +243,6 @@ export function CountyModeler({ catalog, settings, onChange }: Props) {
         ) : null}
       </Panel>
     </>
-  );
-}
-
-function ShareLegend() {
-  return (
-    <div className="legend">
-      <p className="legend-title" id="forecast-legend-title">
-        Forecast Democratic two-party share
-      </p>
-      <ul aria-labelledby="forecast-legend-title">
-        {SHARE_CLASSES.map((c) => (
-          <li key={c.label}>
-            <span className="swatch" style={{ background: c.colour }} aria-hidden="true" />
-            {c.label}
-          </li>
-        ))}
-        <li>
-          <span className="swatch" style={{ background: NO_DATA_COLOUR }} aria-hidden="true" />
-          No forecast
-        </li>
-      </ul>
-    </div>
   );
 }
 

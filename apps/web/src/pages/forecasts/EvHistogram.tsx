@@ -75,7 +75,9 @@ export function EvHistogram({ forecast }: { forecast: StateForecasts }) {
         <summary>Show the distribution as a table</summary>
         <TableWrap label="Electoral-vote distribution table">
           <table className="table">
-            <caption className="sr-only">Probability of each 10-vote band of Democratic electoral votes, {cycle}</caption>
+            <caption className="sr-only">
+              Probability of each 10-vote band of Democratic electoral votes, {cycle}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Democratic electoral votes</th>

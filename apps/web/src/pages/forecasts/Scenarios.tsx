@@ -113,7 +113,9 @@ export function Scenarios({ settings, onLoad }: Props) {
                     {s.name}{' '}
                     <span className="muted">
                       ({s.cycle}, {s.inputs.nationalDemTwoParty !== undefined ? pct(s.inputs.nationalDemTwoParty) : '—'}{' '}
-                      Dem.{s.inputs.nationalTurnoutVep !== undefined ? `, ${pct(s.inputs.nationalTurnoutVep)} turnout` : ''})
+                      Dem.
+                      {s.inputs.nationalTurnoutVep !== undefined ? `, ${pct(s.inputs.nationalTurnoutVep)} turnout` : ''}
+                      )
                     </span>
                   </label>
                 </span>
@@ -136,12 +138,21 @@ export function Scenarios({ settings, onLoad }: Props) {
               </li>
             ))}
           </ul>
-          <button type="button" className="button secondary" disabled={picked.length !== 2 || comparing} onClick={compare}>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={picked.length !== 2 || comparing}
+            onClick={compare}
+          >
             {comparing ? 'Comparing…' : 'Compare selected'}
           </button>
         </fieldset>
       )}
-      {compareError ? <p className="form-error" role="alert">{errorMessage(compareError)}</p> : null}
+      {compareError ? (
+        <p className="form-error" role="alert">
+          {errorMessage(compareError)}
+        </p>
+      ) : null}
       <div aria-live="polite">{comparison && <Comparison comparison={comparison} />}</div>
     </Panel>
   );

@@ -15,7 +15,7 @@ import { CountyDetail } from './CountyDetail';
 import { CountyMap, type MapCounty } from './CountyMap';
 import { countyName, FORMER_CODES, mapFipsOf } from './counties';
 import { CountyTable, type TableRow } from './CountyTable';
-import { NO_DATA_COLOUR, SHARE_CLASSES } from './scale';
+import { ShareLegend } from './ShareLegend';
 import { Sources } from './Sources';
 import './intelligence.css';
 
@@ -206,7 +206,7 @@ function Explorer({ catalog }: { catalog: ReferenceCatalog }) {
             ))}
           </SelectField>
         </div>
-        <Legend />
+        <ShareLegend id="legend-title" title="Democratic two-party share" noData="No data" />
         {atlas.error ? (
           <LoadError error={atlas.error} onRetry={atlas.reload} />
         ) : !projected ? (
@@ -270,27 +270,5 @@ function Explorer({ catalog }: { catalog: ReferenceCatalog }) {
 
       <Sources datasets={catalog.datasets} />
     </>
-  );
-}
-
-function Legend() {
-  return (
-    <div className="legend">
-      <p className="legend-title" id="legend-title">
-        Democratic two-party share
-      </p>
-      <ul aria-labelledby="legend-title">
-        {SHARE_CLASSES.map((c) => (
-          <li key={c.label}>
-            <span className="swatch" style={{ background: c.colour }} aria-hidden="true" />
-            {c.label}
-          </li>
-        ))}
-        <li>
-          <span className="swatch" style={{ background: NO_DATA_COLOUR }} aria-hidden="true" />
-          No data
-        </li>
-      </ul>
-    </div>
   );
 }
