@@ -21,13 +21,15 @@ async function profileLater(): Promise<void> {
   const { writeFileSync } = await import('node:fs');
   const session = new Session();
   session.connect();
-  const heap = process.env.BENCH_PROFILE_HEAP === '1';
+  // BENCH_PROFILE_HEAP=1: every allocation; =promoted: only what outlived a scavenge (what makes scavenges costly).
+  const heap = process.env.BENCH_PROFILE_HEAP === '1' || process.env.BENCH_PROFILE_HEAP === 'promoted';
+  const minor = process.env.BENCH_PROFILE_HEAP !== 'promoted';
   setTimeout(
     () =>
       void (heap
         ? session
             .post('HeapProfiler.enable')
-            .then(() => session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true } as never))
+            .then(() => session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMinorGC: minor, includeObjectsCollectedByMajorGC: true } as never))
         : session.post('Profiler.enable').then(() => session.post('Profiler.start'))),
     after,
   );

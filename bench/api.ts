@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { SERVER_NODE_FLAGS } from '../apps/server/bin/node-flags.mjs';
 import { startEmbeddedPostgres } from '../apps/server/src/db/embedded.js';
 import { ensureDatabase } from '../apps/server/src/db/index.js';
 import { runMigrations } from '../apps/server/src/db/migrate.js';
@@ -26,6 +27,11 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 const ORGS = 100;
+/** BENCH_OURS_FLAGS overrides the server's flags for ours (e.g. BENCH_OURS_FLAGS= for Node's defaults). */
+const oursFlags =
+  process.env.BENCH_OURS_FLAGS !== undefined
+    ? process.env.BENCH_OURS_FLAGS.split(' ').filter(Boolean)
+    : SERVER_NODE_FLAGS;
 const PER_ORG = 1000;
 
 async function main() {
@@ -47,6 +53,7 @@ async function main() {
     statsUrl = adminUrl;
     const { orgId, sessionToken } = await seed(adminUrl);
     console.log(`seeded ${ORGS} orgs × ${PER_ORG} audit entries = ${ORGS * PER_ORG} rows`);
+    console.log(`ours runs with the server's Node flags [${oursFlags.join(' ')}]; bare with Node's defaults`);
 
     const ours = await startSide('ours', adminUrl, children);
     const bare = await startSide('bare', adminUrl, children);
@@ -192,7 +199,9 @@ async function startSide(
     process.execPath,
     [
       ...prof,
-      // BENCH_NODE_FLAGS: runtime flags given to both sides alike (e.g. V8 heap tuning), for experiments.
+      // Ours runs with the server's own runtime flags, as `npm start` runs it; bare with Node's defaults.
+      ...(mode === 'ours' ? oursFlags : []),
+      // BENCH_NODE_FLAGS: runtime flags given to both sides alike, for experiments.
       ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
       '--import',
       'tsx',

@@ -50,4 +50,22 @@ describe('response projection', () => {
     });
     expect(entries).toEqual({ items: [{ seq: 1, hash: 'h' }], nextCursor: null });
   });
+
+  it('handles keys that are not identifiers, including __proto__, without changing prototypes', () => {
+    const project = compileProjector(
+      z.object({ 'a"b\n': z.string(), 'x-y': z.number(), nested: z.object({ ['__proto__']: z.string() }) }),
+    );
+    const src = JSON.parse('{"a\\"b\\n":"q","x-y":1,"drop":2,"nested":{"__proto__":"p","z":1}}');
+    const out = project(src) as Record<string, unknown>;
+    expect(JSON.stringify(out)).toBe('{"a\\"b\\n":"q","x-y":1,"nested":{"__proto__":"p"}}');
+    expect(Object.getPrototypeOf(out.nested)).toBe(Object.prototype);
+  });
+
+  it('omits declared fields the value lacks, and leaves non-objects alone', () => {
+    const project = compileProjector(z.object({ a: z.string().optional(), b: z.object({ c: z.number() }).nullable() }));
+    expect(JSON.stringify(project({ b: null }))).toBe('{"b":null}');
+    expect(JSON.stringify(project({}))).toBe('{}');
+    expect(project('text')).toBe('text');
+    expect(project(null)).toBe(null);
+  });
 });

@@ -1,11 +1,10 @@
 /**
- * The HTTP server: Fastify with request ids, JSON logs, cookies, security headers, closed-by-default CORS,
+ * The HTTP server: Fastify with request ids, JSON logs, security headers, closed-by-default CORS,
  * problem+json errors, metrics, the operations endpoints, the API routes, the API reference and the console.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { AppError, toProblem } from '../platform/errors.js';
@@ -103,9 +102,6 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
   });
   const metrics = createMetrics(db);
   const openapi = buildOpenApi(routes, { version: API_VERSION, serverUrl: config.publicUrl });
-
-  // Cookies are read only where needed (the session cookie, in http/register.ts), not parsed on every request.
-  await app.register(cookie, { hook: false });
 
   // Hooks are synchronous callbacks and the constant headers one prebuilt object: they run on every request.
   app.addHook('onRequest', (req, reply, done) => {

@@ -29,22 +29,43 @@ function compile(schema: JsonSchema): Projector {
   }
   if (schema.properties) {
     const fields = Object.entries(schema.properties).map(([k, s]) => [k, compile(s)] as const);
-    return (v) => {
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-      const src = v as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const [k, p] of fields) {
-        const x = src[k];
-        if (x !== undefined) out[k] = p === identity ? x : p(x);
-      }
-      return out;
-    };
+    return objectProjector(fields);
   }
   if (schema.items) {
     const item = compile(schema.items);
     return item === identity ? identity : (v) => (Array.isArray(v) ? v.map(item) : v);
   }
   return identity;
+}
+
+/**
+ * An object's projector is generated code with the declared keys as literals: `{ "id": v["id"], ... }` reads and
+ * builds every field through monomorphic, named property accesses and one object shape, where a loop over keys would
+ * go megamorphic in every response. A declared field the value lacks comes out `undefined`, which JSON omits.
+ * Keys are schema keys (our code, not input) and are embedded as JSON string literals.
+ */
+function objectProjector(fields: (readonly [string, Projector])[]): Projector {
+  if (fields.some(([k]) => k === '__proto__')) {
+    return (v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+      const src = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, p] of fields)
+        if (src[k] !== undefined) Object.defineProperty(out, k, { value: p(src[k]), enumerable: true });
+      return out;
+    };
+  }
+  const subs = fields.map(([, p]) => p);
+  const props = fields.map(([k, p], i) => {
+    const key = JSON.stringify(k);
+    return `${key}: ${p === identity ? `v[${key}]` : `p${i}(v[${key}])`}`;
+  });
+  const body =
+    `return function project(v) {\n` +
+    `  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;\n` +
+    `  return { ${props.join(', ')} };\n` +
+    `};`;
+  return new Function(...subs.map((_, i) => `p${i}`), body)(...subs) as Projector;
 }
 
 export function compileProjector(schema: z.ZodType): Projector {

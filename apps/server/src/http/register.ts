@@ -13,6 +13,7 @@ import { authenticate, memberRole, SESSION_COOKIE } from '../platform/identity/a
 import type { Principal } from '../platform/identity/principal.js';
 import type { OrgRole } from '../platform/tenancy/role.js';
 import type { Services } from '../services.js';
+import { cookieValue } from './cookies.js';
 import { compileProjector } from './project.js';
 import type { AnyRoute, Input, OrgCtx, RequestMeta } from './route.js';
 
@@ -55,16 +56,6 @@ export function actorOf(p: Principal): Actor {
   return p.via === 'token'
     ? { type: 'token', id: p.userId, label: p.email }
     : { type: 'user', id: p.userId, label: p.email };
-}
-
-/** One cookie's value from a Cookie header (our session token is base64url: no decoding needed). */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
 }
 
 function bearerOf(req: FastifyRequest): string | undefined {

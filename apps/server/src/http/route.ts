@@ -52,7 +52,7 @@ interface BaseCtx<S extends Schemas> {
   input: Input<S>;
   meta: RequestMeta;
   services: Services;
-  reply: Pick<FastifyReply, 'setCookie' | 'clearCookie' | 'header'>;
+  reply: Pick<FastifyReply, 'header' | 'getHeader'>;
 }
 
 export interface PublicCtx<S extends Schemas> extends BaseCtx<S> {

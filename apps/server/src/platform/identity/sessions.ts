@@ -3,7 +3,10 @@ import type { FastifyReply } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/index.js';
 import { newSecret, sha256 } from '../crypto.js';
+import { serializeCookie, setCookie } from '../../http/cookies.js';
 import { SESSION_COOKIE } from './authenticate.js';
+
+type CookieReply = Pick<FastifyReply, 'header' | 'getHeader'>;
 
 export interface NewSession {
   id: string;
@@ -28,22 +31,25 @@ export async function createSession(
 }
 
 export function setSessionCookie(
-  reply: Pick<FastifyReply, 'setCookie'>,
+  reply: CookieReply,
   config: Pick<Config, 'publicUrl'>,
   secure: boolean,
   session: NewSession,
 ): void {
-  reply.setCookie(SESSION_COOKIE, session.token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: secure || Boolean(config.publicUrl?.startsWith('https:')),
-    path: '/',
-    expires: session.expiresAt,
-  });
+  setCookie(
+    reply,
+    serializeCookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: secure || Boolean(config.publicUrl?.startsWith('https:')),
+      path: '/',
+      expires: session.expiresAt,
+    }),
+  );
 }
 
-export function clearSessionCookie(reply: Pick<FastifyReply, 'clearCookie'>): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+export function clearSessionCookie(reply: CookieReply): void {
+  setCookie(reply, serializeCookie(SESSION_COOKIE, '', { path: '/', expires: new Date(0) }));
 }
 
 export async function revokeSession(db: Database, sessionId: string): Promise<void> {
