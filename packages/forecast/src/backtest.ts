@@ -7,7 +7,7 @@ import { historyBefore, type Poll, type ReferenceData } from './data.js';
 import { countyCycles } from './county-data.js';
 import { fitCountyModel, forecastCountyShares, type CountyModelOptions } from './county.js';
 import { fitFundamentals, stateShares } from './fundamentals.js';
-import { averagePolls } from './polls.js';
+import { averagePolls, type PollAverageOptions } from './polls.js';
 import { electionDay, forecastStates, type ErrorScales } from './state-model.js';
 import { fitCountyTurnoutModel, fitTurnoutModel, forecastCountyTotals, forecastTurnout } from './turnout.js';
 import { normCdf, normQuantile } from './math.js';
@@ -23,6 +23,8 @@ export interface StateBacktestRow {
   national: { p_dem_win: number; dem_ev_mean: number; actualDemWon: boolean };
   fittedOn: number[];
   scales: ErrorScales;
+  /** poll-average settings (tuned on the earlier cycles) */
+  pollAverage: PollAverageOptions;
 }
 
 function baseline(mean: number, sd: number): Prediction {
@@ -99,6 +101,7 @@ export function backtestStates(
     national: { p_dem_win: f.national.p_dem_win, dem_ev_mean: f.national.dem_ev_mean, actualDemWon: ev >= 270 },
     fittedOn: f.scales.fittedOn,
     scales: f.scales,
+    pollAverage: f.pollAverage ?? {},
   };
 }
 

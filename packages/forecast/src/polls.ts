@@ -135,16 +135,37 @@ export function averagePolls(polls: readonly Poll[], asOf: number, options: Poll
       it.adjHouse = -(house.get(it.p.pollster) ?? 0);
     }
     // national trend: kernel-smoothed national polls; state polls carried to as-of by the national movement
-    const nat = items.filter((it) => it.p.state === '--');
+    const nat = items.filter((it) => it.p.state === '--').sort((a, b) => a.mid - b.mid);
+    const natMid = Float64Array.from(nat, (it) => it.mid);
+    // many polls share a mid-date: the smoothed value is computed once per distinct date, over the national polls
+    // within 8 bandwidths (the Gaussian kernel beyond that is below 1e-13 of its peak)
+    const natMemo = new Map<number, number | null>();
+    const lowerBound = (x: number) => {
+      let lo = 0;
+      let hi = natMid.length;
+      while (lo < hi) {
+        const m = (lo + hi) >> 1;
+        if (natMid[m]! < x) lo = m + 1;
+        else hi = m;
+      }
+      return lo;
+    };
     const natAt = (t: number): number | null => {
+      const hit = natMemo.get(t);
+      if (hit !== undefined) return hit;
       let s = 0;
       let w = 0;
-      for (const it of nat) {
+      let near = 0;
+      for (let j = lowerBound(t - 8 * bw); j < nat.length && natMid[j]! <= t + 8 * bw; j++) {
+        const it = nat[j]!;
         const k = Math.exp(-0.5 * ((it.mid - t) / bw) ** 2) / (it.sampVar + tau2);
         s += k * (it.share + it.adjHouse + it.adjPop);
         w += k;
+        if (Math.abs(it.mid - t) <= 2 * bw) near++;
       }
-      return w > 0 && nat.filter((it) => Math.abs(it.mid - t) <= 2 * bw).length >= 3 ? s / w : null;
+      const v = w > 0 && near >= 3 ? s / w : null;
+      natMemo.set(t, v);
+      return v;
     };
     const now = natAt(asOf - bw / 2);
     for (const it of items) {

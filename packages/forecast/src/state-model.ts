@@ -11,8 +11,12 @@
  *    Census-division error, demographic factor errors (college, white, Black, Hispanic shares), an undecided/minor-
  *    party "late break" proportional to each state's undecided share (common + state-specific) and state-specific
  *    error. Scales are calibrated on earlier poll cycles only (`calibrateErrorScales`), pooled with a weak prior from
- *    the literature.
+ *    the literature, and the whole simulated error is multiplied by a spread calibrated on earlier cycles'
+ *    standardized out-of-sample errors (`calibrateSpread`).
  * 5. Per-state win probabilities, the electoral-vote distribution, national win probability and tipping points.
+ * The poll average's national-trend bandwidth and house-effect prior are chosen by rolling origin on the earlier
+ * cycles (`tunePollAverage`). Nothing here sees results or polls of the cycle being forecast or later ones, except
+ * that cycle's own polls up to the as-of date.
  */
 import type { History, Poll } from './data.js';
 import { historyBefore } from './data.js';
@@ -31,6 +35,11 @@ export interface ErrorScales {
   state: number;
   /** degrees of freedom of the Student-t national error (default NATIONAL_ERROR_DF) */
   nationalDf?: number;
+  /**
+   * Multiplier of the whole simulated error (default 1): the predictive spread calibrated on earlier cycles'
+   * standardized out-of-sample errors (`calibrateSpread`).
+   */
+  spread?: number;
   /** poll cycles the scales were fitted on (empty = prior only) */
   fittedOn: number[];
 }
@@ -330,6 +339,72 @@ export function calibrateErrorScales(
   };
 }
 
+/** Variance of state i's simulated share around its mean (every error term of `simulateStates`, spread 1). */
+function predictiveVariance(point: PointEstimate, scales: ErrorScales, loadings: number[], i: number): number {
+  const s = point.states[i]!;
+  const l2 = loadings.reduce((a, x) => a + x * x, 0);
+  return (
+    scales.national ** 2 +
+    point.national.sd ** 2 +
+    scales.regional ** 2 +
+    scales.demographic ** 2 * l2 +
+    s.undecided ** 2 * (BREAK_COMMON_SD ** 2 + BREAK_STATE_SD ** 2) +
+    s.stateSd ** 2
+  );
+}
+
+/**
+ * Predictive spread calibrated by rolling origin: each earlier cycle with polls and results is forecast as it would
+ * have been (same poll-average settings, error scales calibrated on the cycles before it), and its states' squared
+ * standardized errors (actual - mean)² / predictive variance are averaged. The spread is the square root of that
+ * variance ratio pooled with a prior ratio of 1 weighted like the error-scale prior (PRIOR_WEIGHT_CYCLES), so one or
+ * two cycles move it only part of the way: it corrects what the component scales cannot, e.g. the undecided-break
+ * term, which is simulated from a maximum-ignorance assumption rather than calibrated.
+ */
+export function calibrateSpread(
+  history: History,
+  cycle: number,
+  polls: readonly Poll[],
+  horizonDays: number,
+  pollAverage?: PollAverageOptions,
+): { spread: number; fittedOn: number[] } {
+  if (history.cutoff > cycle)
+    throw new Error(
+      `history runs to ${history.cutoff - 1}; calibration for ${cycle} may only use cycles before ${cycle}`,
+    );
+  const ss = stateShares(history.states);
+  const cycles = [...new Set(polls.map((p) => p.cycle))]
+    .filter((c) => c < cycle && ss.shares.has(c))
+    .sort((a, b) => a - b);
+  let sum = PRIOR_WEIGHT_CYCLES;
+  let n = PRIOR_WEIGHT_CYCLES;
+  const fittedOn: number[] = [];
+  for (const c of cycles) {
+    const h = historyBefore(history, c);
+    let pe: PointEstimate;
+    let scales: ErrorScales;
+    try {
+      scales = calibrateErrorScales(h, c, polls, horizonDays, pollAverage);
+      pe = pointEstimate(h, c, polls, electionDay(c) - horizonDays, { pollAverage, scales });
+    } catch {
+      continue;
+    }
+    const actual = ss.shares.get(c)!;
+    const load = stateDemographics(h, c);
+    const z2: number[] = [];
+    pe.states.forEach((s, i) => {
+      const a = actual.get(s.state);
+      if (a === undefined || !s.poll) return;
+      z2.push((a - s.mean) ** 2 / predictiveVariance(pe, scales, load.get(s.state)!, i));
+    });
+    if (z2.length < 10) continue;
+    sum += z2.reduce((a, b) => a + b, 0) / z2.length;
+    n++;
+    fittedOn.push(c);
+  }
+  return { spread: Math.sqrt(sum / n), fittedOn };
+}
+
 function solve(A: number[][], b: number[]): number[] {
   const n = b.length;
   const M = A.map((row, i) => [...row, b[i]!]);
@@ -371,6 +446,8 @@ export interface StateForecastRow {
 
 export interface StateForecast {
   cycle: number;
+  /** poll-average settings used (given, or tuned on earlier cycles by `tunePollAverage`) */
+  pollAverage?: PollAverageOptions;
   asOf: number;
   simulations: number;
   seed: number;
@@ -438,6 +515,7 @@ export function simulateStates(
   const natSd = Math.sqrt(scales.national ** 2 + point.national.sd ** 2);
   const df = scales.nationalDf ?? NATIONAL_ERROR_DF;
   const und = point.states.map((s) => s.undecided);
+  const spread = scales.spread ?? 1;
   const rng = createRng(seed);
   const sims = new Float32Array(nSim * S);
   const demEv = new Int32Array(nSim);
@@ -459,7 +537,7 @@ export function simulateStates(
       const li = L[i]!;
       for (let k = 0; k < K; k++) demo += li[k]! * facZ[k]!;
       const brk = und[i]! * (zb + rng.normal() * BREAK_STATE_SD);
-      const v = mean[i]! + zn + divZ[divIdx[i]!]! + demo + brk + rng.normal() * sSd[i]!;
+      const v = mean[i]! + spread * (zn + divZ[divIdx[i]!]! + demo + brk + rng.normal() * sSd[i]!);
       sims[row + i] = v;
       if (v > 0.5) {
         e += evs[i]!;
@@ -593,7 +671,72 @@ export function forecastStates(
     seen.add(key);
     return true;
   });
-  const scales = options.scales ?? calibrateErrorScales(history, cycle, earlier, horizon, options.pollAverage);
-  const point = pointEstimate(history, cycle, polls, asOf, { pollAverage: options.pollAverage, scales });
-  return simulateStates(point, history, { ...options, scales });
+  const pollAverage = options.pollAverage ?? tunePollAverage(history, cycle, earlier, horizon).options;
+  const scales = options.scales ?? {
+    ...calibrateErrorScales(history, cycle, earlier, horizon, pollAverage),
+    spread: calibrateSpread(history, cycle, earlier, horizon, pollAverage).spread,
+  };
+  const point = pointEstimate(history, cycle, polls, asOf, { pollAverage, scales });
+  return { ...simulateStates(point, history, { ...options, scales }), pollAverage };
+}
+
+/**
+ * Poll-average settings tried by `tunePollAverage`: the bandwidth (days) of the national-trend kernel, which trades
+ * the noise of the current national level against its lag, and the prior number of polls behind a pollster's house
+ * effect. The first entry is the default used when no earlier cycle has polls and results.
+ */
+export const POLL_AVERAGE_GRID: readonly Required<Pick<PollAverageOptions, 'trendBandwidth' | 'houseShrink'>>[] = [
+  { trendBandwidth: 10, houseShrink: 4 },
+  { trendBandwidth: 3, houseShrink: 4 },
+  { trendBandwidth: 5, houseShrink: 4 },
+  { trendBandwidth: 3, houseShrink: 10 },
+  { trendBandwidth: 5, houseShrink: 10 },
+  { trendBandwidth: 10, houseShrink: 10 },
+];
+
+/**
+ * Chooses the poll-average settings by rolling origin: every earlier cycle with polls and results is forecast at the
+ * same horizon from its own polls and the results before it, and the setting with the lowest mean absolute error of
+ * the state means wins. Only cycles before `cycle` are used.
+ */
+export function tunePollAverage(
+  history: History,
+  cycle: number,
+  polls: readonly Poll[],
+  horizonDays: number,
+): { options: PollAverageOptions; fittedOn: number[]; mae: number[] } {
+  if (history.cutoff > cycle)
+    throw new Error(`history runs to ${history.cutoff - 1}; tuning for ${cycle} may only use cycles before ${cycle}`);
+  const ss = stateShares(history.states);
+  const cycles = [...new Set(polls.map((p) => p.cycle))]
+    .filter((c) => c < cycle && ss.shares.has(c))
+    .sort((a, b) => a - b);
+  const fittedOn: number[] = [];
+  const errs = POLL_AVERAGE_GRID.map(() => 0);
+  for (const c of cycles) {
+    const h = historyBefore(history, c);
+    const cyclePolls = polls.filter((p) => p.cycle === c);
+    const actual = ss.shares.get(c)!;
+    let row: number[];
+    try {
+      row = POLL_AVERAGE_GRID.map((g) => {
+        const pe = pointEstimate(h, c, cyclePolls, electionDay(c) - horizonDays, {
+          pollAverage: g,
+          scales: ERROR_SCALE_PRIOR,
+        });
+        const e = pe.states
+          .filter((s) => s.poll && actual.has(s.state))
+          .map((s) => Math.abs(actual.get(s.state)! - s.mean));
+        return e.length >= 10 ? e.reduce((a, b) => a + b, 0) / e.length : NaN;
+      });
+    } catch {
+      continue;
+    }
+    if (row.some((x) => !Number.isFinite(x))) continue;
+    row.forEach((x, i) => (errs[i]! += x));
+    fittedOn.push(c);
+  }
+  const mae = errs.map((e) => (fittedOn.length ? e / fittedOn.length : NaN));
+  const best = fittedOn.length ? mae.reduce((b, x, i) => (x < mae[b]! - 1e-12 ? i : b), 0) : 0;
+  return { options: { ...POLL_AVERAGE_GRID[best]! }, fittedOn, mae };
 }

@@ -230,7 +230,12 @@ function forecastStatesCommand(args: string[], out: Out, data?: ReferenceData): 
           regional: r4(f.scales.regional),
           demographic: r4(f.scales.demographic),
           state: r4(f.scales.state),
+          spread: r4(f.scales.spread ?? 1),
           fitted_on: f.scales.fittedOn,
+        },
+        poll_average: {
+          trend_bandwidth_days: f.pollAverage?.trendBandwidth ?? null,
+          house_shrink: f.pollAverage?.houseShrink ?? null,
         },
         results_used_through: history.cutoff - 4,
         electoral_votes_total: [...electoralVotes(cycle).values()].reduce((a, b) => a + b, 0),
@@ -394,6 +399,10 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
     '  baselines: "last result" = previous cycle\'s share; "uniform swing" = previous share + national swing of the national poll average;',
   );
   out.log('  both with normal intervals/probabilities from the RMS error that predictor had on earlier cycles.');
+  out.log(
+    "  model: error scales, their overall spread and the poll average's trend kernel and house-effect prior are all fit by",
+  );
+  out.log('  rolling origin on the earlier poll cycles (2008 has none: literature prior and defaults).');
   const stateRows: string[][] = [];
   for (const year of [2008, 2012, 2016]) {
     const r = backtestStates(ref, polls, year, { simulations, seed });
@@ -408,7 +417,7 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
         pct(s.cov95, 0),
       ]);
     add(
-      `model (${r.polls} polls; error scales fit on ${r.fittedOn.length ? r.fittedOn.join('+') : 'prior only'})`,
+      `model (${r.polls} polls; fit on ${r.fittedOn.length ? r.fittedOn.join('+') : 'prior only'}: spread ${(r.scales.spread ?? 1).toFixed(2)}, trend kernel ${r.pollAverage.trendBandwidth ?? '-'} d, house prior ${r.pollAverage.houseShrink ?? '-'})`,
       r.model,
     );
     add('last result', r.lastResult);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   backtestCounties,
+  backtestStates,
   backtestTurnout,
   fitCountyModel,
   forecastCountyShares,
@@ -16,7 +17,7 @@ import {
   type ReferenceData,
 } from '@akashic/forecast';
 import { main } from '../../cli.js';
-import { DATA_DIR, loadReferenceData } from './data.js';
+import { DATA_DIR, loadReferenceData, loadShippedPolls } from './data.js';
 
 let dir: string;
 let data: ReferenceData;
@@ -79,6 +80,9 @@ describe('akashic forecast states', () => {
     }
     expect(e.model.simulations).toBeGreaterThanOrEqual(10_000);
     expect(e.model.error_scales.fitted_on).toEqual([2008]);
+    // poll-average settings and the predictive spread are tuned on 2008 only (rolling origin)
+    expect(e.model.error_scales.spread).toBeGreaterThan(0);
+    expect(typeof e.model.poll_average.trend_bandwidth_days).toBe('number');
     expect(e.national.p_dem_win).toBe(j.national.p_dem_win);
   });
 
@@ -300,6 +304,15 @@ describe('no model trains on the year it predicts (real data)', () => {
     const b = forecastCountyShares(fitCountyModel(historyBefore(altered, 2020), 2020), { nationalDemTwoParty: 0.52 });
     expect(b).toEqual(a);
     expect(() => fitCountyModel(historyBefore(data, 2024), 2020)).toThrow(/may only use cycles before 2020/);
+  });
+
+  it('the 2016 state backtest beats both naive baselines on Brier score and two-party MAE', () => {
+    const r = backtestStates(data, loadShippedPolls(), 2016, { simulations: 2000 });
+    expect(r.fittedOn).toEqual([2008, 2012]);
+    for (const baseline of [r.lastResult, r.uniformSwing]) {
+      expect(r.model.brier).toBeLessThan(baseline.brier);
+      expect(r.model.mae).toBeLessThan(baseline.mae);
+    }
   });
 
   it('backtest code runs and beats repeating the last result where the data allow', () => {
