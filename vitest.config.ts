@@ -9,6 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        // Inherit the root options (timeouts) above.
+        extends: true,
         test: {
           name: 'fast',
           include: ['**/*.test.ts'],
@@ -17,6 +19,8 @@ export default defineConfig({
         },
       },
       {
+        // Inherit the root options (timeouts) above.
+        extends: true,
         test: {
           name: 'pg',
           include: slow,
@@ -25,6 +29,8 @@ export default defineConfig({
         },
       },
       {
+        // Inherit the root options (timeouts) above.
+        extends: true,
         test: {
           name: 'e2e',
           include: ['e2e/**/*.spec.ts'],

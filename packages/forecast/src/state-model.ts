@@ -595,10 +595,10 @@ export function simulateStates(
     national: {
       p_dem_win: pWin / nSim,
       dem_ev_mean: demEv.reduce((a, b) => a + b, 0) / nSim,
-      dem_ev_lo80: quantileSorted(evSorted, 0.1),
-      dem_ev_hi80: quantileSorted(evSorted, 0.9),
-      dem_ev_lo95: quantileSorted(evSorted, 0.025),
-      dem_ev_hi95: quantileSorted(evSorted, 0.975),
+      dem_ev_lo80: outcomeAt(evSorted, 0.1),
+      dem_ev_hi80: outcomeAt(evSorted, 0.9),
+      dem_ev_lo95: outcomeAt(evSorted, 0.025),
+      dem_ev_hi95: outcomeAt(evSorted, 0.975),
       dem_two_party: vTot > 0 ? mean.reduce((a, m, i) => a + m * votes[i]!, 0) / vTot : point.national.mean,
       p_tie: ties / nSim,
     },
@@ -739,4 +739,9 @@ export function tunePollAverage(
   const mae = errs.map((e) => (fittedOn.length ? e / fittedOn.length : NaN));
   const best = fittedOn.length ? mae.reduce((b, x, i) => (x < mae[b]! - 1e-12 ? i : b), 0) : 0;
   return { options: { ...POLL_AVERAGE_GRID[best]! }, fittedOn, mae };
+}
+
+/** An electoral-vote quantile is a simulated outcome (a whole number of votes), never an interpolation between two. */
+function outcomeAt(sorted: ArrayLike<number>, p: number): number {
+  return sorted[Math.round((sorted.length - 1) * p)]!;
 }

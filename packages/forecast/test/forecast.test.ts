@@ -174,6 +174,13 @@ describe('state forecast (synthetic data)', () => {
     expect(b.national).toEqual(a.national);
     expect(c.national.dem_ev_mean).not.toBe(a.national.dem_ev_mean);
     expect(a.states).toHaveLength(51);
+    // Electoral-vote bounds are simulated outcomes: whole numbers, in order.
+    for (const seed of [5, 6, 7]) {
+      const n = forecastStates(history, cycle, polls, asOf, { seed, simulations: 2_000 }).national;
+      const bounds = [n.dem_ev_lo95, n.dem_ev_lo80, n.dem_ev_hi80, n.dem_ev_hi95];
+      for (const b of bounds) expect(Number.isInteger(b)).toBe(true);
+      expect([...bounds].sort((x, y) => x - y)).toEqual(bounds);
+    }
     for (const s of a.states) {
       expect(s.lo95).toBeLessThanOrEqual(s.lo80);
       expect(s.lo80).toBeLessThanOrEqual(s.hi80);
