@@ -16,6 +16,7 @@ import { Email, Name, OrgRole, Password } from '@akashic/contracts';
 import { createOrganizationTx } from './platform/tenancy/organizations.js';
 import { recordChange } from './platform/audit/record.js';
 import { FORECAST_USAGE, runIntelligenceCommand } from './modules/intelligence/cli.js';
+import { VOTERS_USAGE, runVotersCommand } from './modules/campaigns/voters/cli.js';
 
 export class UsageError extends Error {}
 
@@ -29,6 +30,7 @@ Commands:
   user create --email <e> --name <n> --password <p> [--org <id> --role <role> | --org-name <name>]
                                 Create a user, in an existing org or in a new org they own.
 ${FORECAST_USAGE}
+${VOTERS_USAGE}
 
 Configuration comes from the environment (DATABASE_URL, PORT, ...); see README.md.`;
 
@@ -47,6 +49,7 @@ export async function main(
       return 0;
     }
     if (command === 'forecast' || command === 'backtest') return await runIntelligenceCommand(command, rest, out);
+    if (command === 'voters') return await runVotersCommand(rest, out);
     const config = loadConfig({ WEB_DIST: DEFAULT_WEB_DIST, ...env });
     switch (command) {
       case 'serve':

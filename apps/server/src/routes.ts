@@ -5,6 +5,7 @@ import { identityRoutes, invitationRoutes, passwordResetRoutes, tokenRoutes } fr
 import { tenancyRoutes } from './platform/tenancy/routes.js';
 import { intelligenceRoutes } from './modules/intelligence/reference/routes.js';
 import { forecastRoutes } from './modules/intelligence/forecasts/routes.js';
+import { campaignRoutes } from './modules/campaigns/routes.js';
 
 export const routes: AnyRoute[] = [
   ...identityRoutes,
@@ -15,4 +16,5 @@ export const routes: AnyRoute[] = [
   ...auditRoutes,
   ...intelligenceRoutes,
   ...forecastRoutes,
+  ...campaignRoutes,
 ];

@@ -8,10 +8,11 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
+import { CAMPAIGN, campaignWithSpend, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
 import { connect, diffSnapshots, snapshot } from './support/db.js';
 import { as, send, signInActor, signUpActor, uniqueEmail, type Actor, type Reply } from './support/http.js';
-import { declaredOpenApi, fetchOpenApi, key, operationsOf } from './support/openapi.js';
+import { declaredOpenApi, fetchOpenApi, key, operationsOf, type Method } from './support/openapi.js';
 
 let app: TestApp;
 let admin: pg.Client;
@@ -119,7 +120,9 @@ async function expectEvents(o: Observed, status: number, expected: Expected[], w
     const entry = o.audit[i]!;
     const pair = `${what}: event ${ev.type}`;
     // `<module>.<action>`: platform changes, and each module's own (e.g. `intelligence.scenario.created`).
-    expect(ev.type, pair).toMatch(new RegExp(`^(platform|intelligence)\\.${entry.action.replace(/\./g, '\\.')}$`));
+    expect(ev.type, pair).toMatch(
+      new RegExp(`^(platform|intelligence|campaigns)\\.${entry.action.replace(/\./g, '\\.')}$`),
+    );
     expect(ev.org_id, pair).toBe(entry.org_id);
     expect(ev.aggregate_type, pair).toBe(entry.target_type);
     expect(ev.aggregate_id, pair).toBe(entry.target_id);
@@ -399,7 +402,127 @@ const SCENARIOS: Record<string, Scenario> = {
       expected: [],
     };
   },
+  ...campaignScenarios(),
 };
+
+/** Every campaign operation: campaigns, budget lines, spend and team (events on the campaign for team changes). */
+function campaignScenarios(): Record<string, Scenario> {
+  const ev = (type: string, aggregateType: string, aggregateId: string): Expected => ({
+    type: `campaigns.${type}`,
+    orgId: owner.orgId,
+    aggregateType,
+    aggregateId,
+  });
+  const base = '/api/v1/campaigns';
+  const one = (
+    method: Method,
+    path: (c: Awaited<ReturnType<typeof campaignWithSpend>>) => string,
+    json: ((c: Awaited<ReturnType<typeof campaignWithSpend>>) => unknown) | undefined,
+    status: number,
+    expected: (c: Awaited<ReturnType<typeof campaignWithSpend>>, body: any) => Expected[],
+  ): Scenario => {
+    return async () => {
+      const c = await campaignWithSpend(owner);
+      const o = await observe(() => as(owner, method, path(c), json ? { json: json(c) } : {}));
+      return { o, status, expected: expected(c, o.reply.body) };
+    };
+  };
+  return {
+    'POST /api/v1/campaigns': async () => {
+      const o = await observe(() => as(owner, 'POST', base, { json: CAMPAIGN }));
+      const id = o.reply.body.id;
+      return {
+        o,
+        status: 201,
+        expected: [ev('campaign.created', 'campaign', id), ev('campaign.member_added', 'campaign', id)],
+      };
+    },
+    'PATCH /api/v1/campaigns/{campaignId}': one(
+      'PATCH',
+      (c) => `${base}/${c.campaignId}`,
+      () => ({ version: 1, status: 'archived' }),
+      200,
+      (c) => [ev('campaign.archived', 'campaign', c.campaignId)],
+    ),
+    'DELETE /api/v1/campaigns/{campaignId}': one(
+      'DELETE',
+      (c) => `${base}/${c.campaignId}`,
+      undefined,
+      204,
+      (c) => [ev('campaign.deleted', 'campaign', c.campaignId)],
+    ),
+    'POST /api/v1/campaigns/{campaignId}/budget-lines': one(
+      'POST',
+      (c) => `${base}/${c.campaignId}/budget-lines`,
+      () => ({ category: 'Field', plannedCents: 9_000 }),
+      201,
+      (_c, body) => [ev('budget_line.created', 'budget_line', body.id)],
+    ),
+    'PATCH /api/v1/campaigns/{campaignId}/budget-lines/{lineId}': one(
+      'PATCH',
+      (c) => `${base}/${c.campaignId}/budget-lines/${c.lineId}`,
+      () => ({ version: 1, plannedCents: 120_000 }),
+      200,
+      (c) => [ev('budget_line.updated', 'budget_line', c.lineId)],
+    ),
+    'DELETE /api/v1/campaigns/{campaignId}/budget-lines/{lineId}': async () => {
+      const c = await campaignWithSpend(owner);
+      const line = await created(owner, `${base}/${c.campaignId}/budget-lines`, { category: 'Spare', plannedCents: 1 });
+      return {
+        o: await observe(() => as(owner, 'DELETE', `${base}/${c.campaignId}/budget-lines/${line}`)),
+        status: 204,
+        expected: [ev('budget_line.deleted', 'budget_line', line)],
+      };
+    },
+    'POST /api/v1/campaigns/{campaignId}/spend': one(
+      'POST',
+      (c) => `${base}/${c.campaignId}/spend`,
+      (c) => ({ lineId: c.lineId, amountCents: 700, spentOn: '2028-04-01', vendor: 'Outbox print shop' }),
+      201,
+      (_c, body) => [ev('spend.recorded', 'spend_entry', body.id)],
+    ),
+    'PATCH /api/v1/campaigns/{campaignId}/spend/{entryId}': one(
+      'PATCH',
+      (c) => `${base}/${c.campaignId}/spend/${c.entryId}`,
+      () => ({ version: 1, memo: 'reprinted' }),
+      200,
+      (c) => [ev('spend.updated', 'spend_entry', c.entryId)],
+    ),
+    'DELETE /api/v1/campaigns/{campaignId}/spend/{entryId}': one(
+      'DELETE',
+      (c) => `${base}/${c.campaignId}/spend/${c.entryId}`,
+      undefined,
+      204,
+      (c) => [ev('spend.deleted', 'spend_entry', c.entryId)],
+    ),
+    'POST /api/v1/campaigns/{campaignId}/team': async () => {
+      const c = await campaignWithSpend(owner);
+      const m = await addMember(app.db.adminUrl, owner.orgId, 'staff');
+      secrets.add(m.password);
+      return {
+        o: await observe(() =>
+          as(owner, 'POST', `${base}/${c.campaignId}/team`, { json: { userId: m.userId, role: 'field' } }),
+        ),
+        status: 201,
+        expected: [ev('campaign.member_added', 'campaign', c.campaignId)],
+      };
+    },
+    'PATCH /api/v1/campaigns/{campaignId}/team/{userId}': one(
+      'PATCH',
+      (c) => `${base}/${c.campaignId}/team/${owner.userId}`,
+      () => ({ role: 'finance' }),
+      200,
+      (c) => [ev('campaign.member_role_changed', 'campaign', c.campaignId)],
+    ),
+    'DELETE /api/v1/campaigns/{campaignId}/team/{userId}': one(
+      'DELETE',
+      (c) => `${base}/${c.campaignId}/team/${owner.userId}`,
+      undefined,
+      204,
+      (c) => [ev('campaign.member_removed', 'campaign', c.campaignId)],
+    ),
+  };
+}
 
 async function createScenario(name: string): Promise<{ id: string }> {
   const r = await as(owner, 'POST', '/api/v1/forecasts/scenarios', {

@@ -17,6 +17,8 @@ import {
   type EntityRef,
 } from '../src/platform/policy/engine.js';
 import { ORG_ROLES, type OrgRole } from '../src/platform/tenancy/role.js';
+import { campaignEntity, type CampaignAction } from '../src/modules/campaigns/access.js';
+import { CAMPAIGN_ROLES, type CampaignRole } from '@akashic/contracts';
 
 const engine = loadPolicyEngine();
 const ORG = '2b0a3f4e-5f7a-4c43-9a0e-1d2c3b4a5f60';
@@ -25,6 +27,8 @@ const OTHER = '00000000-0000-4000-8000-000000000002';
 
 const ALL: OrgRole[] = [...ORG_ROLES];
 const ADMINS: OrgRole[] = ['owner', 'admin'];
+const MANAGERS: OrgRole[] = ['owner', 'admin', 'manager'];
+const STAFF: OrgRole[] = ['owner', 'admin', 'manager', 'staff'];
 
 /**
  * Who may do what on the organization itself, through a session and through a token. Every action of the schema
@@ -46,7 +50,15 @@ const ORG_TABLE: Record<string, { session: OrgRole[]; token: OrgRole[] }> = {
   'token.revoke': { session: ALL, token: ALL },
   'intelligence.read': { session: ALL, token: ALL },
   'forecast.read': { session: ALL, token: ALL },
-  'scenario.write': { session: ['owner', 'admin', 'manager', 'staff'], token: ['owner', 'admin', 'manager', 'staff'] },
+  'scenario.write': { session: STAFF, token: STAFF },
+  // Campaigns: decided again on the campaign itself (below); here, the organization's gate.
+  'campaign.read': { session: ALL, token: ALL },
+  'campaign.list_all': { session: ADMINS, token: ADMINS },
+  'campaign.create': { session: MANAGERS, token: MANAGERS },
+  'campaign.update': { session: STAFF, token: STAFF },
+  'campaign.team.write': { session: STAFF, token: STAFF },
+  'campaign.budget.write': { session: STAFF, token: STAFF },
+  'campaign.delete': { session: ADMINS, token: ADMINS },
 };
 
 const req = (
@@ -112,6 +124,48 @@ describe('the role × action table', () => {
   });
 });
 
+describe('per-campaign decisions (the campaign as the resource)', () => {
+  const CAMPAIGN_ACTIONS: CampaignAction[] = [
+    'campaign.read',
+    'campaign.update',
+    'campaign.delete',
+    'campaign.team.write',
+    'campaign.budget.write',
+  ];
+  /** What each place on the team allows a member whose organization role does not decide it (staff, managers). */
+  const BY_TEAM_ROLE: Record<CampaignRole | 'none', CampaignAction[]> = {
+    manager: ['campaign.read', 'campaign.update', 'campaign.team.write', 'campaign.budget.write'],
+    finance: ['campaign.read', 'campaign.budget.write'],
+    communications: ['campaign.read'],
+    field: ['campaign.read'],
+    analyst: ['campaign.read'],
+    volunteer: ['campaign.read'],
+    none: [],
+  };
+  const expected = (org: OrgRole, team: CampaignRole | 'none', action: CampaignAction) => {
+    if (ADMINS.includes(org)) return true; // owners and admins manage every campaign
+    if (org === 'viewer') return action === 'campaign.read' && team !== 'none'; // the org role is a ceiling
+    return BY_TEAM_ROLE[team].includes(action);
+  };
+  const cases = ALL.flatMap((org) =>
+    [...CAMPAIGN_ROLES, 'none' as const].flatMap((team) =>
+      CAMPAIGN_ACTIONS.map((action) => [action, org, team, expected(org, team, action)] as const),
+    ),
+  );
+  it.each(cases)('%s by a %s who is %s on the team → %s', (action, org, team, allowed) => {
+    const resource = campaignEntity('c1', ME, team === 'none' ? null : team);
+    for (const via of ['session', 'token'] as const) {
+      expect(engine.isAllowed(req(org, action, via, resource)), via).toBe(allowed);
+    }
+  });
+
+  it('decides on the acting member only: someone else’s place on the team gives them nothing', () => {
+    const theirs = campaignEntity('c1', OTHER, 'manager');
+    for (const action of CAMPAIGN_ACTIONS)
+      expect(engine.isAllowed(req('staff', action, 'session', theirs))).toBe(false);
+  });
+});
+
 describe('properties (fast-check against Cedar)', () => {
   const actions = [...engine.actions];
   const role = fc.constantFrom(...ALL);
@@ -121,6 +175,7 @@ describe('properties (fast-check against Cedar)', () => {
     fc.constant<EntityRef>({ type: 'Org', id: ORG }),
     fc.constantFrom('Member', 'Invitation', 'AuditLog').map((type): EntityRef => ({ type, id: 'r1' })),
     fc.boolean().map((own): EntityRef => ({ type: 'ApiToken', id: 't1', attrs: { owner: userRef(own ? ME : OTHER) } })),
+    fc.constantFrom(null, ...CAMPAIGN_ROLES).map((team) => campaignEntity('c1', ME, team)),
   );
   const request = fc.record({ role, action, via, resource }).map((r) => req(r.role, r.action, r.via, r.resource));
 

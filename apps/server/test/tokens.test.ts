@@ -39,7 +39,15 @@ describe('scopes', () => {
 
     const viewer = await addMember(app, owner.client, 'viewer');
     const v = await viewer.client.get('/api/v1/tokens/scopes');
-    expect(v.body.scopes.map((s: any) => s.action).sort()).toEqual(['forecast.read', 'intelligence.read', 'member.list', 'org.read', 'token.list', 'token.revoke']);
+    expect(v.body.scopes.map((s: any) => s.action).sort()).toEqual([
+      'campaign.read',
+      'forecast.read',
+      'intelligence.read',
+      'member.list',
+      'org.read',
+      'token.list',
+      'token.revoke',
+    ]);
   });
 });
 

@@ -10,6 +10,9 @@ import { Loading, Logo } from './components/layout';
 import { Shell, SkipLink } from './components/Shell';
 import { AcceptInvitePage } from './pages/AcceptInvite';
 import { AuditPage } from './pages/Audit';
+import { CampaignDetailPage } from './pages/campaigns/CampaignDetail';
+import { CampaignsPage, NewCampaignPage } from './pages/campaigns/CampaignsPage';
+import { CAMPAIGNS_PATH } from './pages/campaigns/labels';
 import { ForecastsPage } from './pages/forecasts/ForecastsPage';
 import { IntelligencePage } from './pages/intelligence/IntelligencePage';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/auth';
@@ -155,6 +158,13 @@ function Page({ path, hasOrg }: { path: string; hasOrg: boolean }): ReactNode {
   if (path === '/') return <OverviewPage />;
   const module = MODULES.find((m) => m.path === path);
   if (module) return <ModulePage module={module} />;
+  if (path.startsWith(`${CAMPAIGNS_PATH}/`)) {
+    const rest = path.slice(CAMPAIGNS_PATH.length + 1);
+    if (rest === 'new') return <NewCampaignPage />;
+    // Remount per campaign, so nothing of one campaign's page carries over to the next.
+    if (/^[0-9a-f-]{36}$/i.test(rest)) return <CampaignDetailPage key={rest} id={rest} />;
+    return <NotFoundPage />;
+  }
   switch (path) {
     case '/members':
       return <MembersPage />;
@@ -162,6 +172,8 @@ function Page({ path, hasOrg }: { path: string; hasOrg: boolean }): ReactNode {
       return <TokensPage />;
     case '/audit':
       return <AuditPage />;
+    case CAMPAIGNS_PATH:
+      return <CampaignsPage />;
     case '/campaigns/intelligence':
       return <IntelligencePage />;
     case '/campaigns/forecasts':

@@ -1,4 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Page } from '@akashic/contracts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { errorMessage } from './api';
+import { useFeedback } from './components/feedback';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -39,4 +42,86 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const setData = useCallback((update: (prev: T | undefined) => T | undefined) => setDataState(update), []);
   return { data, error, loading, reload, setData };
+}
+
+export interface Pages<T> {
+  /** The first page (reloaded when `deps` change): its loading state, error and `reload`. */
+  first: Resource<Page<T>>;
+  /** The first page and every page loaded after it, without duplicates. */
+  items: T[];
+  hasMore: boolean;
+  loadMore: () => void;
+  /** Loading a further page, and its failure. */
+  busy: boolean;
+  error: unknown;
+}
+
+/** A cursor-paginated list: the first page, and further pages appended by `loadMore` (`nextCursor` → `cursor`). */
+export function usePages<T extends { id: string }>(
+  load: (cursor: string | undefined, signal?: AbortSignal) => Promise<Page<T>>,
+  deps: unknown[],
+): Pages<T> {
+  const [extra, setExtra] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const loader = useRef(load);
+  loader.current = load;
+  const first = useResource(async (signal) => {
+    const page = await loader.current(undefined, signal);
+    if (!signal.aborted) {
+      setExtra([]);
+      setCursor(page.nextCursor);
+      setError(null);
+    }
+    return page;
+  }, deps);
+  const items = useMemo(() => {
+    const byId = new Map<string, T>();
+    for (const x of [...(first.data?.items ?? []), ...extra]) if (!byId.has(x.id)) byId.set(x.id, x);
+    return [...byId.values()];
+  }, [first.data, extra]);
+  const loadMore = useCallback(() => {
+    if (!cursor) return;
+    setBusy(true);
+    setError(null);
+    loader
+      .current(cursor)
+      .then((page) => {
+        setExtra((x) => [...x, ...page.items]);
+        setCursor(page.nextCursor);
+      })
+      .catch((e: unknown) => setError(e))
+      .finally(() => setBusy(false));
+  }, [cursor]);
+  return { first, items, hasMore: cursor !== null, loadMore, busy, error };
+}
+
+/**
+ * A change started from a button in a row: `busy` while it runs, then `done` announced (or the error). Resolves to
+ * whether it succeeded.
+ */
+export function useAction(): {
+  busy: boolean;
+  act: (action: () => Promise<unknown>, done: string) => Promise<boolean>;
+} {
+  const { announce } = useFeedback();
+  const [busy, setBusy] = useState(false);
+  const act = useCallback(
+    async (action: () => Promise<unknown>, done: string) => {
+      setBusy(true);
+      try {
+        await action();
+        announce(done);
+        return true;
+      } catch (e) {
+        announce(errorMessage(e), 'error');
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [announce],
+  );
+  return { busy, act };
 }

@@ -3,3 +3,4 @@ export * from './identity.js';
 export * from './audit.js';
 export * from './intelligence.js';
 export * from './forecasts.js';
+export * from './campaigns.js';

@@ -5,3 +5,4 @@ export * from '../platform/audit/schema.js';
 export * from '../platform/outbox/schema.js';
 export * from '../modules/intelligence/reference/schema.js';
 export * from '../modules/intelligence/forecasts/schema.js';
+export * from '../modules/campaigns/schema.js';

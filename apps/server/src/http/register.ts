@@ -269,8 +269,12 @@ export function registerRoutes(app: FastifyInstance, routes: AnyRoute[], service
         resource: resource as never,
         via: principal.via,
       });
+    // A literal rather than a spread of `base`: one object shape, built without copying properties one by one.
     const ctx = {
-      ...base,
+      input: base.input,
+      meta: base.meta,
+      services: base.services,
+      reply: base.reply,
       principal,
       org,
       tx,

@@ -49,6 +49,13 @@ export class AppError extends Error {
 
 export const notFound = (what = 'Resource') => new AppError('not_found', `${what} not found`);
 
+/** An update based on a version that is no longer current (optimistic concurrency): 409, nothing written. */
+export const staleVersion = (what: string, sent: number, current: number) =>
+  new AppError(
+    'conflict',
+    `The ${what} has changed since version ${sent} (it is at version ${current}): reload and retry`,
+  );
+
 export interface Problem {
   type: string;
   title: string;

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers.js';
+import { campaignWithSpend } from './campaigns.js';
 import { addMember } from './cli.js';
 import { connect, diffSnapshots, snapshot, tenantTables } from './db.js';
 import { as, expectProblem, signUpActor, uniqueEmail, type Actor, type Reply } from './http.js';
@@ -63,7 +64,19 @@ export const FIXTURES: Record<string, Fixture> = {
     if (r.status !== 201) throw new Error(`fixture: create scenario: ${r.status} ${r.text}`);
     return [r.body.id];
   },
+  // A campaign with a budget line and a spend entry (its team holds A's owner, a '* userId' id).
+  '* campaignId': async (w) => [(await campaignOf(w)).campaignId],
+  '* lineId': async (w) => [(await campaignOf(w)).lineId],
+  '* entryId': async (w) => [(await campaignOf(w)).entryId],
 };
+
+/** One campaign of org A per world (with a budget line and a spend entry), shared by the campaign fixtures. */
+const campaignsOf = new WeakMap<World, ReturnType<typeof campaignWithSpend>>();
+function campaignOf(w: World) {
+  let c = campaignsOf.get(w);
+  if (!c) campaignsOf.set(w, (c = campaignWithSpend(w.a)));
+  return c;
+}
 
 export function fixtureFor(path: string, param: string): Fixture | undefined {
   return FIXTURES[`${path} ${param}`] ?? FIXTURES[`* ${param}`];

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers.js';
 import { APP_ROLE, quoteIdent } from '../../src/db/roles.js';
+import { campaignWithSpend } from './campaigns.js';
 import { addMember } from './cli.js';
 import { columnsOf, connect, publicTables, tenantTables, uniqueColumns } from './db.js';
 import { as, signUpActor, uniqueEmail, type Actor } from './http.js';
@@ -76,8 +77,8 @@ export function rlsSuite(): void {
     appClient = await connect(app.db.appUrl);
     a = await signUpActor(app.url, 'rls-a');
     b = await signUpActor(app.url, 'rls-b');
-    // Rows in every tenant table for both orgs: members, invitations, API tokens, forecast scenarios (audit/outbox
-    // come along).
+    // Rows in every tenant table for both orgs: members, invitations, API tokens, forecast scenarios, campaigns
+    // with their team, budget and spend (audit/outbox come along).
     for (const o of [a, b]) {
       await addMember(app.db.adminUrl, o.orgId, 'viewer', 'rls-member');
       const inv = await as(o, 'POST', '/api/v1/invitations', {
@@ -90,6 +91,7 @@ export function rlsSuite(): void {
         json: { name: 'rls scenario', cycle: 2020, kind: 'counties', inputs: { nationalDemTwoParty: 0.5 } },
       });
       if (sc.status !== 201) throw new Error(`scenario fixture: ${sc.status} ${sc.text}`);
+      await campaignWithSpend(o, { jurisdiction: { kind: 'counties', counties: ['42003', '42101'] } });
     }
     tables = await tenantTables(admin);
   });

@@ -26,6 +26,7 @@ interface NavItem {
 
 const MODULES: NavItem[] = [
   { to: '/campaigns', label: 'Campaign Console' },
+  { to: '/campaigns/list', label: 'Campaigns', sub: true },
   { to: '/campaigns/intelligence', label: 'Intelligence', sub: true },
   { to: '/campaigns/forecasts', label: 'Forecasts', sub: true },
   { to: '/global', label: 'Global' },

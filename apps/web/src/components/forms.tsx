@@ -157,3 +157,51 @@ export function formValue(form: FormData, name: string): string {
   const v = form.get(name);
   return typeof v === 'string' ? v : '';
 }
+
+/** A role picker in a table row: Save and Cancel appear once the choice differs from the current role. */
+export function InlineRoleSelect<R extends string>({
+  id,
+  who,
+  label,
+  current,
+  roles,
+  labels,
+  busy,
+  onSave,
+}: {
+  id: string;
+  /** Whose role it is (for the buttons' accessible names). */
+  who: string;
+  label: string;
+  current: R;
+  roles: readonly R[];
+  labels: Readonly<Record<R, string>>;
+  busy: boolean;
+  onSave: (role: R) => void;
+}) {
+  const [role, setRole] = useState<R>(current);
+  return (
+    <div className="inline-edit">
+      <label className="sr-only" htmlFor={id}>
+        {label}
+      </label>
+      <select id={id} value={role} disabled={busy} onChange={(e) => setRole(e.target.value as R)}>
+        {roles.map((r) => (
+          <option key={r} value={r}>
+            {labels[r]}
+          </option>
+        ))}
+      </select>
+      {role !== current && (
+        <>
+          <button type="button" className="button primary small" disabled={busy} onClick={() => onSave(role)}>
+            Save<span className="sr-only"> role for {who}</span>
+          </button>
+          <button type="button" className="button secondary small" disabled={busy} onClick={() => setRole(current)}>
+            Cancel<span className="sr-only"> role change for {who}</span>
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -97,3 +97,47 @@ export function TableWrap({ label, children }: { label: string; children: ReactN
     </div>
   );
 }
+
+/** The button under a paginated list that loads the next page, and the error if that failed. */
+export function LoadMore({
+  pages,
+  label = 'Load more',
+}: {
+  pages: { hasMore: boolean; loadMore: () => void; busy: boolean; error: unknown };
+  label?: string;
+}) {
+  return (
+    <>
+      {pages.error ? <LoadError error={pages.error} onRetry={pages.loadMore} /> : null}
+      {pages.hasMore && (
+        <div className="load-more">
+          <button type="button" className="button secondary" onClick={pages.loadMore} disabled={pages.busy}>
+            {pages.busy ? 'Loading…' : label}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The header of a table's last column, which holds each row's buttons. */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span className="sr-only">Actions</span>
+    </th>
+  );
+}
+
+/** A person's name (marked when it is the viewer) and email, as the first two cells of a table row. */
+export function PersonCells({ name, email, isSelf }: { name: string; email: string; isSelf: boolean }) {
+  return (
+    <>
+      <td data-label="Name">
+        <strong>{name}</strong>
+        {isSelf && <span className="muted"> (you)</span>}
+      </td>
+      <td data-label="Email">{email}</td>
+    </>
+  );
+}

@@ -3,9 +3,9 @@ import type { AuditEntry, Page } from '@akashic/contracts';
 import { useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api';
 import { FormError, TextField, formValue, useSubmission } from '../components/forms';
-import { LoadError, Loading, PageHeader, Panel, TableWrap } from '../components/layout';
+import { LoadError, LoadMore, Loading, PageHeader, Panel, TableWrap } from '../components/layout';
 import { formatDateTime, shorten } from '../format';
-import { useResource } from '../hooks';
+import { usePages } from '../hooks';
 import { useSession } from '../session';
 
 interface Filters {
@@ -58,21 +58,12 @@ export function AuditPage() {
 
 function AuditLog() {
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
   const filterForm = useSubmission();
-  const more = useSubmission();
-
-  const first = useResource(
-    async (signal) => {
-      const page = await api.get<Page<AuditEntry>>('/api/v1/audit', { query: toQuery(filters), signal });
-      if (signal.aborted) return page;
-      setEntries(page.items);
-      setCursor(page.nextCursor);
-      return page;
-    },
+  const pages = usePages(
+    (cursor, signal) => api.get<Page<AuditEntry>>('/api/v1/audit', { query: toQuery(filters, cursor), signal }),
     [filters],
   );
+  const { first, items: entries } = pages;
 
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -97,15 +88,6 @@ function AuditLog() {
     filterForm.formRef.current?.reset();
     filterForm.setError(null);
     setFilters(EMPTY);
-  };
-
-  const loadMore = () => {
-    if (!cursor) return;
-    void more.run(async () => {
-      const page = await api.get<Page<AuditEntry>>('/api/v1/audit', { query: toQuery(filters, cursor) });
-      setEntries((prev) => [...prev, ...page.items.filter((x) => !prev.some((p) => p.id === x.id))]);
-      setCursor(page.nextCursor);
-    });
   };
 
   // Validation errors of the query (e.g. a malformed actor id) belong next to the filter inputs.
@@ -169,7 +151,7 @@ function AuditLog() {
         description={
           first.loading || first.error
             ? undefined
-            : `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} shown${cursor ? ' (more available)' : ''}${active ? ', filtered' : ''}`
+            : `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} shown${pages.hasMore ? ' (more available)' : ''}${active ? ', filtered' : ''}`
         }
       >
         {first.loading ? (
@@ -235,14 +217,7 @@ function AuditLog() {
                 </tbody>
               </table>
             </TableWrap>
-            <FormError error={more.error} />
-            {cursor && (
-              <div className="load-more">
-                <button type="button" className="button secondary" onClick={loadMore} disabled={more.busy}>
-                  {more.busy ? 'Loading…' : 'Load more'}
-                </button>
-              </div>
-            )}
+            <LoadMore pages={pages} />
           </>
         )}
       </Panel>

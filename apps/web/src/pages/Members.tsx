@@ -1,12 +1,21 @@
 /** Members & invitations: the member table (roles and removal for admins) and invitations. */
 import type { Invitation, Member, OrgRole } from '@akashic/contracts';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { api, errorMessage } from '../api';
 import { useFeedback } from '../components/feedback';
-import { FormError, SelectField, TextField, formValue, useSubmission } from '../components/forms';
-import { Badge, LoadError, Loading, PageHeader, Panel, TableWrap } from '../components/layout';
+import { FormError, InlineRoleSelect, SelectField, TextField, formValue, useSubmission } from '../components/forms';
+import {
+  ActionsHeader,
+  Badge,
+  LoadError,
+  Loading,
+  PageHeader,
+  Panel,
+  PersonCells,
+  TableWrap,
+} from '../components/layout';
 import { ROLE_LABELS, formatDate, formatDateTime } from '../format';
-import { useResource } from '../hooks';
+import { useAction, useResource } from '../hooks';
 import { useSession } from '../session';
 
 const ROLES: OrgRole[] = ['owner', 'admin', 'manager', 'staff', 'viewer'];
@@ -61,11 +70,7 @@ function MembersPanel() {
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
                 <th scope="col">Joined</th>
-                {isAdmin && (
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                )}
+                {isAdmin && <ActionsHeader />}
               </tr>
             </thead>
             <tbody>
@@ -104,25 +109,17 @@ function MemberRow({
   onChanged: (updated: Member | null) => void;
 }) {
   const { isAdmin, isOwner, org } = useSession();
-  const { announce, confirm } = useFeedback();
-  const [role, setRole] = useState<OrgRole>(m.role);
-  const [busy, setBusy] = useState(false);
+  const { confirm } = useFeedback();
+  const { busy, act } = useAction();
   // Only owners may grant or take away ownership.
   const canEdit = isAdmin && (isOwner || m.role !== 'owner');
   const options = isOwner ? ROLES : ROLES.filter((r) => r !== 'owner');
 
-  const save = async () => {
-    setBusy(true);
-    try {
-      const updated = await api.patch<Member>(`/api/v1/members/${m.userId}`, { role });
-      onChanged(updated);
-      announce(`${m.name} is now ${ROLE_LABELS[updated.role]}.`);
-    } catch (e) {
-      announce(errorMessage(e), 'error');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = (role: OrgRole) =>
+    act(
+      async () => onChanged(await api.patch<Member>(`/api/v1/members/${m.userId}`, { role })),
+      `${m.name} is now ${ROLE_LABELS[role]}.`,
+    );
 
   const remove = async () => {
     const ok = await confirm({
@@ -136,59 +133,28 @@ function MemberRow({
       confirmLabel: 'Remove member',
       danger: true,
     });
-    if (!ok) return;
-    setBusy(true);
-    try {
-      await api.delete(`/api/v1/members/${m.userId}`);
-      onChanged(null);
-      announce(`${m.name} was removed.`);
-    } catch (e) {
-      announce(errorMessage(e), 'error');
-      setBusy(false);
-    }
+    if (ok)
+      await act(async () => {
+        await api.delete(`/api/v1/members/${m.userId}`);
+        onChanged(null);
+      }, `${m.name} was removed.`);
   };
 
   return (
     <tr>
-      <td data-label="Name">
-        <strong>{m.name}</strong>
-        {isSelf && <span className="muted"> (you)</span>}
-      </td>
-      <td data-label="Email">{m.email}</td>
+      <PersonCells name={m.name} email={m.email} isSelf={isSelf} />
       <td data-label="Role">
         {canEdit ? (
-          <div className="inline-edit">
-            <label className="sr-only" htmlFor={`role-${m.userId}`}>
-              Role for {m.name}
-            </label>
-            <select
-              id={`role-${m.userId}`}
-              value={role}
-              disabled={busy}
-              onChange={(e) => setRole(e.target.value as OrgRole)}
-            >
-              {options.map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABELS[r]}
-                </option>
-              ))}
-            </select>
-            {role !== m.role && (
-              <>
-                <button type="button" className="button primary small" disabled={busy} onClick={() => void save()}>
-                  Save<span className="sr-only"> role for {m.name}</span>
-                </button>
-                <button
-                  type="button"
-                  className="button secondary small"
-                  disabled={busy}
-                  onClick={() => setRole(m.role)}
-                >
-                  Cancel<span className="sr-only"> role change for {m.name}</span>
-                </button>
-              </>
-            )}
-          </div>
+          <InlineRoleSelect
+            id={`role-${m.userId}`}
+            who={m.name}
+            label={`Role for ${m.name}`}
+            current={m.role}
+            roles={options}
+            labels={ROLE_LABELS}
+            busy={busy}
+            onSave={(role) => void save(role)}
+          />
         ) : (
           ROLE_LABELS[m.role]
         )}
@@ -313,9 +279,7 @@ function InvitationsPanel() {
                 <th scope="col">Invited by</th>
                 <th scope="col">Sent</th>
                 <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

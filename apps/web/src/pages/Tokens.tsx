@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api';
 import { useFeedback } from '../components/feedback';
 import { FormError, TextField, formValue, useSubmission } from '../components/forms';
-import { Badge, LoadError, Loading, PageHeader, Panel, TableWrap } from '../components/layout';
+import { ActionsHeader, Badge, LoadError, Loading, PageHeader, Panel, TableWrap } from '../components/layout';
 import { formatDate, formatDateTime } from '../format';
 import { useResource } from '../hooks';
 import { useSession } from '../session';
@@ -309,9 +309,7 @@ function TokenList({
                 <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

@@ -23,6 +23,12 @@ export const MODULES: ModuleInfo[] = [
     summary: 'Plan and run campaigns: messaging, voters, field operations and forecasts in one place.',
     available: [
       {
+        to: '/campaigns/list',
+        title: 'Campaigns',
+        description:
+          'Your campaigns with their jurisdiction and election date, a vote goal from the turnout forecast, the budget with its spend and weekly burn, and the team with campaign roles.',
+      },
+      {
         to: '/campaigns/intelligence',
         title: 'Historical election intelligence',
         description:
@@ -36,7 +42,7 @@ export const MODULES: ModuleInfo[] = [
       },
     ],
     will: [
-      'Campaigns with their goals, calendars and teams',
+      'Campaign calendars: events and shifts',
       'Audience-versioned messaging, so each audience sees the version written for it',
       'Voter files and segments',
       'Field operations: canvassing turfs, shifts and contact results',

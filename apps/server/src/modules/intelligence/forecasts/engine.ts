@@ -71,7 +71,7 @@ const factorsOut = (fs: Factor[], n = fs.length) =>
 
 interface CycleModels {
   history: History;
-  county: CountyModel;
+  readonly county: CountyModel;
   /** null before FIRST_TURNOUT_CYCLE */
   turnout: { model: TurnoutModel; county: CountyTurnoutModel } | null;
 }
@@ -81,9 +81,13 @@ const models = new Lru<CycleModels>(4);
 function cycleModels(cycle: number): CycleModels {
   return models.get(String(cycle), () => {
     const history = historyBefore(loadReferenceData(), cycle);
+    let county: CountyModel | undefined;
     return {
       history,
-      county: fitCountyModel(history, cycle),
+      // Fitted on first use: turnout alone (campaign vote goals) does not pay for the county model.
+      get county() {
+        return (county ??= fitCountyModel(history, cycle));
+      },
       turnout:
         cycle >= FIRST_TURNOUT_CYCLE
           ? { model: fitTurnoutModel(history, cycle), county: fitCountyTurnoutModel(history, cycle) }
@@ -214,7 +218,7 @@ export function pollCycles(): number[] {
   return [...new Set(shippedPolls().map((p) => p.cycle))].sort((a, b) => a - b);
 }
 
-const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+export const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 /** Field errors for a state forecast's cycle and as-of date (empty when both are usable). */
 export function stateRunErrors(cycle: number, asOf: string | undefined, fields: { cycle: string; asOf: string }) {
@@ -431,5 +435,74 @@ export function runScenario(s: ScenarioSpec): Omit<ScenarioResult, 'scenario'> {
     countiesDemMajority: null,
     nationalTurnoutVep: null,
     states: f.states.map((x) => ({ state: x.state, demTwoParty: r4(x.dem_two_party), pDemWin: r4(x.p_dem_win) })),
+  };
+}
+
+// ---- expected votes in an area (campaign vote goals) -----------------------------------------------------------
+
+export type TurnoutArea = { state: string } | { counties: readonly string[] };
+
+export interface AreaTurnout {
+  cycle: number;
+  /** The last election the turnout model learned from. */
+  lastCycle: number;
+  source: 'state' | 'counties';
+  votes: number;
+  /** 80% interval; null when the model has too few earlier cycles to measure its error. */
+  lo80: number | null;
+  hi80: number | null;
+  /** The area's result in `lastCycle`: Democratic plus Republican votes as a share of all votes. */
+  lastTwoPartyShare: number;
+}
+
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
+/**
+ * Expected votes cast in a state (the state turnout forecast) or a set of counties (the sum of the county totals
+ * forecast; the interval adds the counties' bounds, as their errors move together with their state's) in the
+ * presidential cycle `cycle`, with the national turnout forecast too. `unavailable` when the cycle has no turnout
+ * forecast; `missing` lists the counties the county model has no results for.
+ */
+export function areaTurnout(
+  cycle: number,
+  area: TurnoutArea,
+): AreaTurnout | { unavailable: true } | { missing: string[] } {
+  const m = cycleModels(cycle);
+  if (!m.turnout) return { unavailable: true };
+  const { model, county } = m.turnout;
+  const turnout = forecastTurnout(model);
+  const twoParty = (rows: readonly { dem: number; rep: number; total: number }[]) => {
+    const total = rows.reduce((a, r) => a + r.total, 0);
+    return total > 0 ? rows.reduce((a, r) => a + r.dem + r.rep, 0) / total : 1;
+  };
+  if ('state' in area) {
+    const s = turnout.states.find((x) => x.state === area.state);
+    if (!s) return { missing: [area.state] };
+    const last = m.history.states.filter((r) => r.year === model.lastCycle && r.state === area.state);
+    return {
+      cycle,
+      lastCycle: model.lastCycle,
+      source: 'state',
+      votes: s.votes,
+      lo80: finite((s.votes * s.lo80) / s.vep_turnout),
+      hi80: finite((s.votes * s.hi80) / s.vep_turnout),
+      lastTwoPartyShare: twoParty(last),
+    };
+  }
+  const wanted = new Set(area.counties);
+  const totals = forecastCountyTotals(county, turnout, model).filter((t) => wanted.has(t.fips));
+  if (totals.length < wanted.size) {
+    const known = new Set(totals.map((t) => t.fips));
+    return { missing: area.counties.filter((f) => !known.has(f)) };
+  }
+  const sum = (f: (t: (typeof totals)[number]) => number) => totals.reduce((a, t) => a + f(t), 0);
+  return {
+    cycle,
+    lastCycle: county.lastCycle,
+    source: 'counties',
+    votes: sum((t) => t.total_votes),
+    lo80: finite(sum((t) => t.total_votes_lo80)),
+    hi80: finite(sum((t) => t.total_votes_hi80)),
+    lastTwoPartyShare: twoParty(m.history.counties.filter((r) => r.year === county.lastCycle && wanted.has(r.fips))),
   };
 }

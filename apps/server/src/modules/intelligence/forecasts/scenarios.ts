@@ -5,16 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateScenarioBody, Page, Scenario, ScenarioKind, UpdateScenarioBody } from '@akashic/contracts';
 import type { Tx } from '../../../db/index.js';
+import { isoTimestamp, keysetPage } from '../../../db/keyset.js';
 import type { RecordInput } from '../../../platform/audit/record.js';
-import { AppError, notFound } from '../../../platform/errors.js';
+import { AppError, notFound, staleVersion } from '../../../platform/errors.js';
 import { scenarioErrors } from './engine.js';
 
 type Recorder = (change: Omit<RecordInput, 'orgId' | 'actor' | 'meta'>) => Promise<void>;
 
 const MODULE = 'intelligence';
-const TS = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const COLUMNS = `id, name, description, cycle, kind, inputs, created_by AS "createdBy",
-  ${TS('created_at')} AS "createdAt", ${TS('updated_at')} AS "updatedAt", version`;
+  ${isoTimestamp('created_at')} AS "createdAt", ${isoTimestamp('updated_at')} AS "updatedAt", version`;
 
 function check(s: { kind: ScenarioKind; cycle: number; inputs: Scenario['inputs'] }): void {
   const fields = scenarioErrors(s.kind, s.cycle, s.inputs, 'body.');
@@ -74,50 +74,22 @@ export async function getScenarios(tx: Tx, orgId: string, ids: string[]): Promis
   });
 }
 
-/** Cursor: the (created_at, id) of a page's last row, newest first. */
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(`${createdAt}|${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([0-9a-f-]{36})$/.exec(text);
-  if (!m || encodeCursor(m[1]!, m[2]!) !== cursor || Number.isNaN(Date.parse(m[1]!))) {
-    throw new AppError('validation_failed', 'The cursor is not one this API returned', {
-      fields: [{ field: 'query.cursor', message: 'invalid cursor' }],
-    });
-  }
-  return [m[1]!, m[2]!];
-}
-
 export async function listScenarios(
   tx: Tx,
   orgId: string,
   q: { limit: number; cursor?: string | undefined; kind?: ScenarioKind | undefined },
 ): Promise<Page<Scenario>> {
-  const params: unknown[] = [orgId, q.limit + 1];
-  let where = 'org_id = $1';
-  if (q.kind) {
-    params.push(q.kind);
-    where += ` AND kind = $${params.length}`;
-  }
-  if (q.cursor !== undefined) {
-    const [at, id] = decodeCursor(q.cursor);
-    params.push(at, id);
-    where += ` AND (created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-  }
-  const r = await tx.client.query<Scenario & { cursorAt: string }>(
-    `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
-       FROM forecast_scenarios WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`,
-    params,
-  );
-  const more = r.rows.length > q.limit;
-  const rows = r.rows.slice(0, q.limit);
-  const last = rows[rows.length - 1];
-  return {
-    items: rows.map(({ cursorAt: _c, ...s }) => s),
-    nextCursor: more && last ? encodeCursor(last.cursorAt, last.id) : null,
-  };
+  return keysetPage<Scenario>(tx, {
+    columns: COLUMNS,
+    from: 'forecast_scenarios',
+    where: 'org_id = $1',
+    params: [orgId],
+    equal: { kind: q.kind },
+    key: { column: 'created_at', type: 'timestamptz' },
+    id: 'id',
+    limit: q.limit,
+    cursor: q.cursor,
+  });
 }
 
 export async function updateScenario(
@@ -133,12 +105,7 @@ export async function updateScenario(
   );
   const before = cur.rows[0];
   if (!before) throw notFound('Scenario');
-  if (before.version !== body.version) {
-    throw new AppError(
-      'conflict',
-      `The scenario has changed since version ${body.version} (it is at version ${before.version}): reload and retry`,
-    );
-  }
+  if (before.version !== body.version) throw staleVersion('scenario', body.version, before.version);
   const next = {
     name: body.name ?? before.name,
     description: body.description !== undefined ? body.description : before.description,

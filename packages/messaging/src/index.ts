@@ -1,0 +1,10 @@
+export * from './channels.js';
+export * from './sms.js';
+export * from './disclaimer.js';
+export * from './readability.js';
+export * from './merge-fields.js';
+export * from './banned-terms.js';
+export * from './check.js';
+export * from './diff.js';
+export * from './workflow.js';
+export { fold } from './text.js';
