@@ -154,6 +154,7 @@ export class Client {
   post = <T = any>(path: string, body?: unknown, opts?: { headers?: Record<string, string>; raw?: string }) =>
     this.request<T>('POST', path, body, opts);
   patch = <T = any>(path: string, body?: unknown) => this.request<T>('PATCH', path, body);
+  put = <T = any>(path: string, body?: unknown) => this.request<T>('PUT', path, body);
   delete = <T = any>(path: string) => this.request<T>('DELETE', path);
 }
 

@@ -51,6 +51,18 @@ const EnvSchema = z.object({
   /** Process roles: api (HTTP), worker (background jobs). Default: all in one process. */
   ROLES: z.string().default('api,worker'),
   TRUST_PROXY: bool.default(false),
+  /** GraphQL (/api/graphql): deepest field nesting a query may have. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(10),
+  /** GraphQL: complexity budget of one operation (a field costs 1, a list field 10 times what it selects). */
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(1).default(2000),
+  /** GraphQL: largest query document, in bytes. */
+  GRAPHQL_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  /** GraphQL: answer introspection queries. Default: on outside production. */
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  /** GraphQL: automatic persisted queries kept in memory per process (least recently used evicted). */
+  GRAPHQL_APQ_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  /** GraphQL: a JSON array of query documents; when set, only these run (by hash or by text). */
+  GRAPHQL_ALLOWLIST_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -78,6 +90,17 @@ export interface Config {
   webDist: string | undefined;
   roles: Set<'api' | 'worker'>;
   trustProxy: boolean;
+  graphql: GraphQLConfig;
+}
+
+export interface GraphQLConfig {
+  maxDepth: number;
+  maxComplexity: number;
+  maxDocumentBytes: number;
+  introspection: boolean;
+  apqCacheSize: number;
+  /** Allow-list mode: the only documents that may run. */
+  allowlist: string[] | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -128,7 +151,27 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     webDist: e.WEB_DIST,
     roles,
     trustProxy: e.TRUST_PROXY,
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      maxDocumentBytes: e.GRAPHQL_MAX_DOCUMENT_BYTES,
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      apqCacheSize: e.GRAPHQL_APQ_CACHE_SIZE,
+      allowlist: e.GRAPHQL_ALLOWLIST_FILE ? readAllowlist(e.GRAPHQL_ALLOWLIST_FILE) : undefined,
+    },
   };
+}
+
+function readAllowlist(file: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`GRAPHQL_ALLOWLIST_FILE: cannot read ${file}: ${(err as Error).message}`);
+  }
+  const list = z.array(z.string().min(1)).safeParse(parsed);
+  if (!list.success) throw new ConfigError(`GRAPHQL_ALLOWLIST_FILE: ${file} must be a JSON array of query documents`);
+  return list.data;
 }
 
 function persistedSecret(home: string): string {

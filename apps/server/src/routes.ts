@@ -6,6 +6,8 @@ import { tenancyRoutes } from './platform/tenancy/routes.js';
 import { intelligenceRoutes } from './modules/intelligence/reference/routes.js';
 import { forecastRoutes } from './modules/intelligence/forecasts/routes.js';
 import { campaignRoutes } from './modules/campaigns/routes.js';
+import { voterRoutes } from './modules/campaigns/voters/routes.js';
+import { messagingRoutes } from './modules/campaigns/messaging/routes.js';
 
 export const routes: AnyRoute[] = [
   ...identityRoutes,
@@ -17,4 +19,6 @@ export const routes: AnyRoute[] = [
   ...intelligenceRoutes,
   ...forecastRoutes,
   ...campaignRoutes,
+  ...voterRoutes,
+  ...messagingRoutes,
 ];

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import { CAMPAIGN, campaignWithSpend, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
+import { messageWithHistory, type MessageFixture } from './support/messages.js';
+import { syntheticCsv, votersOf } from './support/voters.js';
 import { connect, diffSnapshots, snapshot } from './support/db.js';
 import { as, send, signInActor, signUpActor, uniqueEmail, type Actor, type Reply } from './support/http.js';
 import { declaredOpenApi, fetchOpenApi, key, operationsOf, type Method } from './support/openapi.js';
@@ -403,6 +405,8 @@ const SCENARIOS: Record<string, Scenario> = {
     };
   },
   ...campaignScenarios(),
+  ...messagingScenarios(),
+  ...voterScenarios(),
 };
 
 /** Every campaign operation: campaigns, budget lines, spend and team (events on the campaign for team changes). */
@@ -520,6 +524,291 @@ function campaignScenarios(): Record<string, Scenario> {
       undefined,
       204,
       (c) => [ev('campaign.member_removed', 'campaign', c.campaignId)],
+    ),
+  };
+}
+
+/** Every voter-file operation: one event per import (created, then completed), contact and segment change. */
+function voterScenarios(): Record<string, Scenario> {
+  const ev = (type: string, aggregateType: string, aggregateId: string): Expected => ({
+    type: `campaigns.${type}`,
+    orgId: owner.orgId,
+    aggregateType,
+    aggregateId,
+  });
+  const c = '/api/v1/campaigns/{campaignId}';
+  type F = Awaited<ReturnType<typeof votersOf>> & { campaignId: string };
+  const fixture = async (): Promise<F> => {
+    const { campaignId } = await campaignWithSpend(owner);
+    return { campaignId, ...(await votersOf(owner, campaignId)) };
+  };
+  const path = (f: F, p: string) =>
+    p
+      .replace('{campaignId}', f.campaignId)
+      .replace('{voterId}', f.voterId)
+      .replace('{segmentId}', f.segmentId)
+      .replace('{importId}', f.importId);
+  const one =
+    (method: Method, p: string, json: unknown, status: number, expected: (f: F, body: any) => Expected[]): Scenario =>
+    async () => {
+      const f = await fixture();
+      const o = await observe(() => as(owner, method, path(f, p), json === undefined ? {} : { json }));
+      return { o, status, expected: expected(f, o.reply.body) };
+    };
+  const filter = { turnout: { min: 0.2 } };
+  return {
+    [`POST ${c}/voter-imports`]: one('POST', `${c}/voter-imports`, { fileName: 'outbox.csv' }, 201, (_f, b) => [
+      ev('voters.import.created', 'voter_import', b.id),
+    ]),
+    [`PUT ${c}/voter-imports/{importId}/file`]: async () => {
+      const { campaignId } = await campaignWithSpend(owner);
+      const id = await created(owner, `/api/v1/campaigns/${campaignId}/voter-imports`, { fileName: 'outbox.csv' });
+      const o = await observe(() =>
+        as(owner, 'PUT', `/api/v1/campaigns/${campaignId}/voter-imports/${id}/file`, {
+          raw: syntheticCsv(50),
+          contentType: 'text/csv',
+        }),
+      );
+      return { o, status: 200, expected: [ev('voters.import.completed', 'voter_import', id)] };
+    },
+    // Mapping detection, counts and queries read and write nothing.
+    [`POST ${c}/voter-mapping`]: one(
+      'POST',
+      `${c}/voter-mapping`,
+      { header: ['voter_id', 'GENERAL_2020-11-03'] },
+      200,
+      () => [],
+    ),
+    [`POST ${c}/voter-count`]: one('POST', `${c}/voter-count`, { filter }, 200, () => []),
+    [`POST ${c}/voter-query`]: one('POST', `${c}/voter-query`, { filter, limit: 5 }, 200, () => []),
+    [`POST ${c}/voters/{voterId}/contacts`]: one(
+      'POST',
+      `${c}/voters/{voterId}/contacts`,
+      { channel: 'phone', outcome: 'talked' },
+      201,
+      (f) => [ev('voters.contact.recorded', 'voter', f.voterId)],
+    ),
+    [`POST ${c}/segments`]: one('POST', `${c}/segments`, { name: 'Outbox', filter }, 201, (_f, b) => [
+      ev('voters.segment.created', 'voter_segment', b.id),
+    ]),
+    [`PATCH ${c}/segments/{segmentId}`]: one(
+      'PATCH',
+      `${c}/segments/{segmentId}`,
+      { version: 1, name: 'Renamed' },
+      200,
+      (f) => [ev('voters.segment.updated', 'voter_segment', f.segmentId)],
+    ),
+    [`DELETE ${c}/segments/{segmentId}`]: one('DELETE', `${c}/segments/{segmentId}`, undefined, 204, (f) => [
+      ev('voters.segment.deleted', 'voter_segment', f.segmentId),
+    ]),
+  };
+}
+
+/** Every messaging operation, on a message with history (its base version in draft after changes were requested). */
+function messagingScenarios(): Record<string, Scenario> {
+  const ev = (type: string, aggregateType: string, aggregateId: string): Expected => ({
+    type: `campaigns.${type}`,
+    orgId: owner.orgId,
+    aggregateType,
+    aggregateId,
+  });
+  const msgs = '/api/v1/campaigns/{campaignId}/messages';
+  const ver = `${msgs}/{messageId}/versions/{versionId}`;
+  const path = (f: MessageFixture, p: string) =>
+    p
+      .replace('{campaignId}', f.campaignId)
+      .replace('{messageId}', f.messageId)
+      .replace('{versionId}', f.versionId)
+      .replace('{revisionId}', f.revisionIds[0]!);
+  const head = (f: MessageFixture) => f.revisionIds[1]!;
+  /** `setup` steps (paths and bodies) run before the observed call. */
+  const one = (
+    method: Method,
+    p: string,
+    json: ((f: MessageFixture) => unknown) | undefined,
+    status: number,
+    expected: (f: MessageFixture, body: any) => Expected[],
+    setup: [string, (f: MessageFixture) => unknown][] = [],
+    actor: (f: MessageFixture) => Promise<Actor> = async () => owner,
+  ): Scenario => {
+    return async () => {
+      const f = await messageWithHistory(owner);
+      for (const [sp, sj] of setup) {
+        const r = await as(owner, sp.startsWith('PUT ') ? 'PUT' : 'POST', path(f, sp.replace(/^PUT /, '')), {
+          json: sj(f),
+        });
+        if (r.status >= 300) throw new Error(`setup ${sp}: ${r.status} ${r.text}`);
+      }
+      const who = await actor(f);
+      const o = await observe(() => as(who, method, path(f, p), json ? { json: json(f) } : {}));
+      return { o, status, expected: expected(f, o.reply.body) };
+    };
+  };
+  const version = (type: string) => (f: MessageFixture) => [
+    ev(`message_version.${type}`, 'message_version', f.versionId),
+  ];
+  const submit: [string, (f: MessageFixture) => unknown] = [`${ver}/submit`, (f) => ({ revisionId: head(f) })];
+  // Approval needs someone who did not write the revision: a second admin, signed in.
+  let approver: Actor | undefined;
+  const secondAdmin = async () => {
+    if (!approver) {
+      const m = await addMember(app.db.adminUrl, owner.orgId, 'admin');
+      secrets.add(m.password);
+      approver = await signInActor(app.url, m.email, m.password, owner.orgId);
+    }
+    return approver;
+  };
+  const approved = async (f: MessageFixture) => {
+    const a = await secondAdmin();
+    const r = await as(a, 'POST', path(f, `${ver}/approve`), { json: { revisionId: head(f) } });
+    if (r.status !== 200) throw new Error(`approve: ${r.status} ${r.text}`);
+    return owner;
+  };
+  const future = () => new Date(Date.now() + 86_400_000).toISOString();
+  const AI = { baseUrl: 'http://127.0.0.1:9/v1', model: 'gpt-test', apiKey: 'sk-outbox-provider-key' };
+  secrets.add(AI.apiKey);
+  return {
+    [`POST ${msgs}`]: async () => {
+      const c = await campaignWithSpend(owner);
+      const o = await observe(() =>
+        as(owner, 'POST', `/api/v1/campaigns/${c.campaignId}/messages`, {
+          json: { title: 'Outbox', channel: 'email', subject: 'Hi', text: 'Hello' },
+        }),
+      );
+      const m = o.reply.body;
+      return {
+        o,
+        status: 201,
+        expected: [
+          ev('message.created', 'message', m.id),
+          ev('message_revision.saved', 'message_revision', m.versions[0].head.id),
+        ],
+      };
+    },
+    [`POST ${msgs}/{messageId}/versions`]: one(
+      'POST',
+      `${msgs}/{messageId}/versions`,
+      () => ({ audience: { kind: 'demographic', key: 'seniors', label: 'Seniors' } }),
+      201,
+      (_f, body) => [ev('message_version.created', 'message_version', body.id)],
+    ),
+    [`POST ${ver}/revisions`]: one(
+      'POST',
+      `${ver}/revisions`,
+      (f) => ({ text: 'A third revision', baseRevisionId: head(f) }),
+      201,
+      (_f, body) => [ev('message_revision.saved', 'message_revision', body.revision.id)],
+    ),
+    [`POST ${ver}/revisions/{revisionId}/restore`]: one(
+      'POST',
+      `${ver}/revisions/{revisionId}/restore`,
+      (f) => ({ baseRevisionId: head(f) }),
+      201,
+      (_f, body) => [ev('message_revision.restored', 'message_revision', body.revision.id)],
+    ),
+    [`POST ${ver}/submit`]: one('POST', `${ver}/submit`, (f) => ({ revisionId: head(f) }), 200, version('submitted')),
+    [`POST ${ver}/withdraw`]: one(
+      'POST',
+      `${ver}/withdraw`,
+      (f) => ({ revisionId: head(f) }),
+      200,
+      version('withdrawn'),
+      [submit],
+    ),
+    [`POST ${ver}/request-changes`]: one(
+      'POST',
+      `${ver}/request-changes`,
+      (f) => ({ revisionId: head(f), comment: 'Shorter, please' }),
+      200,
+      version('changes_requested'),
+      [submit],
+    ),
+    [`POST ${ver}/approve`]: one(
+      'POST',
+      `${ver}/approve`,
+      (f) => ({ revisionId: head(f) }),
+      200,
+      version('approved'),
+      [submit],
+      secondAdmin,
+    ),
+    [`POST ${ver}/schedule`]: one(
+      'POST',
+      `${ver}/schedule`,
+      (f) => ({ revisionId: head(f), sendAt: future() }),
+      200,
+      version('scheduled'),
+      [submit],
+      approved,
+    ),
+    [`POST ${ver}/unschedule`]: one(
+      'POST',
+      `${ver}/unschedule`,
+      (f) => ({ revisionId: head(f) }),
+      200,
+      version('unscheduled'),
+      [submit],
+      async (f) => {
+        await approved(f);
+        const r = await as(owner, 'POST', path(f, `${ver}/schedule`), {
+          json: { revisionId: head(f), sendAt: future() },
+        });
+        if (r.status !== 200) throw new Error(`schedule: ${r.status} ${r.text}`);
+        return owner;
+      },
+    ),
+    [`POST ${ver}/send`]: one(
+      'POST',
+      `${ver}/send`,
+      (f) => ({ revisionId: head(f) }),
+      200,
+      version('sent'),
+      [submit],
+      approved,
+    ),
+    [`POST ${ver}/comments`]: one(
+      'POST',
+      `${ver}/comments`,
+      () => ({ body: 'Looks good' }),
+      201,
+      (_f, body) => [ev('message_comment.created', 'message_comment', body.id)],
+    ),
+    // No provider configured: a 409 that says how to set one, and nothing written.
+    [`POST ${ver}/draft`]: one(
+      'POST',
+      `${ver}/draft`,
+      () => ({ request: 'Shorter' }),
+      409,
+      () => [],
+    ),
+    'PUT /api/v1/campaigns/{campaignId}/messaging-settings': one(
+      'PUT',
+      '/api/v1/campaigns/{campaignId}/messaging-settings',
+      () => ({ disclaimer: 'Paid for by Outbox PAC' }),
+      200,
+      (f) => [ev('campaign.disclaimer_changed', 'campaign', f.campaignId)],
+    ),
+    'PUT /api/v1/messaging/settings/banned-terms': one(
+      'PUT',
+      '/api/v1/messaging/settings/banned-terms',
+      () => ({ terms: ['landslide'] }),
+      200,
+      () => [ev('messaging_settings.banned_terms_changed', 'messaging_settings', owner.orgId)],
+    ),
+    'PUT /api/v1/messaging/settings/ai-provider': one(
+      'PUT',
+      '/api/v1/messaging/settings/ai-provider',
+      () => AI,
+      200,
+      () => [ev('messaging_settings.ai_provider_set', 'messaging_settings', owner.orgId)],
+    ),
+    'DELETE /api/v1/messaging/settings/ai-provider': one(
+      'DELETE',
+      '/api/v1/messaging/settings/ai-provider',
+      undefined,
+      200,
+      () => [ev('messaging_settings.ai_provider_removed', 'messaging_settings', owner.orgId)],
+      [['PUT /api/v1/messaging/settings/ai-provider', () => AI]],
     ),
   };
 }

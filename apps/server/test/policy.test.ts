@@ -59,6 +59,20 @@ const ORG_TABLE: Record<string, { session: OrgRole[]; token: OrgRole[] }> = {
   'campaign.team.write': { session: STAFF, token: STAFF },
   'campaign.budget.write': { session: STAFF, token: STAFF },
   'campaign.delete': { session: ADMINS, token: ADMINS },
+  // Messaging: decided again on the campaign (messaging.test.ts); the organization's settings are admins'.
+  'message.read': { session: ALL, token: ALL },
+  'message.write': { session: STAFF, token: STAFF },
+  'message.comment': { session: STAFF, token: STAFF },
+  'message.approve': { session: STAFF, token: STAFF },
+  'message.schedule': { session: STAFF, token: STAFF },
+  'messaging.settings.read': { session: ADMINS, token: ADMINS },
+  'messaging.settings.write': { session: ADMINS, token: ADMINS },
+  // Voters: decided again on the campaign (voters.test.ts); here, the organization's gate.
+  'campaign.voters.read': { session: ALL, token: ALL },
+  'campaign.voters.import': { session: STAFF, token: STAFF },
+  'campaign.voters.contact': { session: STAFF, token: STAFF },
+  'campaign.voters.export': { session: STAFF, token: STAFF },
+  'campaign.segments.write': { session: STAFF, token: STAFF },
 };
 
 const req = (

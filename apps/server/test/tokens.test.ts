@@ -41,9 +41,11 @@ describe('scopes', () => {
     const v = await viewer.client.get('/api/v1/tokens/scopes');
     expect(v.body.scopes.map((s: any) => s.action).sort()).toEqual([
       'campaign.read',
+      'campaign.voters.read',
       'forecast.read',
       'intelligence.read',
       'member.list',
+      'message.read',
       'org.read',
       'token.list',
       'token.revoke',

@@ -498,38 +498,49 @@ export class VoterFileBuilder {
   }
 
   private voteMark(rec: CsvRecord, c: number): number {
-    const t = rec.text;
-    let s = rec.starts[c]!;
-    let e = rec.ends[c]!;
-    if (rec.unescaped[c] === undefined) {
-      while (s < e && t.charCodeAt(s) === 32) s++;
-      while (e > s && t.charCodeAt(e - 1) === 32) e--;
-      if (e === s) return 0;
-      if (e === s + 1) {
-        const ch = t.charCodeAt(s);
-        if (ch === 48) return 0; // 0
-        if (ch === 49 || ch === 88 || ch === 120) return 1; // 1, X, x
-      }
-    }
-    const v = rec.trimmed(c);
-    if (v === '' || v === '0') return 0;
-    if (v === '1' || v === 'X' || v === 'x') return 1;
-    if (!PARTY_CODE_RE.test(v))
+    const v = voteMark(rec, c, this.ballots, this.ballotIndex);
+    if (v === -1)
       this.fail(
         rec.line,
         c,
-        `"${v}" is not a vote mark (expected empty or 0 = did not vote; 1, X or a party code = voted)`,
+        `"${rec.trimmed(c)}" is not a vote mark (expected empty or 0 = did not vote; 1, X or a party code = voted)`,
       );
-    const code = v.toUpperCase();
-    let k = this.ballotIndex.get(code);
-    if (k === undefined) {
-      if (this.ballots.length >= MAX_BALLOT_CODES) return 1; // voted; this rare ballot code is not kept
-      this.ballots.push(code);
-      k = this.ballots.length - 1;
-      this.ballotIndex.set(code, k);
-    }
-    return k + 2;
+    return v;
   }
+}
+
+/**
+ * The vote cell `c` of `rec`: 0 did not vote (empty, `0`); 1 voted (`1`, `X`); v >= 2 voted with the ballot
+ * `ballots[v - 2]` (a party code, added to `ballots` and `index` when new, at most MAX_BALLOT_CODES kept); -1 when the
+ * cell is not a vote mark.
+ */
+export function voteMark(rec: CsvRecord, c: number, ballots: string[], index: Map<string, number>): number {
+  const t = rec.text;
+  let s = rec.starts[c]!;
+  let e = rec.ends[c]!;
+  if (rec.unescaped[c] === undefined) {
+    while (s < e && t.charCodeAt(s) === 32) s++;
+    while (e > s && t.charCodeAt(e - 1) === 32) e--;
+    if (e === s) return 0;
+    if (e === s + 1) {
+      const ch = t.charCodeAt(s);
+      if (ch === 48) return 0; // 0
+      if (ch === 49 || ch === 88 || ch === 120) return 1; // 1, X, x
+    }
+  }
+  const v = rec.trimmed(c);
+  if (v === '' || v === '0') return 0;
+  if (v === '1' || v === 'X' || v === 'x') return 1;
+  if (!PARTY_CODE_RE.test(v)) return -1;
+  const code = v.toUpperCase();
+  let k = index.get(code);
+  if (k === undefined) {
+    if (ballots.length >= MAX_BALLOT_CODES) return 1; // voted; this rare ballot code is not kept
+    ballots.push(code);
+    k = ballots.length - 1;
+    index.set(code, k);
+  }
+  return k + 2;
 }
 
 /** Parses a whole voter file held in one string (tests, the browser with small files). */

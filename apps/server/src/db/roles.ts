@@ -9,8 +9,11 @@ import { REFERENCE_TABLES } from '../modules/intelligence/reference/schema.js';
 
 export const APP_ROLE = 'akashic_app';
 
-/** Tables the application may only append to and read: the tamper-evident audit log. */
-const APPEND_ONLY = new Set(['audit_log']);
+/**
+ * Tables the application may only append to and read: the tamper-evident audit log, and message history (revisions
+ * and approvals go only with their campaign, through the cascade).
+ */
+const APPEND_ONLY = new Set(['audit_log', 'message_revisions', 'message_approvals']);
 
 /**
  * Tables the application may only read: the global reference data (modules/intelligence/reference/schema.ts),

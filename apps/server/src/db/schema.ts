@@ -6,3 +6,5 @@ export * from '../platform/outbox/schema.js';
 export * from '../modules/intelligence/reference/schema.js';
 export * from '../modules/intelligence/forecasts/schema.js';
 export * from '../modules/campaigns/schema.js';
+export * from '../modules/campaigns/voters/schema.js';
+export * from '../modules/campaigns/messaging/schema.js';

@@ -1,17 +1,19 @@
 /**
  * The HTTP server: Fastify with request ids, JSON logs, security headers, closed-by-default CORS,
- * problem+json errors, metrics, the operations endpoints, the API routes, the API reference and the console.
+ * problem+json errors, metrics, the operations endpoints, the API routes (REST and GraphQL), the API reference and
+ * the console.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { AppError, toProblem } from '../platform/errors.js';
+import { AppError, toAppError, toProblem } from '../platform/errors.js';
 import { createMetrics } from '../platform/ops/metrics.js';
 import type { Services } from '../services.js';
 import { buildOpenApi } from './openapi.js';
-import { registerRoutes } from './register.js';
+import { registerGraphQL } from './graphql/endpoint.js';
+import { createRouteExecutor, prepareRoutes, registerRoutes } from './register.js';
 import type { AnyRoute } from './route.js';
 import { registerDocs } from './docs.js';
 
@@ -25,6 +27,8 @@ export const RAW_PUBLIC_PATHS = [
   '/ready',
   '/metrics',
   '/api/openapi.json',
+  // Each GraphQL field runs its route declaration's own auth, scopes and Cedar action (http/graphql).
+  '/api/graphql',
   '/docs',
   '/docs/*',
   '/*',
@@ -46,39 +50,6 @@ const SECURITY_HEADERS = Object.freeze({
 export interface BuiltApp {
   app: FastifyInstance;
   openapi: ReturnType<typeof buildOpenApi>;
-}
-
-/** PostgreSQL SQLSTATEs meaning the database went away under us (shutdown, failover, lost connection). */
-const DB_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
-
-function fastifyErrorToAppError(err: FastifyError): AppError {
-  const sqlState = (err as { code?: string }).code;
-  if (sqlState && DB_UNAVAILABLE.has(sqlState)) {
-    return new AppError('unavailable', 'The database is unavailable; try again shortly', { retryAfter: 1 });
-  }
-  if (/Connection terminated|ECONNREFUSED|ECONNRESET/.test(err.message)) {
-    return new AppError('unavailable', 'The database is unavailable; try again shortly', { retryAfter: 1 });
-  }
-  // A unique constraint lost to a concurrent request: the client's request conflicts with current state.
-  if (sqlState === '23505') return new AppError('conflict', 'This conflicts with an existing record');
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('payload_too_large', err.message);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', err.message);
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('malformed_body', err.message);
-  }
-  if (err instanceof SyntaxError || err.statusCode === 400) return new AppError('malformed_body', err.message);
-  if (err.statusCode === 413) return new AppError('payload_too_large', err.message);
-  if (err.statusCode === 415) return new AppError('unsupported_media_type', err.message);
-  if (err.statusCode === 404) return new AppError('not_found', err.message);
-  if (err.statusCode === 405) return new AppError('method_not_allowed', err.message);
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
-    return new AppError('validation_failed', err.message);
-  return new AppError('internal');
 }
 
 export async function buildApp(services: Services, routes: AnyRoute[]): Promise<BuiltApp> {
@@ -131,7 +102,7 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const appErr = err instanceof AppError ? err : fastifyErrorToAppError(err);
+    const appErr = toAppError(err);
     if (appErr.status >= 500) req.log.error({ err }, 'request failed');
     if (appErr.retryAfter !== undefined) reply.header('retry-after', String(appErr.retryAfter));
     return reply
@@ -165,7 +136,11 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
   app.get('/api/openapi.json', async () => openapi);
   await registerDocs(app);
 
-  registerRoutes(app, routes, services);
+  // REST and GraphQL run every operation through the same pipeline.
+  const prepared = prepareRoutes(routes, services.policy);
+  const executeRoute = createRouteExecutor(services);
+  registerRoutes(app, prepared, executeRoute);
+  registerGraphQL(app, prepared, executeRoute, config.graphql);
 
   // The web console, when built.
   const webDist = config.webDist;

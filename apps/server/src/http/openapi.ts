@@ -71,8 +71,9 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     const p = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const status = String(route.status ?? 200);
     const responses: Record<string, unknown> = {
-      [status]:
-        status === '204' || !route.schemas.response
+      [status]: route.produces
+        ? { description: 'Success', content: { [route.produces]: { schema: { type: 'string' } } } }
+        : status === '204' || !route.schemas.response
           ? { description: 'Success' }
           : {
               description: 'Success',
@@ -93,6 +94,9 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       ...(route.description ? { description: route.description } : {}),
       tags: route.tags,
       parameters: parametersOf(route),
+      ...(route.consumes
+        ? { requestBody: { required: true, content: { [route.consumes]: { schema: { type: 'string' } } } } }
+        : {}),
       ...(route.schemas.body
         ? {
             requestBody: {

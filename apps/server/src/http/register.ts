@@ -1,8 +1,10 @@
 /**
- * Turns route declarations into Fastify routes and enforces them: input validation, authentication,
- * organization membership inside the org's RLS transaction, token scopes, the Cedar decision, and the
- * response schema. Handlers only ever see typed, checked input.
+ * The route pipeline and the REST routes over it. `createRouteExecutor` enforces a declaration: input validation,
+ * authentication, organization membership inside the org's RLS transaction, token scopes, the Cedar decision, and
+ * the response schema; REST (`registerRoutes`) and GraphQL (`http/graphql`) both run every operation through it.
+ * Handlers only ever see typed, checked input.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../platform/errors.js';
@@ -11,10 +13,11 @@ import type { Tx } from '../db/index.js';
 import { sha256Hex } from '../platform/crypto.js';
 import { authenticate, memberRole, SESSION_COOKIE } from '../platform/identity/authenticate.js';
 import type { Principal } from '../platform/identity/principal.js';
+import type { PolicyEngine } from '../platform/policy/engine.js';
 import type { OrgRole } from '../platform/tenancy/role.js';
 import type { Services } from '../services.js';
 import { cookieValue } from './cookies.js';
-import { compileProjector } from './project.js';
+import { compileProjector, type Projector } from './project.js';
 import type { AnyRoute, Input, OrgCtx, RequestMeta } from './route.js';
 
 export const ORG_HEADER = 'x-akashic-org';
@@ -66,71 +69,138 @@ function bearerOf(req: FastifyRequest): string | undefined {
   return m[1];
 }
 
-export function registerRoutes(app: FastifyInstance, routes: AnyRoute[], services: Services): void {
-  const { db, policy, config, authCache } = services;
-  const checkResponses = config.env !== 'production';
-  for (const route of routes) {
+/** What the pipeline reads of a route's input: REST passes the Fastify request itself, GraphQL the field's arguments. */
+export interface RawInput {
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+}
+
+export type RouteReply = Pick<FastifyReply, 'header' | 'getHeader'>;
+
+/** A declaration prepared once at boot: its success status and, when it answers with a body, its projector. */
+export interface PreparedRoute {
+  route: AnyRoute;
+  status: number;
+  /** Absent for routes that answer without a body (204). */
+  responseSchema: z.ZodType | undefined;
+  project: Projector | undefined;
+}
+
+/**
+ * Runs one route through the whole pipeline — input validation, authentication, org membership inside the RLS
+ * transaction (writes) or on the read pool (reads), token scopes, Cedar, the handler, the response check and
+ * projection — and resolves to the JSON body REST writes (undefined for routes without one). `req` is the HTTP
+ * request carrying the credentials and the org header; for GraphQL that is the request to /api/graphql.
+ */
+export type ExecuteRoute = (
+  prepared: PreparedRoute,
+  raw: RawInput,
+  req: FastifyRequest,
+  reply: RouteReply,
+) => Promise<string | Readable | undefined>;
+
+/** Checks every org route's Cedar action against the policy schema and compiles the response projectors. */
+export function prepareRoutes(routes: AnyRoute[], policy: PolicyEngine): PreparedRoute[] {
+  return routes.map((route) => {
     if (route.auth === 'org' && !policy.actions.has(route.action)) {
       throw new Error(`${route.method} ${route.path} declares unknown Cedar action "${route.action}"`);
     }
     const status = route.status ?? 200;
     const responseSchema = status !== 204 ? route.schemas.response : undefined;
     // Only the fields the response schema declares are ever written, whatever the handler returned.
-    const project = responseSchema ? compileProjector(responseSchema) : undefined;
-    app.route({
-      method: route.method,
-      url: route.path,
-      ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
-      handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const errors: FieldError[] = [];
-        const input = {
-          params: parsePart(route.schemas.params, req.params, 'params', errors),
-          query: parsePart(route.schemas.query, req.query, 'query', errors),
-          body: parsePart(route.schemas.body, req.body, 'body', errors),
-        };
-        if (errors.length)
-          throw new AppError('validation_failed', 'The request has invalid fields', { fields: errors });
+    return { route, status, responseSchema, project: responseSchema ? compileProjector(responseSchema) : undefined };
+  });
+}
 
-        const meta: RequestMeta = {
-          requestId: String(req.id),
-          ip: req.ip,
-          userAgent: req.headers['user-agent'],
-          secure: req.protocol === 'https',
-          origin: `${req.protocol}://${req.host}`,
-        };
-        const base = { input, meta, services, reply };
-        const bearer = bearerOf(req);
-        const sessionToken = cookieValue(req.headers.cookie, SESSION_COOKIE);
-
-        let result: unknown;
-        if (route.auth === 'org' && route.method === 'GET') {
-          // Reads: cached principal and role, then the read pool, where a matching context costs nothing.
-          const principal = await authenticate(db, authCache, config.session, { bearer, sessionToken, ip: req.ip });
-          if (!principal) throw new AppError('unauthenticated');
-          result = await runRead(route, principal, req, base);
-        } else if (route.auth === 'org' && !bearer && sessionToken) {
-          // Writes from the console: the session is re-checked in the database, the RLS context set and the role
-          // read, in one round trip.
-          result = await runInOrgWithSession(route, sessionToken, req, base);
-        } else {
-          const principal = await authenticate(db, authCache, config.session, { bearer, sessionToken, ip: req.ip });
-          result = await runAuthenticated(route, principal, req, base);
-        }
-
-        reply.status(status);
-        if (!responseSchema) return reply.send();
-        if (!checkResponses) return reply.type(JSON_TYPE).send(JSON.stringify(project!(result)));
-        // Outside production every response is also checked against its zod schema, so tests catch a handler
-        // that returns the wrong shape.
-        const out = responseSchema.safeParse(result);
-        if (!out.success) {
-          req.log.error({ issues: out.error.issues, route: route.operationId }, 'response failed its schema');
-          throw new AppError('internal');
-        }
-        return reply.type(JSON_TYPE).send(JSON.stringify(project!(out.data)));
-      },
-    });
+/** REST: one Fastify route per declaration, each running the shared pipeline on its own request. */
+export function registerRoutes(app: FastifyInstance, routes: PreparedRoute[], executeRoute: ExecuteRoute): void {
+  for (const prepared of routes) {
+    const { route, status } = prepared;
+    const json = prepared.responseSchema !== undefined;
+    // A streamed body gets its own scope, where its media type is handed over unparsed.
+    const scope = (fn: (s: FastifyInstance) => void) =>
+      route.consumes
+        ? void app.register(async (s) => {
+            s.addContentTypeParser(route.consumes!, (_req, payload, done) => done(null, payload));
+            fn(s);
+          })
+        : fn(app);
+    scope((s) =>
+      s.route({
+        method: route.method,
+        url: route.path,
+        ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+        // Status and type are set up front (an error replaces both); Fastify sends the resolved body as it is.
+        handler: (req: FastifyRequest, reply: FastifyReply) => {
+          reply.status(status);
+          if (json) reply.type(JSON_TYPE);
+          else if (route.produces) reply.type(route.produces);
+          return executeRoute(prepared, req, req, reply);
+        },
+      }),
+    );
   }
+}
+
+/** The pipeline over the services, shared by REST (`registerRoutes`) and GraphQL (`http/graphql`). */
+export function createRouteExecutor(services: Services): ExecuteRoute {
+  const { db, policy, config, authCache } = services;
+  const checkResponses = config.env !== 'production';
+
+  const executeRoute: ExecuteRoute = async (prepared, raw, req, reply) => {
+    const route = prepared.route;
+    const errors: FieldError[] = [];
+    const input = {
+      params: parsePart(route.schemas.params, raw.params, 'params', errors),
+      query: parsePart(route.schemas.query, raw.query, 'query', errors),
+      body: route.consumes
+        ? raw.body instanceof Readable
+          ? raw.body
+          : undefined
+        : parsePart(route.schemas.body, raw.body, 'body', errors),
+    };
+    if (errors.length) throw new AppError('validation_failed', 'The request has invalid fields', { fields: errors });
+
+    const meta: RequestMeta = {
+      requestId: String(req.id),
+      ip: req.ip,
+      userAgent: req.headers['user-agent'],
+      secure: req.protocol === 'https',
+      origin: `${req.protocol}://${req.host}`,
+    };
+    const base = { input, meta, services, reply };
+    const bearer = bearerOf(req);
+    const sessionToken = cookieValue(req.headers.cookie, SESSION_COOKIE);
+
+    let result: unknown;
+    if (route.auth === 'org' && route.method === 'GET') {
+      // Reads: cached principal and role, then the read pool, where a matching context costs nothing.
+      const principal = await authenticate(db, authCache, config.session, { bearer, sessionToken, ip: req.ip });
+      if (!principal) throw new AppError('unauthenticated');
+      result = await runRead(route, principal, req, base);
+    } else if (route.auth === 'org' && !bearer && sessionToken) {
+      // Writes from the console: the session is re-checked in the database, the RLS context set and the role
+      // read, in one round trip.
+      result = await runInOrgWithSession(route, sessionToken, req, base);
+    } else {
+      const principal = await authenticate(db, authCache, config.session, { bearer, sessionToken, ip: req.ip });
+      result = await runAuthenticated(route, principal, req, base);
+    }
+
+    if (route.produces) return result as Readable;
+    const { responseSchema, project } = prepared;
+    if (!responseSchema) return undefined;
+    if (!checkResponses) return JSON.stringify(project!(result));
+    // Outside production every response is also checked against its zod schema, so tests catch a handler
+    // that returns the wrong shape.
+    const out = responseSchema.safeParse(result);
+    if (!out.success) {
+      req.log.error({ issues: out.error.issues, route: route.operationId }, 'response failed its schema');
+      throw new AppError('internal');
+    }
+    return JSON.stringify(project!(out.data));
+  };
 
   type Base = Omit<OrgCtx<never>, 'input' | 'principal' | 'org' | 'tx' | 'authorize' | 'can' | 'record'> & {
     input: Input<any>;
@@ -301,6 +371,8 @@ export function registerRoutes(app: FastifyInstance, routes: AnyRoute[], service
     } as OrgCtx<never>;
     return route.handler(ctx);
   }
+
+  return executeRoute;
 }
 
 interface SessionBegin extends Record<string, unknown> {

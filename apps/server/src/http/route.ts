@@ -90,6 +90,14 @@ interface Common<S extends Schemas> {
   status?: 200 | 201 | 202 | 204;
   /** Per-route body limit in bytes (defaults to the server's). */
   bodyLimit?: number;
+  /**
+   * The body is not JSON but a stream of this media type: it reaches the handler unparsed, as the Readable
+   * `input.body` (undefined when the request has another content type); the handler enforces `bodyLimit`.
+   * Streamed routes are REST only (not GraphQL fields).
+   */
+  consumes?: 'text/csv';
+  /** The response is not JSON: the handler returns a Readable of this media type, sent as it is read. */
+  produces?: 'text/csv';
 }
 
 export type RouteDef<S extends Schemas = Schemas> =

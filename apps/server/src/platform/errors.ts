@@ -1,6 +1,6 @@
 /**
  * Errors as codes. Domain code throws `AppError` with a stable code; this file is the one place that maps
- * a code to its HTTP status and title (and, later, to GraphQL and sync errors).
+ * a code to its HTTP status and title, to problem+json and to GraphQL errors (and, later, to sync errors).
  */
 export const ERROR_CODES = {
   validation_failed: { status: 400, title: 'The request is not valid' },
@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
   account_locked: { status: 429, title: 'Too many failed sign-in attempts' },
+  invalid_query: { status: 400, title: 'The GraphQL document is not valid' },
+  query_too_complex: { status: 400, title: 'The GraphQL query exceeds its depth or complexity limit' },
+  // The message the Automatic Persisted Queries protocol expects: clients then resend the query with its hash.
+  persisted_query_not_found: { status: 400, title: 'PersistedQueryNotFound' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -79,4 +83,68 @@ export function toProblem(err: AppError, requestId?: string, instance?: string):
     ...(requestId ? { requestId } : {}),
     ...(err.fields?.length ? { errors: err.fields } : {}),
   };
+}
+
+/** A GraphQL error as sent: `extensions` carries the same code, status and field errors as its problem+json. */
+export interface GraphQLErrorBody {
+  message: string;
+  locations?: readonly { line: number; column: number }[];
+  path?: readonly (string | number)[];
+  extensions: { code: ErrorCode; status: number; fields?: FieldError[]; retryAfter?: number };
+}
+
+export function toGraphQLError(
+  err: AppError,
+  at: { locations?: GraphQLErrorBody['locations']; path?: GraphQLErrorBody['path'] } = {},
+): GraphQLErrorBody {
+  return {
+    message: err.message,
+    ...(at.locations ? { locations: at.locations } : {}),
+    ...(at.path ? { path: at.path } : {}),
+    extensions: {
+      code: err.code,
+      status: ERROR_CODES[err.code].status,
+      ...(err.fields?.length ? { fields: err.fields } : {}),
+      ...(err.retryAfter !== undefined ? { retryAfter: err.retryAfter } : {}),
+    },
+  };
+}
+
+/** PostgreSQL SQLSTATEs meaning the database went away under us (shutdown, failover, lost connection). */
+const DB_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
+
+/**
+ * Any error as an `AppError`: our own pass through; database and framework errors map to their code; anything
+ * else is `internal` (its message is never shown).
+ */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (!(err instanceof Error)) return new AppError('internal');
+  const e = err as Error & { code?: string; statusCode?: number };
+  const sqlState = e.code;
+  if (sqlState && DB_UNAVAILABLE.has(sqlState)) {
+    return new AppError('unavailable', 'The database is unavailable; try again shortly', { retryAfter: 1 });
+  }
+  if (/Connection terminated|ECONNREFUSED|ECONNRESET/.test(e.message)) {
+    return new AppError('unavailable', 'The database is unavailable; try again shortly', { retryAfter: 1 });
+  }
+  // A unique constraint lost to a concurrent request: the client's request conflicts with current state.
+  if (sqlState === '23505') return new AppError('conflict', 'This conflicts with an existing record');
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', e.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', e.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('malformed_body', e.message);
+  }
+  if (e instanceof SyntaxError || e.statusCode === 400) return new AppError('malformed_body', e.message);
+  if (e.statusCode === 413) return new AppError('payload_too_large', e.message);
+  if (e.statusCode === 415) return new AppError('unsupported_media_type', e.message);
+  if (e.statusCode === 404) return new AppError('not_found', e.message);
+  if (e.statusCode === 405) return new AppError('method_not_allowed', e.message);
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new AppError('validation_failed', e.message);
+  return new AppError('internal');
 }

@@ -10,7 +10,9 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers.js';
 import { campaignWithSpend } from './campaigns.js';
+import { votersOf } from './voters.js';
 import { addMember } from './cli.js';
+import { messageWithHistory, type MessageFixture } from './messages.js';
 import { connect, diffSnapshots, snapshot, tenantTables } from './db.js';
 import { as, expectProblem, signUpActor, uniqueEmail, type Actor, type Reply } from './http.js';
 import {
@@ -68,7 +70,22 @@ export const FIXTURES: Record<string, Fixture> = {
   '* campaignId': async (w) => [(await campaignOf(w)).campaignId],
   '* lineId': async (w) => [(await campaignOf(w)).lineId],
   '* entryId': async (w) => [(await campaignOf(w)).entryId],
+  // The campaign's voter file: an import, a voter (with a contact) and a segment.
+  '* importId': async (w) => [(await votersOfA(w)).importId],
+  '* voterId': async (w) => [(await votersOfA(w)).voterId],
+  '* segmentId': async (w) => [(await votersOfA(w)).segmentId],
+  // A message of that campaign with two versions, revisions, a comment and a decision.
+  '* messageId': async (w) => [(await messageOf(w)).messageId],
+  '* versionId': async (w) => [(await messageOf(w)).versionId, (await messageOf(w)).audienceVersionId],
+  '* revisionId': async (w) => (await messageOf(w)).revisionIds,
 };
+
+const messagesOf = new WeakMap<World, Promise<MessageFixture>>();
+function messageOf(w: World) {
+  let m = messagesOf.get(w);
+  if (!m) messagesOf.set(w, (m = campaignOf(w).then((c) => messageWithHistory(w.a, c.campaignId))));
+  return m;
+}
 
 /** One campaign of org A per world (with a budget line and a spend entry), shared by the campaign fixtures. */
 const campaignsOf = new WeakMap<World, ReturnType<typeof campaignWithSpend>>();
@@ -76,6 +93,14 @@ function campaignOf(w: World) {
   let c = campaignsOf.get(w);
   if (!c) campaignsOf.set(w, (c = campaignWithSpend(w.a)));
   return c;
+}
+
+/** The voter file of org A's campaign, shared by the voter fixtures. */
+const votersOfWorld = new WeakMap<World, ReturnType<typeof votersOf>>();
+function votersOfA(w: World) {
+  let v = votersOfWorld.get(w);
+  if (!v) votersOfWorld.set(w, (v = campaignOf(w).then((c) => votersOf(w.a, c.campaignId))));
+  return v;
 }
 
 export function fixtureFor(path: string, param: string): Fixture | undefined {

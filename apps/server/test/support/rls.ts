@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers.js';
 import { APP_ROLE, quoteIdent } from '../../src/db/roles.js';
 import { campaignWithSpend } from './campaigns.js';
+import { votersOf } from './voters.js';
 import { addMember } from './cli.js';
+import { messageWithHistory } from './messages.js';
 import { columnsOf, connect, publicTables, tenantTables, uniqueColumns } from './db.js';
 import { as, signUpActor, uniqueEmail, type Actor } from './http.js';
 
@@ -57,6 +59,7 @@ async function foreignRowCopy(admin: pg.ClientBase, table: string, orgId: string
     const v = row[col.name];
     if (col.type === 'uuid') row[col.name] = randomUUID();
     else if (col.type === 'bytea') row[col.name] = '\\x' + randomBytes(32).toString('hex');
+    else if (col.type === 'int2') row[col.name] = Number(v) < 32_000 ? Number(v) + 700 : Number(v) - 700;
     else if (col.type.startsWith('int')) row[col.name] = Number(v) + 1_000_000_000;
     else if (col.type === 'text') row[col.name] = `${String(v)}-copy-${randomBytes(4).toString('hex')}`;
   }
@@ -78,7 +81,7 @@ export function rlsSuite(): void {
     a = await signUpActor(app.url, 'rls-a');
     b = await signUpActor(app.url, 'rls-b');
     // Rows in every tenant table for both orgs: members, invitations, API tokens, forecast scenarios, campaigns
-    // with their team, budget and spend (audit/outbox come along).
+    // with their team, budget, spend and messages (audit/outbox come along).
     for (const o of [a, b]) {
       await addMember(app.db.adminUrl, o.orgId, 'viewer', 'rls-member');
       const inv = await as(o, 'POST', '/api/v1/invitations', {
@@ -91,7 +94,9 @@ export function rlsSuite(): void {
         json: { name: 'rls scenario', cycle: 2020, kind: 'counties', inputs: { nationalDemTwoParty: 0.5 } },
       });
       if (sc.status !== 201) throw new Error(`scenario fixture: ${sc.status} ${sc.text}`);
-      await campaignWithSpend(o, { jurisdiction: { kind: 'counties', counties: ['42003', '42101'] } });
+      const c = await campaignWithSpend(o, { jurisdiction: { kind: 'counties', counties: ['42003', '42101'] } });
+      await messageWithHistory(o, c.campaignId);
+      await votersOf(o, c.campaignId);
     }
     tables = await tenantTables(admin);
   });

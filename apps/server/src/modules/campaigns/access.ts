@@ -5,13 +5,35 @@
  * one they may read but not change this way is a 403.
  */
 import type { Campaign, CampaignPermissions, CampaignRole } from '@akashic/contracts';
-import type { OrgCtx } from '../../http/route.js';
+import type { z } from 'zod';
+import { defineRoute, type OrgCtx, type RouteDef } from '../../http/route.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { userRef, type EntityRef } from '../../platform/policy/engine.js';
 import { readCampaign } from './campaigns.js';
 
 export type CampaignAction =
-  'campaign.read' | 'campaign.update' | 'campaign.delete' | 'campaign.team.write' | 'campaign.budget.write';
+  | 'campaign.read'
+  | 'campaign.update'
+  | 'campaign.delete'
+  | 'campaign.team.write'
+  | 'campaign.budget.write'
+  | MessageAction
+  | VoterAction;
+
+/** Voter-file actions that only read (GET routes run in read-only transactions: they lock nothing). */
+const READ_ONLY_VOTER_ACTIONS = new Set<CampaignAction>(['campaign.voters.read', 'campaign.voters.export']);
+
+/** A campaign's voter file (policies/voters.cedar). */
+export type VoterAction =
+  | 'campaign.voters.read'
+  | 'campaign.voters.import'
+  | 'campaign.voters.contact'
+  | 'campaign.voters.export'
+  | 'campaign.segments.write';
+
+/** Messaging on a campaign (policies/messaging.cedar). */
+export type MessageAction =
+  'message.read' | 'message.write' | 'message.comment' | 'message.approve' | 'message.schedule';
 
 /** What a campaign decision needs from the request. */
 export type CampaignCtx = Pick<OrgCtx<never>, 'tx' | 'principal' | 'org' | 'services'>;
@@ -22,7 +44,13 @@ export function campaignEntity(campaignId: string, userId: string, role: Campaig
   return {
     type: 'Campaign',
     id: campaignId,
-    attrs: { team: me, managers: role === 'manager' ? me : [], finance: role === 'finance' ? me : [] },
+    attrs: {
+      team: me,
+      managers: role === 'manager' ? me : [],
+      finance: role === 'finance' ? me : [],
+      communications: role === 'communications' ? me : [],
+      field: role === 'field' ? me : [],
+    },
   };
 }
 
@@ -56,7 +84,7 @@ export function permissionsOn(ctx: CampaignCtx, c: Pick<Campaign, 'id' | 'myRole
  */
 export async function campaignFor(ctx: CampaignCtx, id: string, action: CampaignAction): Promise<Campaign> {
   const lock =
-    action === 'campaign.read'
+    action === 'campaign.read' || action === 'message.read' || READ_ONLY_VOTER_ACTIONS.has(action)
       ? null
       : action === 'campaign.update' || action === 'campaign.delete'
         ? 'update'
@@ -74,3 +102,32 @@ export async function campaignFor(ctx: CampaignCtx, id: string, action: Campaign
   }
   return c;
 }
+
+type CampaignSchemas = { params: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; response?: z.ZodType };
+type Out<S> = S extends { response: infer R extends z.ZodType } ? z.input<R> : void;
+
+/**
+ * Routes on one campaign (`:campaignId`), tagged `tags`: Cedar decides the declared action on the organization, then
+ * the same action on the campaign with the member's place on its team, and `run` gets the campaign.
+ */
+export const campaignRouteIn =
+  (tags: string[]) =>
+  <S extends CampaignSchemas>(
+    def: Omit<RouteDef<S>, 'tags' | 'auth' | 'resource' | 'action' | 'handler'> & {
+      action: CampaignAction;
+      run: (ctx: OrgCtx<S>, campaign: Campaign) => Promise<Out<S>>;
+    },
+  ): RouteDef<S> => {
+    const { run, action, ...rest } = def;
+    return defineRoute<S>({
+      ...rest,
+      tags,
+      auth: 'org',
+      action,
+      resource: 'Org',
+      handler: async (ctx: OrgCtx<S>) => {
+        const { campaignId } = ctx.input.params as { campaignId: string };
+        return run(ctx, await campaignFor(ctx, campaignId, action));
+      },
+    });
+  };

@@ -31,8 +31,8 @@ import {
   UpdateTeamMemberBody,
 } from '@akashic/contracts';
 import { z } from 'zod';
-import { defineRoute, type OrgCtx, type RouteDef } from '../../http/route.js';
-import { campaignFor, permissionsOn, type CampaignAction } from './access.js';
+import { defineRoute } from '../../http/route.js';
+import { campaignRouteIn, permissionsOn } from './access.js';
 import {
   budgetSummary,
   createBudgetLine,
@@ -54,32 +54,7 @@ const LineParams = z.strictObject({ campaignId: Id, lineId: Id });
 const SpendParams = z.strictObject({ campaignId: Id, entryId: Id });
 const TeamParams = z.strictObject({ campaignId: Id, userId: Id });
 
-type CampaignSchemas = { params: z.ZodObject; query?: z.ZodObject; body?: z.ZodType; response?: z.ZodType };
-type Out<S> = S extends { response: infer R extends z.ZodType } ? z.input<R> : void;
-
-/**
- * A route on one campaign (`:campaignId`): Cedar decides the declared action on the organization, then the same
- * action on the campaign with the member's place on its team, and `run` gets the campaign.
- */
-function campaignRoute<S extends CampaignSchemas>(
-  def: Omit<RouteDef<S>, 'tags' | 'auth' | 'resource' | 'action' | 'handler'> & {
-    action: CampaignAction;
-    run: (ctx: OrgCtx<S>, campaign: Campaign) => Promise<Out<S>>;
-  },
-): RouteDef<S> {
-  const { run, action, ...rest } = def;
-  return defineRoute<S>({
-    ...rest,
-    tags,
-    auth: 'org',
-    action,
-    resource: 'Org',
-    handler: async (ctx: OrgCtx<S>) => {
-      const { campaignId } = ctx.input.params as { campaignId: string };
-      return run(ctx, await campaignFor(ctx, campaignId, action));
-    },
-  });
-}
+const campaignRoute = campaignRouteIn(tags);
 
 export const listCampaignsRoute = defineRoute({
   method: 'GET',

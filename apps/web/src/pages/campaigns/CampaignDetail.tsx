@@ -16,6 +16,7 @@ import { BudgetPanel } from './Budget';
 import { CampaignForm } from './CampaignForm';
 import { stateNamesOf, useCatalog } from './CampaignsPage';
 import { CAMPAIGN_ROLE_LABELS, CAMPAIGNS_PATH, TYPE_LABELS, jurisdictionLabel } from './labels';
+import { MessagesPanel } from './messages/MessagesPanel';
 import { TeamPanel } from './Team';
 import { VoteGoalPanel } from './VoteGoal';
 import '../intelligence/intelligence.css';
@@ -148,6 +149,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
       <VoteGoalPanel goal={c.voteGoal} />
       <BudgetPanel campaign={c} canEdit={c.permissions.budget && canChange} onChanged={detail.reload} />
       <TeamPanel campaign={c} canEdit={c.permissions.team && canChange} onChanged={detail.reload} />
+      <MessagesPanel campaignId={c.id} canWrite={canChange && c.myRole !== null} />
     </>
   );
 }

@@ -1,0 +1,488 @@
+/**
+ * Voter-file imports. A job is created first (with its column-mapping overrides), then its file is uploaded as a
+ * stream and imported inside the upload request's one transaction:
+ *
+ * 1. the header is read and the mapping resolved; the file's elections get the campaign's election numbers;
+ * 2. rows are tokenized and validated as they arrive; good ones are COPYed into a temporary staging table, bad ones
+ *    reported (line number and reasons); the body is never held whole in memory;
+ * 3. the turnout and persuasion models (packages/voters) are fitted on the good rows and their scores COPYed too;
+ * 4. one INSERT … ON CONFLICT moves the staged rows into `voters` (a voter id already in the campaign is updated: a
+ *    re-import deduplicates), the job is finished and recorded (one audit entry and event per job).
+ *
+ * Any failure rolls the whole transaction back, so nothing is half-written; the job is then marked failed. Progress
+ * is written by short transactions of their own while the import runs, so `GET` reads it at any time.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { CreateImportBody, ImportScores, Page, VoterImport } from '@akashic/contracts';
+import {
+  historyBefore,
+  parseElectionKey,
+  persuasionScores,
+  scoreTurnout,
+  VoterFileError,
+  type VoterFile,
+} from '@akashic/voters';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database, Tx } from '../../../db/index.js';
+import { isoTimestamp, keysetPage } from '../../../db/keyset.js';
+import { recordChange, type Actor } from '../../../platform/audit/record.js';
+import { AppError, notFound } from '../../../platform/errors.js';
+import { recorder, type Recorder } from '../campaigns.js';
+import { STAGE_FIELDS, UploadParser, VoterRowReader } from './file-reader.js';
+import { describeMapping, resolveMapping } from './mapping.js';
+
+const COLUMNS = `i.id, i.campaign_id AS "campaignId", i.file_name AS "fileName", i.status, i.phase, i.mapping,
+  i.mapping_overrides AS "mappingOverrides", i.elections, i.target_election AS "targetElection",
+  i.bytes_read::float8 AS "bytesRead", i.rows_read AS "rowsRead", i.rows_imported AS "rowsImported",
+  i.rows_inserted AS "rowsInserted", i.rows_updated AS "rowsUpdated", i.rows_rejected AS "rowsRejected", i.report,
+  i.scores, i.error, i.created_by AS "createdBy", ${isoTimestamp('i.created_at')} AS "createdAt",
+  ${isoTimestamp('i.started_at')} AS "startedAt", ${isoTimestamp('i.finished_at')} AS "finishedAt"`;
+
+/** What audit entries and events carry about an import: the job's outcome, never voter data. */
+const view = (j: VoterImport) => ({
+  id: j.id,
+  campaignId: j.campaignId,
+  fileName: j.fileName,
+  status: j.status,
+  rowsRead: j.rowsRead,
+  rowsImported: j.rowsImported,
+  rowsInserted: j.rowsInserted,
+  rowsUpdated: j.rowsUpdated,
+  rowsRejected: j.rowsRejected,
+  error: j.error,
+});
+const recordImport = recorder('voter_import', view);
+
+export async function readImport(tx: Tx, orgId: string, campaignId: string, id: string) {
+  const r = await tx.client.query<VoterImport>(
+    `SELECT ${COLUMNS} FROM voter_imports i WHERE i.org_id = $1 AND i.campaign_id = $2 AND i.id = $3`,
+    [orgId, campaignId, id],
+  );
+  return r.rows[0];
+}
+
+export async function getImport(tx: Tx, orgId: string, campaignId: string, id: string): Promise<VoterImport> {
+  const j = await readImport(tx, orgId, campaignId, id);
+  if (!j) throw notFound('Import');
+  return j;
+}
+
+export function listImports(
+  tx: Tx,
+  orgId: string,
+  campaignId: string,
+  q: { limit: number; cursor?: string | undefined },
+): Promise<Page<VoterImport>> {
+  return keysetPage<VoterImport>(tx, {
+    columns: COLUMNS,
+    from: 'voter_imports i',
+    where: 'i.org_id = $1 AND i.campaign_id = $2',
+    params: [orgId, campaignId],
+    key: { column: 'i.created_at', type: 'timestamptz' },
+    id: 'i.id',
+    limit: q.limit,
+    cursor: q.cursor,
+  });
+}
+
+export async function createImport(
+  tx: Tx,
+  orgId: string,
+  userId: string,
+  campaign: { id: string; electionDate: string },
+  body: CreateImportBody,
+  record: Recorder,
+): Promise<VoterImport> {
+  const target = body.targetElection ?? `GENERAL_${campaign.electionDate}`;
+  if (!parseElectionKey(target))
+    throw new AppError('validation_failed', 'The target election is not a valid date', {
+      fields: [{ field: 'body.targetElection', message: 'is not a valid <TYPE>_<YYYY-MM-DD>' }],
+    });
+  const id = randomUUID();
+  await tx.client.query(
+    `INSERT INTO voter_imports (id, org_id, campaign_id, file_name, mapping_overrides, target_election, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [id, orgId, campaign.id, body.fileName, JSON.stringify(body.mapping ?? {}), target, userId],
+  );
+  const j = (await readImport(tx, orgId, campaign.id, id))!;
+  await recordImport(record, 'voters.import.created', id, { after: j });
+  return j;
+}
+
+/** What running an import needs besides the request's transaction. */
+export interface ImportContext {
+  tx: Tx;
+  db: Database;
+  orgId: string;
+  userId: string;
+  actor: Actor;
+  meta: { requestId: string; ip: string };
+  record: Recorder;
+  /** Largest upload accepted (413 beyond) */
+  maxBytes: number;
+  /** Test hook: called after the rows are staged, before they are written to `voters` (inject failures). */
+  beforeUpsert?: () => Promise<void>;
+}
+
+const PROGRESS_EVERY_MS = 500;
+
+/**
+ * Imports `body` (the uploaded CSV) for the job `importId` of `campaignId`; returns the finished job. The job must be
+ * pending (uploaded once). On failure the transaction is rolled back by the caller and the job is marked failed.
+ */
+export async function runImport(
+  c: ImportContext,
+  campaignId: string,
+  importId: string,
+  body: Readable,
+): Promise<VoterImport> {
+  const { tx, orgId } = c;
+  // Imports of one campaign run one at a time (election numbers are assigned here).
+  await tx.client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [campaignId]);
+  const claimed = await side(c, (s) =>
+    s.client.query(
+      `UPDATE voter_imports SET status = 'running', phase = 'reading', started_at = now()
+        WHERE org_id = $1 AND campaign_id = $2 AND id = $3 AND status = 'pending' RETURNING mapping_overrides, target_election`,
+      [orgId, campaignId, importId],
+    ),
+  );
+  if (!claimed.rowCount) {
+    const j = await readImport(tx, orgId, campaignId, importId);
+    if (!j) throw notFound('Import');
+    body.resume();
+    throw new AppError('conflict', `This import is ${j.status}: create a new import to upload a file`);
+  }
+  const overrides = claimed.rows[0].mapping_overrides;
+  const target = claimed.rows[0].target_election as string;
+  const progress = { bytes: 0 };
+  let reader: VoterRowReader | null = null;
+  try {
+    return await importRows(c, campaignId, importId, body, overrides, target, progress, (r) => (reader = r));
+  } catch (err) {
+    body.resume();
+    const message =
+      err instanceof AppError || err instanceof VoterFileError
+        ? err.message
+        : `the import failed and nothing was written (${(err as Error).message})`;
+    const r = reader as VoterRowReader | null;
+    await side(c, async (s) => {
+      await s.client.query(
+        `UPDATE voter_imports SET status = 'failed', phase = 'done', error = $4, finished_at = now(), bytes_read = $5,
+                rows_read = $6, rows_rejected = $7, rows_imported = 0, report = $8
+          WHERE org_id = $1 AND campaign_id = $2 AND id = $3`,
+        [
+          orgId,
+          campaignId,
+          importId,
+          message,
+          progress.bytes,
+          r?.rowsRead ?? 0,
+          r ? r.rowsRead - r.rowsGood : 0,
+          JSON.stringify(r?.report ?? { badRows: [], reasons: {}, truncated: false }),
+        ],
+      );
+      const j = (await readImport(s, orgId, campaignId, importId))!;
+      await recordChange(s, {
+        orgId,
+        actor: c.actor,
+        module: 'campaigns',
+        action: 'voters.import.failed',
+        target: { type: 'voter_import', id: importId },
+        after: view(j),
+        meta: c.meta,
+      });
+    });
+    if (err instanceof VoterFileError) throw new AppError('validation_failed', err.message);
+    throw err;
+  }
+}
+
+/** A short transaction of its own, in the org's context (progress and failure, visible while the import runs). */
+function side<T>(c: ImportContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return c.db.transaction({ orgId: c.orgId, userId: c.userId }, fn);
+}
+
+async function importRows(
+  c: ImportContext,
+  campaignId: string,
+  importId: string,
+  body: Readable,
+  overrides: Record<string, string | null>,
+  target: string,
+  progress: { bytes: number },
+  onReader: (r: VoterRowReader) => void,
+): Promise<VoterImport> {
+  const { tx, orgId } = c;
+  const client = tx.client;
+  await client.query(
+    `CREATE TEMP TABLE voter_stage (row_no integer, ${STAGE_FIELDS.map((f) => `${f} text`).join(', ')},
+       votes smallint[], generals_voted smallint) ON COMMIT DROP`,
+  );
+  // COPY starts once the header's elections are numbered (those queries use the same connection first).
+  let copy: ReturnType<typeof copyFrom> | null = null;
+  let copyError: Error | null = null;
+  const startCopy = () => {
+    copy = client.query(copyFrom(`COPY voter_stage FROM STDIN`));
+    copy.on('error', (e: Error) => (copyError = e));
+    return copy;
+  };
+  let pending: string[] = [];
+  let mapping: ReturnType<typeof resolveMapping> | null = null;
+  let fileElections: { key: string; number: number; general: boolean }[] = [];
+  let headerDone: Promise<void> | null = null;
+
+  const parser = new UploadParser('voter file', (header) => {
+    const m = (mapping = resolveMapping(header, overrides));
+    if (m.errors.length) throw new VoterFileError(`the column mapping does not fit the file: ${m.errors.join('; ')}`);
+    const r = new VoterRowReader({ mapping: m, write: (text) => pending.push(text) });
+    onReader(r);
+    headerDone = electionNumbers(
+      tx,
+      orgId,
+      campaignId,
+      m.elections.map((e) => e.election.key),
+    ).then((numbers) => {
+      fileElections = m.elections.map((e, k) => ({
+        key: e.election.key,
+        number: numbers[k]!,
+        general: e.election.type === 'GENERAL',
+      }));
+      r.numberElections(numbers);
+    });
+    return r;
+  });
+
+  const decoder = new TextDecoder('utf-8');
+  let lastProgress = Date.now();
+  let head = '';
+  /** Pushes text; the header line first, alone, so that its elections are numbered before any row is read. */
+  const push = async (text: string) => {
+    if (copy) return parser.push(text);
+    head += text;
+    if (head.length > 1 << 20) throw new VoterFileError('the header line is longer than 1 MB');
+    const nl = head.indexOf('\n');
+    if (nl === -1) return;
+    parser.push(head.slice(0, nl + 1));
+    await headerDone;
+    startCopy();
+    parser.push(head.slice(nl + 1));
+    head = '';
+  };
+  const send = async () => {
+    parser.rows?.flush();
+    if (!pending.length || !copy) return;
+    const out = pending.join('');
+    pending = [];
+    const c = copy as ReturnType<typeof copyFrom>;
+    if (!c.write(out)) await new Promise<void>((resolve) => c.once('drain', resolve));
+    if (copyError) throw copyError;
+  };
+  try {
+    return await streamRows();
+  } catch (err) {
+    // A COPY still open holds the connection: fail it, so that the transaction can roll back.
+    const open = copy as ReturnType<typeof copyFrom> | null;
+    if (open && !open.writableFinished) {
+      open.destroy(err as Error);
+      await finished(open).catch(() => {});
+    }
+    throw err;
+  }
+
+  async function streamRows(): Promise<VoterImport> {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      progress.bytes += chunk.length;
+      if (progress.bytes > c.maxBytes)
+        throw new AppError('payload_too_large', `The voter file is larger than ${c.maxBytes} bytes`);
+      await push(decoder.decode(chunk, { stream: true }));
+      await send();
+      const reader = parser.rows;
+      if (reader && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+        lastProgress = Date.now();
+        await writeProgress(c, campaignId, importId, 'reading', progress.bytes, reader);
+      }
+    }
+    await push(decoder.decode() + (copy ? '' : '\n'));
+    const reader = parser.end();
+    await send();
+    const stage = (copy ?? startCopy()) as ReturnType<typeof copyFrom>;
+    stage.end();
+    await finished(stage);
+    if (copyError) throw copyError;
+    const m = mapping!;
+    await writeProgress(c, campaignId, importId, 'scoring', progress.bytes, reader);
+
+    // Scores from the good rows' own history; an import whose file cannot be scored still imports.
+    const scores = scoreFile(reader.voterFile('voter file'), target);
+    await client.query(
+      `CREATE TEMP TABLE voter_stage_scores (row_no integer, turnout real, persuasion real) ON COMMIT DROP`,
+    );
+    if (scores.turnout || scores.persuasion) {
+      const sc = client.query(copyFrom(`COPY voter_stage_scores FROM STDIN`));
+      const n = reader.rowsGood;
+      const BLOCK = 50_000;
+      for (let start = 0; start < n; start += BLOCK) {
+        let s = '';
+        for (let i = start; i < Math.min(n, start + BLOCK); i++) {
+          const t = scores.turnout ? scores.turnout[i]!.toFixed(4) : '\\N';
+          const p = scores.persuasion ? scores.persuasion[i]!.toFixed(4) : '\\N';
+          s += `${i}\t${t}\t${p}\n`;
+        }
+        if (!sc.write(s)) await new Promise<void>((resolve) => sc.once('drain', resolve));
+      }
+      sc.end();
+      await finished(sc);
+    }
+    await writeProgress(c, campaignId, importId, 'writing', progress.bytes, reader);
+    await c.beforeUpsert?.();
+
+    const counts = await upsertVoters(tx, orgId, campaignId, importId, m, fileElections);
+    await client.query('DROP TABLE voter_stage, voter_stage_scores');
+    const described = describeMapping(m);
+    await client.query(
+      `UPDATE voter_imports
+        SET status = 'succeeded', phase = 'done', finished_at = now(), mapping = $4, elections = $5, bytes_read = $6,
+            rows_read = $7, rows_imported = $8, rows_inserted = $9, rows_updated = $10, rows_rejected = $11,
+            report = $12, scores = $13
+      WHERE org_id = $1 AND campaign_id = $2 AND id = $3`,
+      [
+        orgId,
+        campaignId,
+        importId,
+        JSON.stringify(described.mapping),
+        JSON.stringify(described.elections),
+        progress.bytes,
+        reader.rowsRead,
+        reader.rowsGood,
+        counts.inserted,
+        counts.updated,
+        reader.rowsRead - reader.rowsGood,
+        JSON.stringify(reader.report),
+        JSON.stringify(scores.summary),
+      ],
+    );
+    const j = (await readImport(tx, orgId, campaignId, importId))!;
+    await recordImport(c.record, 'voters.import.completed', importId, { after: j });
+    return j;
+  }
+}
+
+async function writeProgress(
+  c: ImportContext,
+  campaignId: string,
+  importId: string,
+  phase: 'reading' | 'scoring' | 'writing',
+  bytes: number,
+  r: VoterRowReader,
+) {
+  await side(c, (s) =>
+    s.client.query(
+      `UPDATE voter_imports SET phase = $4, bytes_read = $5, rows_read = $6, rows_rejected = $7
+        WHERE org_id = $1 AND campaign_id = $2 AND id = $3`,
+      [c.orgId, campaignId, importId, phase, bytes, r.rowsRead, r.rowsRead - r.rowsGood],
+    ),
+  );
+}
+
+/** The campaign's number of each election key, numbering new ones after the campaign's last. */
+async function electionNumbers(tx: Tx, orgId: string, campaignId: string, keys: string[]): Promise<number[]> {
+  if (keys.length === 0) return [];
+  await tx.client.query(
+    `INSERT INTO voter_elections (org_id, campaign_id, number, key)
+     SELECT $1, $2, coalesce((SELECT max(number) FROM voter_elections WHERE campaign_id = $2), 0) + row_number() OVER (ORDER BY k.ord), k.key
+       FROM unnest($3::text[]) WITH ORDINALITY AS k(key, ord)
+      WHERE NOT EXISTS (SELECT 1 FROM voter_elections e WHERE e.campaign_id = $2 AND e.key = k.key)`,
+    [orgId, campaignId, keys],
+  );
+  const r = await tx.client.query<{ key: string; number: number }>(
+    `SELECT key, number FROM voter_elections WHERE org_id = $1 AND campaign_id = $2 AND key = ANY($3::text[])`,
+    [orgId, campaignId, keys],
+  );
+  const byKey = new Map(r.rows.map((x) => [x.key, x.number]));
+  return keys.map((k) => byKey.get(k)!);
+}
+
+/**
+ * Staged rows into `voters`. A voter already in the campaign keeps what this file does not hold: fields the file
+ * has no column for, votes in elections the file has no column for, contact status, and scores when none were
+ * computed.
+ */
+async function upsertVoters(
+  tx: Tx,
+  orgId: string,
+  campaignId: string,
+  importId: string,
+  m: ReturnType<typeof resolveMapping>,
+  fileElections: { number: number; general: boolean }[],
+): Promise<{ inserted: number; updated: number }> {
+  const mapped = STAGE_FIELDS.filter((f) => f === 'voter_id' || m.columns[f] !== undefined);
+  const allGenerals = await tx.client.query<{ number: number }>(
+    `SELECT number FROM voter_elections WHERE org_id = $1 AND campaign_id = $2 AND key LIKE 'GENERAL\\_%'`,
+    [orgId, campaignId],
+  );
+  const inFile = fileElections.map((e) => e.number);
+  const otherGenerals = allGenerals.rows.map((r) => r.number).filter((n) => !inFile.includes(n));
+  const set = [
+    ...mapped.filter((f) => f !== 'voter_id').map((f) => `${f} = EXCLUDED.${f}`),
+    `votes = ARRAY(SELECT v FROM unnest(voters.votes) v WHERE v <> ALL($4::smallint[])) || EXCLUDED.votes`,
+    `generals_voted = EXCLUDED.generals_voted + (SELECT count(*) FROM unnest(voters.votes) v WHERE v = ANY($5::smallint[]))`,
+    'turnout_score = coalesce(EXCLUDED.turnout_score, voters.turnout_score)',
+    'persuasion_score = coalesce(EXCLUDED.persuasion_score, voters.persuasion_score)',
+    'import_id = EXCLUDED.import_id',
+    'updated_at = now()',
+  ];
+  const r = await tx.client.query<{ inserted: string; updated: string }>(
+    `WITH up AS (
+       INSERT INTO voters AS voters (org_id, campaign_id, ${mapped.join(', ')}, votes, generals_voted, turnout_score,
+                                     persuasion_score, import_id)
+       SELECT $1, $2, ${mapped.map((f) => (f === 'birth_year' ? 's.birth_year::smallint' : `s.${f}`)).join(', ')},
+              s.votes, s.generals_voted, sc.turnout, sc.persuasion, $3
+         FROM voter_stage s LEFT JOIN voter_stage_scores sc ON sc.row_no = s.row_no
+       ON CONFLICT (campaign_id, voter_id) DO UPDATE SET ${set.join(', ')}
+       RETURNING (xmax = 0) AS fresh)
+     SELECT count(*) FILTER (WHERE fresh) AS inserted, count(*) FILTER (WHERE NOT fresh) AS updated FROM up`,
+    [orgId, campaignId, importId, inFile, otherGenerals],
+  );
+  return { inserted: Number(r.rows[0]!.inserted), updated: Number(r.rows[0]!.updated) };
+}
+
+/** Turnout (for `target`) and persuasion scores of a file's voters, with what the job reports about the model. */
+function scoreFile(
+  file: VoterFile,
+  target: string,
+): { turnout: Float32Array | null; persuasion: Float32Array | null; summary: ImportScores } {
+  const summary: ImportScores = {
+    election: target,
+    heldOutAuc: null,
+    heldOutElection: null,
+    model: null,
+    calibration: [],
+    persuasion: false,
+    warnings: [],
+  };
+  if (file.rows === 0) return { turnout: null, persuasion: null, summary };
+  let turnout: Float32Array | null = null;
+  try {
+    const r = scoreTurnout(file, target, { seed: 2024 });
+    turnout = r.probabilities;
+    const h = r.heldOut;
+    summary.heldOutAuc = Number.isFinite(h.auc) ? Math.round(h.auc * 1e4) / 1e4 : null;
+    summary.heldOutElection = h.election;
+    summary.model = r.fitted.kind;
+    summary.calibration = h.calibration.map((b) => ({
+      decile: b.bin,
+      voters: b.n,
+      predicted: Math.round(b.mean_predicted * 1e4) / 1e4,
+      observed: Math.round(b.observed * 1e4) / 1e4,
+    }));
+    summary.warnings.push(...r.warnings);
+  } catch (err) {
+    summary.warnings.push(`no turnout score: ${(err as Error).message}`);
+  }
+  const day = parseElectionKey(target)!.day;
+  const p = persuasionScores(historyBefore(file, day));
+  summary.persuasion = p.scores !== null;
+  return { turnout, persuasion: p.scores, summary };
+}
