@@ -61,12 +61,14 @@ async function main() {
       url: `http://127.0.0.1:${ours.port}/api/v1/audit?limit=20`,
       headers: { cookie: `akashic_session=${sessionToken}`, 'x-akashic-org': orgId },
       pid: ours.pid,
+      idlePid: bare.pid,
       label: 'ours',
     };
     const bareReq = {
       url: `http://127.0.0.1:${bare.port}/bare/${orgId}/audit`,
       headers: {},
       pid: bare.pid,
+      idlePid: ours.pid,
       label: 'bare',
     };
 
@@ -155,7 +157,7 @@ function postgresCpuSince(before: Map<number, number>): number {
 }
 
 async function run(
-  req: { url: string; headers: Record<string, string>; pid?: number; label?: string },
+  req: { url: string; headers: Record<string, string>; pid?: number; idlePid?: number; label?: string },
   duration: number,
 ): Promise<Result> {
   const xacts = async () => {
@@ -169,6 +171,7 @@ async function run(
   };
   const x0 = req.label ? await xacts() : 0;
   const node0 = req.pid ? cpuSeconds(req.pid) : 0;
+  const idle0 = req.idlePid ? cpuSeconds(req.idlePid) : 0;
   const pg0 = postgresCpu();
   const res = await autocannon({ url: req.url, headers: req.headers, connections: CONNECTIONS, duration });
   if (res.non2xx > 0 || res.errors > 0) throw new Error(`${req.url}: ${res.non2xx} non-2xx, ${res.errors} errors`);
@@ -179,7 +182,10 @@ async function run(
     const perReq = ((await xacts()) - x0 - 1) / n;
     console.log(
       `  ${req.label}: ${Math.round(res.requests.average)} req/s; per request: server CPU ${nodeUs.toFixed(0)} µs, ` +
-        `PostgreSQL CPU ${pgUs.toFixed(0)} µs, ${perReq.toFixed(2)} database transactions`,
+        `PostgreSQL CPU ${pgUs.toFixed(0)} µs, ${perReq.toFixed(2)} database transactions; latency ms ` +
+        `p50 ${res.latency.p50} p90 ${res.latency.p90} p99 ${res.latency.p99} max ${res.latency.max}; ` +
+        // The other side is idle meanwhile; CPU it used anyway (e.g. its GC) competed with this run.
+        `the idle side used ${((cpuSeconds(req.idlePid!) - idle0) * 1000).toFixed(0)} ms CPU`,
     );
   }
   return { rps: res.requests.average, p99: res.latency.p99 };
