@@ -5,11 +5,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { ORG_ROLES, type OrgRole } from '../tenancy/role.js';
 
 export const POLICY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../policies');
 const NS = 'Akashic';
+
+// Node 20's V8 (11.3) aborts the whole process ("Fatal error: unreachable code" in
+// Deoptimizer::DoComputeBuiltinContinuation) when optimized code that inlined a JS→Wasm call is lazily deoptimized
+// while the Wasm call runs: here, `decide` with Cedar's `statefulIsAuthorized` inlined. Reproduced by
+// apps/server/test/outbox.test.ts. Not inlining JS→Wasm calls avoids that code path; the call itself stays fast.
+v8.setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 const POLICY_SET_ID = 'akashic';
 const SCHEMA_ID = 'akashic';
 
