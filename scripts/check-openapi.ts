@@ -4,7 +4,7 @@
 // 2. the document breaks clients compared with the snapshot on the previous commit (`--base <rev>`, default
 //    HEAD~1; on a clean clone that is the previous main), unless the break is deliberate and reviewed: a commit
 //    in <base>..HEAD says `BREAKING-API: <what breaks and what clients do>` on a line of its own, or the API
-//    version (API_VERSION in apps/server/src/http/app.ts) gets a major bump (minor while at 0.x).
+//    version (API_VERSION in apps/server/src/http/openapi.ts) gets a major bump (minor while at 0.x).
 // Rules: scripts/openapi/breaking.ts. To check uncommitted work against the last commit: `--base HEAD`.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';

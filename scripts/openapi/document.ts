@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { API_VERSION } from '../../apps/server/src/http/app.js';
+import { API_VERSION } from '../../apps/server/src/http/openapi.js';
 import { buildOpenApi } from '../../apps/server/src/http/openapi.js';
 import { routes } from '../../apps/server/src/routes.js';
 import { generateSdk } from './sdk-codegen.js';

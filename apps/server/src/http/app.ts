@@ -11,13 +11,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { AppError, toAppError, toProblem } from '../platform/errors.js';
 import { createMetrics } from '../platform/ops/metrics.js';
 import type { Services } from '../services.js';
-import { buildOpenApi } from './openapi.js';
+import { API_VERSION, buildOpenApi } from './openapi.js';
 import { registerGraphQL } from './graphql/endpoint.js';
 import { createRouteExecutor, prepareRoutes, registerRoutes } from './register.js';
 import type { AnyRoute } from './route.js';
 import { registerDocs } from './docs.js';
 
-export const API_VERSION = '0.1.0';
+export { API_VERSION };
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Routes that are not declarations (operations, docs, static console): public by design. */

@@ -4,6 +4,9 @@ import { ERROR_CODES } from '../platform/errors.js';
 import { ORG_HEADER } from './register.js';
 import type { AnyRoute } from './route.js';
 
+/** The API's version: the OpenAPI document's `info.version`, /health, and the SDK. Bump it for a breaking change. */
+export const API_VERSION = '0.1.0';
+
 type JsonSchema = Record<string, unknown>;
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
