@@ -9,7 +9,7 @@
  *   (p95 < 100 ms), over HTTP with a session. Last line JSON.
  *
  * Uses DATABASE_URL when set, else an embedded PostgreSQL in a temporary directory (like bench/api.ts).
- * BENCH_ROWS changes the row count.
+ * BENCH_ROWS changes the row count; BENCH_KEEP_DB=1 (with DATABASE_URL) keeps the bench's database afterwards.
  */
 import { chmodSync, createReadStream, mkdtempSync, openSync, closeSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -263,10 +263,15 @@ async function main() {
     );
   } finally {
     await platform.close();
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS akashic_voters_bench_${process.pid} WITH (FORCE)`).catch(() => {});
-    await c.end();
+    if (process.env.BENCH_KEEP_DB && !stopEmbedded) {
+      // For EXPLAINing the bench's queries afterwards (DATABASE_URL only): the database is left in place.
+      console.log(`kept database ${adminUrl}`);
+    } else {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS akashic_voters_bench_${process.pid} WITH (FORCE)`).catch(() => {});
+      await c.end();
+    }
     await stopEmbedded?.();
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -94,6 +94,35 @@ describe('importing a voter file', () => {
     expect(again.status).toBe(409);
   });
 
+  it('leaves planner statistics in place once the import has committed (voters_analyze, the app role only)', async () => {
+    const stats = async () =>
+      (
+        await admin.query<{ analyzed: Date | null; reltuples: number }>(
+          `SELECT coalesce(s.last_analyze, s.last_autoanalyze) AS analyzed, c.reltuples
+             FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'voters'`,
+        )
+      ).rows[0]!;
+    const before = await stats();
+    const c = await newCampaign();
+    const { reply } = await importCsv(owner, c, syntheticCsv(300, 5));
+    expect(reply.status, reply.text).toBe(200);
+    const after = await stats();
+    expect(after.analyzed).not.toBeNull();
+    if (before.analyzed) expect(after.analyzed!.getTime()).toBeGreaterThan(before.analyzed.getTime());
+    expect(after.reltuples).toBeGreaterThanOrEqual(await votersIn(c));
+    // The SECURITY DEFINER function is the application role's alone.
+    const acl = await admin.query<{ app: boolean; granted: string[] }>(
+      `SELECT has_function_privilege('akashic_app', 'voters_analyze()', 'EXECUTE') AS app,
+              (SELECT array_agg(DISTINCT g.rolname::text) FROM pg_proc p, aclexplode(p.proacl) a
+                 LEFT JOIN pg_roles g ON g.oid = a.grantee
+                WHERE p.proname = 'voters_analyze' AND a.privilege_type = 'EXECUTE') AS granted`,
+    );
+    expect(acl.rows[0]!.app).toBe(true);
+    // PUBLIC (grantee 0) has no role row: only named roles appear, the owner and the application role.
+    expect(acl.rows[0]!.granted.every((r) => r !== null)).toBe(true);
+    expect(acl.rows[0]!.granted).toContain('akashic_app');
+  });
+
   it('re-importing the same file deduplicates (updates, never duplicates), keeping contacts', async () => {
     const c = await newCampaign();
     const csv = syntheticCsv(400, 3);

@@ -14,6 +14,7 @@ import { CampaignDetailPage } from './pages/campaigns/CampaignDetail';
 import { CampaignsPage, NewCampaignPage } from './pages/campaigns/CampaignsPage';
 import { CAMPAIGNS_PATH } from './pages/campaigns/labels';
 import { MessageEditorPage } from './pages/campaigns/messages/MessageEditor';
+import { VotersPage } from './pages/campaigns/voters/VotersPage';
 import { ForecastsPage } from './pages/forecasts/ForecastsPage';
 import { IntelligencePage } from './pages/intelligence/IntelligencePage';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/auth';
@@ -164,6 +165,8 @@ function Page({ path, hasOrg }: { path: string; hasOrg: boolean }): ReactNode {
     if (rest === 'new') return <NewCampaignPage />;
     // Remount per campaign, so nothing of one campaign's page carries over to the next.
     if (/^[0-9a-f-]{36}$/i.test(rest)) return <CampaignDetailPage key={rest} id={rest} />;
+    const voters = /^([0-9a-f-]{36})\/voters$/i.exec(rest);
+    if (voters) return <VotersPage key={rest} campaignId={voters[1]!} />;
     const message = /^([0-9a-f-]{36})\/messages\/([0-9a-f-]{36})$/i.exec(rest);
     if (message) return <MessageEditorPage key={rest} campaignId={message[1]!} messageId={message[2]!} />;
     return <NotFoundPage />;

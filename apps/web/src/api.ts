@@ -60,11 +60,14 @@ export interface RequestOptions {
   /** false for sign-in, sign-up and the other pages that work without a session: a 401 is then just an error. */
   session?: boolean;
   signal?: AbortSignal;
+  /** A body sent as is (a File is streamed by the browser), with its content type; instead of `body`. */
+  raw?: { body: BodyInit; type: string };
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.raw) headers['content-type'] = opts.raw.type;
+  else if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (currentOrgId && opts.session !== false) headers[ORG_HEADER] = currentOrgId;
   let url = path;
   if (opts.query) {
@@ -79,7 +82,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ? opts.raw.body : opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });
   } catch (e) {
@@ -121,6 +124,9 @@ export const api = {
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
   put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),
+  /** PUT a raw body (e.g. a File, which the browser streams from disk) with its content type. */
+  upload: <T>(path: string, body: BodyInit, type: string, opts?: Omit<RequestOptions, 'body' | 'raw'>) =>
+    request<T>('PUT', path, { ...opts, raw: { body, type } }),
   delete: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
 };
 

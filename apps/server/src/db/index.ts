@@ -23,6 +23,12 @@ export type Db = NodePgDatabase<Schema>;
 export interface Tx {
   db: Db;
   client: pg.PoolClient;
+  /**
+   * Transactions only (`transaction`, `transactionFrom`): run `fn` once this transaction has committed and its
+   * connection is released (awaited before the transaction's promise resolves; never run on rollback). `fn` must
+   * not throw: the transaction is committed by then.
+   */
+  afterCommit?: (fn: () => Promise<void>) => void;
 }
 
 /** The settings row-level security reads. Values are validated before they reach SQL. */
@@ -149,6 +155,8 @@ export function createDatabase(
   async function run<T>(begin: string, fn: (tx: Tx, begun: Record<string, unknown>[]) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
+    const after: (() => Promise<void>)[] = [];
+    let result: T;
     try {
       const r = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
       const last = Array.isArray(r) ? r[r.length - 1]! : r;
@@ -159,10 +167,10 @@ export function createDatabase(
         get db() {
           return (typed ??= drizzle(client, { schema }));
         },
+        afterCommit: (f) => void after.push(f),
       };
-      const result = await fn(tx, last.rows);
+      result = await fn(tx, last.rows);
       await client.query('COMMIT');
-      return result;
     } catch (err) {
       try {
         await client.query('ROLLBACK');
@@ -173,6 +181,8 @@ export function createDatabase(
     } finally {
       client.release(broken);
     }
+    for (const f of after) await f();
+    return result;
   }
   return {
     pool,

@@ -21,6 +21,13 @@ const APPEND_ONLY = new Set(['audit_log', 'message_revisions', 'message_approval
  */
 export const READ_ONLY: ReadonlySet<string> = new Set(REFERENCE_TABLES.map((t) => getTableName(t)));
 
+/**
+ * SECURITY DEFINER functions (owned by the admin, EXECUTE revoked from PUBLIC by their migration) the application
+ * may call: each does one fixed maintenance step the role could not do itself, e.g. `voters_analyze()`
+ * (drizzle/0013_voters_analyze.sql) refreshes planner statistics after a voter-file import.
+ */
+export const DEFINER_FUNCTIONS: readonly string[] = ['voters_analyze()'];
+
 export function appRolePassword(secret: string): string {
   return createHmac('sha256', secret).update('akashic:db-app-role').digest('base64url');
 }
@@ -54,6 +61,10 @@ export async function ensureAppRole(admin: pg.ClientBase, password: string | nul
       await admin.query(`GRANT ${privileges} ON TABLE ${quoteIdent(name)} TO ${APP_ROLE}`);
     }
     await admin.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE}`);
+    for (const fn of DEFINER_FUNCTIONS) {
+      await admin.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
+      await admin.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${APP_ROLE}`);
+    }
   } finally {
     await admin.query('SELECT pg_advisory_unlock(727274)');
   }

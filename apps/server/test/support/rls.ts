@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers.js';
-import { APP_ROLE, quoteIdent } from '../../src/db/roles.js';
+import { APP_ROLE, DEFINER_FUNCTIONS, quoteIdent } from '../../src/db/roles.js';
 import { campaignWithSpend } from './campaigns.js';
 import { votersOf } from './voters.js';
 import { addMember } from './cli.js';
@@ -213,11 +213,18 @@ export function rlsSuite(): void {
       expect(all.filter((t) => !tables.includes(t) && !GLOBAL_TABLES.has(t))).toEqual([]);
     });
 
-    it('has no SECURITY DEFINER function in public (it would run as the owner, past RLS)', async () => {
-      const { rows } = await admin.query(
-        `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef`,
+    it('has no SECURITY DEFINER function in public but the reviewed ones (they run as the owner, past RLS)', async () => {
+      // Reviewed: db/roles.ts DEFINER_FUNCTIONS (voters_analyze(): ANALYZE only, no argument, returns nothing).
+      const { rows } = await admin.query<{ fn: string; config: string[] | null; public: boolean }>(
+        `SELECT p.oid::regprocedure::text AS fn, p.proconfig AS config,
+                (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0)) AS public
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef`,
       );
-      expect(rows).toEqual([]);
+      expect(rows.map((r) => r.fn).filter((f) => !DEFINER_FUNCTIONS.includes(f))).toEqual([]);
+      for (const r of rows) {
+        expect(r.config ?? [], `${r.fn} pins its search_path`).toContainEqual(expect.stringMatching(/^search_path=/));
+        expect(r.public, `${r.fn} is not executable by PUBLIC`).toBe(false);
+      }
     });
 
     it('has no view in public (views run with their owner’s rights unless security_invoker)', async () => {

@@ -18,6 +18,7 @@ import { stateNamesOf, useCatalog } from './CampaignsPage';
 import { CAMPAIGN_ROLE_LABELS, CAMPAIGNS_PATH, TYPE_LABELS, jurisdictionLabel } from './labels';
 import { MessagesPanel } from './messages/MessagesPanel';
 import { TeamPanel } from './Team';
+import { votersPath } from './voters/labels';
 import { VoteGoalPanel } from './VoteGoal';
 import '../intelligence/intelligence.css';
 import '../forecasts/forecasts.css';
@@ -150,6 +151,16 @@ export function CampaignDetailPage({ id }: { id: string }) {
       <BudgetPanel campaign={c} canEdit={c.permissions.budget && canChange} onChanged={detail.reload} />
       <TeamPanel campaign={c} canEdit={c.permissions.team && canChange} onChanged={detail.reload} />
       <MessagesPanel campaignId={c.id} canWrite={canChange && c.myRole !== null} />
+      <Panel
+        title="Voters"
+        description="The voter file with turnout and persuasion scores, contact history, and saved segments."
+      >
+        <p>
+          <Link to={votersPath(c.id)} className="button secondary">
+            Open voters and segments
+          </Link>
+        </p>
+      </Panel>
     </>
   );
 }

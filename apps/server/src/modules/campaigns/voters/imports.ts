@@ -154,6 +154,8 @@ export async function runImport(
     body.resume();
     throw new AppError('conflict', `This import is ${j.status}: create a new import to upload a file`);
   }
+  // Once the import has committed, planner statistics are brought up to date (see analyzeVoters).
+  tx.afterCommit?.(() => analyzeVoters(c));
   const overrides = claimed.rows[0].mapping_overrides;
   const target = claimed.rows[0].target_election as string;
   const progress = { bytes: 0 };
@@ -196,6 +198,20 @@ export async function runImport(
     });
     if (err instanceof VoterFileError) throw new AppError('validation_failed', err.message);
     throw err;
+  }
+}
+
+/**
+ * Fresh planner statistics for `voters` after an import has committed (`voters_analyze()`, a SECURITY DEFINER
+ * function: the app role cannot ANALYZE tables it does not own, drizzle/0013). Without them the first reads after a
+ * large import are planned for an empty table (the voter table's first page sorted the whole campaign). Best effort:
+ * the import is committed by then, so a failure here is not the import's.
+ */
+async function analyzeVoters(c: ImportContext): Promise<void> {
+  try {
+    await c.db.transaction({ orgId: c.orgId, userId: c.userId }, (s) => s.client.query('SELECT voters_analyze()'));
+  } catch {
+    // Autovacuum analyzes the table later in any case.
   }
 }
 

@@ -56,7 +56,7 @@ export function MessagesPanel({ campaignId, canWrite }: { campaignId: string; ca
           }}
         >
           <FormError error={sub.error} shown={['body.title', 'body.channel']} />
-          <TextField label="Title" name="title" required maxLength={200} error={sub.fields['body.title']} />
+          <TextField label="Title" name="title" required maxLength={200} error={sub.fields['title']} />
           <SelectField label="Channel" name="channel" defaultValue="email">
             {MESSAGE_CHANNELS.map((c) => (
               <option key={c} value={c}>
