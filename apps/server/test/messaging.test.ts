@@ -432,6 +432,8 @@ describe('settings', () => {
 
 describe('AI drafting', () => {
   const requests: { auth: string | undefined; body: any }[] = [];
+  /** The app role's connections idle inside a transaction while the provider was answering. */
+  const heldDuringCall: number[] = [];
   let server: http.Server;
   let url: string;
   beforeAll(async () => {
@@ -451,6 +453,11 @@ describe('AI drafting', () => {
           error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' },
         });
       }
+      const held = await admin.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND usename = 'akashic_app' AND state LIKE 'idle in transaction%'`,
+      );
+      heldDuringCall.push(held.rows[0]!.n);
       json(200, {
         id: 'chatcmpl-1',
         object: 'chat.completion',
@@ -500,6 +507,8 @@ describe('AI drafting', () => {
     const s = await ok(comms.client.post(`${vurl(m, v.id)}/draft`, { request: 'A reminder to vote early' }));
     expect(s.text).toBe('Hi {{first_name|friend}}, we guarantee a ride to the polls!');
     expect(s.model).toBe('local-model');
+    // The provider was called after the request's transaction committed: no connection waited on it.
+    expect(heldDuringCall.at(-1)).toBe(0);
     expect(s.checks.issues.map((i: { check: string }) => i.check)).toContain('banned_terms');
     expect(diffSnapshots(before, await snapshot(admin))).toEqual([]);
     const sent = requests.at(-1)!;

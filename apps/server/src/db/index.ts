@@ -25,8 +25,8 @@ export interface Tx {
   client: pg.PoolClient;
   /**
    * Transactions only (`transaction`, `transactionFrom`): run `fn` once this transaction has committed and its
-   * connection is released (awaited before the transaction's promise resolves; never run on rollback). `fn` must
-   * not throw: the transaction is committed by then.
+   * connection is released (awaited before the transaction's promise resolves; never run on rollback). If `fn`
+   * throws, the caller gets that error although the transaction has committed: use it for work that writes nothing.
    */
   afterCommit?: (fn: () => Promise<void>) => void;
 }

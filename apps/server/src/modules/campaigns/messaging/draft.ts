@@ -9,7 +9,7 @@ import { checksFor, type Version } from './messages.js';
 import { buildDraftPrompt, type AudienceKind } from './prompt.js';
 import { readRules, readStoredProvider } from './settings.js';
 
-/** A draft waits this long for the provider (the request's transaction stays open meanwhile). */
+/** A draft waits this long for the provider (after the request's transaction has committed: no connection held). */
 const DRAFT_TIMEOUT_MS = 30_000;
 
 const PROMPT_KIND: Record<Version['audience']['kind'], AudienceKind> = {
@@ -46,9 +46,23 @@ export async function draftFor(
       ...((body.currentText ?? v.head?.text) ? { currentText: body.currentText ?? v.head!.text } : {}),
       today: new Date().toISOString().slice(0, 10),
     });
-    const answer = await chatCompletion(provider, messages, { timeoutMs: DRAFT_TIMEOUT_MS });
-    const text = answer.content.trim();
-    return { text, model: answer.model || provider.model, checks: checksFor(v.channel, text, rules) };
+    const complete = async (): Promise<DraftSuggestion> => {
+      try {
+        const answer = await chatCompletion(provider, messages, { timeoutMs: DRAFT_TIMEOUT_MS });
+        const text = answer.content.trim();
+        return { text, model: answer.model || provider.model, checks: checksFor(v.channel, text, rules) };
+      } catch (e) {
+        if (e instanceof AiProviderError) throw aiErrorToAppError(e);
+        throw e;
+      }
+    };
+    // Everything the prompt needs is read; the provider may take many seconds, so it is called once the request's
+    // transaction has committed and its connection is back in the pool. The answer fills the response before it
+    // is projected and sent.
+    if (!tx.afterCommit) return await complete();
+    const out = {} as DraftSuggestion;
+    tx.afterCommit(async () => void Object.assign(out, await complete()));
+    return out;
   } catch (e) {
     if (e instanceof AiNotConfiguredError || e instanceof AiProviderError) throw aiErrorToAppError(e);
     throw e;
