@@ -5,7 +5,7 @@
  * Rounds stop early on a validation set. Per-row contributions follow each tree's path (Saabas): the change in node
  * value at every split is credited to the split's feature, so contributions sum exactly to the score.
  */
-import { createRng } from './rng.js';
+import { createRng } from '@akashic/forecast';
 
 export interface GbdtParams {
   rounds: number;

@@ -1,4 +1,5 @@
-export * from './rng.js';
+/** The seeded generator is the forecast engine's: one implementation of the randomness every result reproduces from. */
+export { createRng, type Rng } from '@akashic/forecast';
 export * from './csv.js';
 export * from './voter-file.js';
 export * from './metrics.js';

@@ -14,7 +14,7 @@
  * neighbourhood (precinct, ZIP) effects; a persistence effect of having voted in the previous election of the same
  * kind; election-specific surges (young voters in 2008 and 2018); and idiosyncratic noise in every election.
  */
-import { createRng, type Rng } from './rng.js';
+import { createRng, type Rng } from '@akashic/forecast';
 import { parseElectionKey, type Election } from './voter-file.js';
 
 export interface SyntheticCounty {

@@ -25,7 +25,7 @@ import {
 } from './features.js';
 import { fitGbdt, gbdtContributions, gbdtScore, type GbdtModel, type GbdtParams } from './gbdt.js';
 import { fitLogistic, logisticContributions, logisticScore, type LogisticModel } from './logistic.js';
-import { createRng } from './rng.js';
+import { createRng } from '@akashic/forecast';
 import { historyBefore, parseElectionKey, VoterFileError, type Election, type VoterFile } from './voter-file.js';
 
 export type ModelKind = 'gbdt' | 'logistic' | 'blend';
