@@ -11,6 +11,7 @@
  * Uses DATABASE_URL when set, else an embedded PostgreSQL in a temporary directory (like bench/api.ts).
  * BENCH_ROWS changes the row count; BENCH_KEEP_DB=1 (with DATABASE_URL) keeps the bench's database afterwards.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, createReadStream, mkdtempSync, openSync, closeSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,6 +155,8 @@ async function main() {
   const platform = await createPlatform(
     loadConfig({
       NODE_ENV: 'production',
+      // Production requires a web push key; a bench sends no push, so a throwaway one per run.
+      VAPID_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }).d!,
       PUBLIC_URL: 'http://127.0.0.1',
       DATABASE_URL: adminUrl,
       AKASHIC_SECRET: 'bench-secret-bench-secret-bench-secret-01',

@@ -4,8 +4,9 @@
  * on the way is checked with axe-core (no serious or critical violations) under the server's real CSP.
  */
 import axe from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './browser.js';
 
 const baseUrl = inject('baseUrl');
 
@@ -49,10 +50,7 @@ describe('web console', () => {
   const tokenName = `Nightly export ${run}`;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     // Uncaught errors and CSP violations fail the run (reported at the end).
@@ -111,12 +109,20 @@ describe('web console', () => {
 
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password', { exact: true }).fill('not the password at all');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: /incorrect/i }).first().waitFor();
 
     await page.getByLabel('Password', { exact: true }).fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Welcome, Erin' }).waitFor();
+  });
+
+  it('streams live changes (the header says Live) and shows an empty notifications bell', async () => {
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.getByRole('button', { name: /^Notifications, 0 unread/ }).click();
+    await page.getByText('Nothing yet.').waitFor();
+    await expectAccessible(page, 'the notifications panel');
+    await page.keyboard.press('Escape');
   });
 
   it('invites a member', async () => {

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sources = ['apps/web/src', 'apps/web/public', 'apps/web/index.html', 'apps/web/vite.config.ts', 'packages/contracts/src'];
+const sources = [
+  'apps/web/src',
+  'apps/web/public',
+  'apps/web/index.html',
+  'apps/web/vite.config.ts',
+  'packages/contracts/src',
+];
 
 function newest(p) {
   if (!existsSync(p)) return 0;
@@ -28,6 +34,9 @@ export function ensureWebBuilt({ force = false, quiet = false } = {}) {
   if (!quiet) console.log('Building the web console…');
   const r = spawnSync('npm', ['run', 'build', '-w', '@akashic/web', '--silent'], {
     cwd: root,
+    // Always a production build, whoever asks: under a test runner NODE_ENV is `test`, and Vite would then build
+    // React's development bundle with import.meta.env.DEV set (no service worker, four times the JavaScript).
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: quiet ? 'pipe' : 'inherit',
   });
   if (r.status !== 0) {

@@ -19,6 +19,10 @@ declare module 'vitest' {
 }
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
+/** A fixed VAPID key for tests (RFC 8291's example application server key), so no test writes one to disk. */
+export const TEST_VAPID_PRIVATE_KEY = 'yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw';
+/** The console origin passkey ceremonies claim in tests (a software authenticator signs for it). */
+export const TEST_WEBAUTHN_ORIGIN = 'http://localhost:5173';
 
 export interface TestDatabase {
   name: string;
@@ -67,10 +71,15 @@ export function testConfig(adminUrl: string, extra: Record<string, string> = {})
     NODE_ENV: 'test',
     DATABASE_URL: adminUrl,
     AKASHIC_SECRET: TEST_SECRET,
+    VAPID_PRIVATE_KEY: TEST_VAPID_PRIVATE_KEY,
+    // Passkeys' origin in tests; with a PUBLIC_URL, the relying party is derived from it instead.
+    ...(extra.PUBLIC_URL ? {} : { WEBAUTHN_ORIGINS: TEST_WEBAUTHN_ORIGIN }),
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
     PORT: '0',
     HOST: '127.0.0.1',
+    // Suites send hundreds of requests as one user; the rate-limit tests turn limits on with their own plans.
+    RATE_LIMITS: 'false',
     ...extra,
   });
 }

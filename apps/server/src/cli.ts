@@ -8,9 +8,11 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/index.js';
 import { verifyAuditLog } from './platform/audit/verify.js';
 import { hashPassword } from './platform/identity/passwords.js';
-import { startMaintenanceWorker } from './platform/maintenance/worker.js';
 import { seedDemo } from './platform/seed.js';
 import { createLogger, createPlatform, DEFAULT_WEB_DIST } from './server.js';
+import { startWorkers } from './workers.js';
+import { openEventBus } from './platform/events/open.js';
+import { replayOutbox } from './platform/outbox/relay.js';
 import { randomUUID } from 'node:crypto';
 import { Email, Name, OrgRole, Password } from '@akashic/contracts';
 import { createOrganizationTx } from './platform/tenancy/organizations.js';
@@ -27,6 +29,8 @@ Commands:
   migrate                       Apply database migrations, shipped reference data and app-role grants, then exit.
   seed                          Create the demo organization if the database is empty.
   audit verify [--org <id>]     Verify every organization's audit hash chain.
+  events replay --from <iso> --to <iso> [--org <id>]
+                                Publish the outbox events that occurred in [from, to) to the broker again.
   user create --email <e> --name <n> --password <p> [--org <id> --role <role> | --org-name <name>]
                                 Create a user, in an existing org or in a new org they own.
 ${FORECAST_USAGE}
@@ -61,6 +65,9 @@ export async function main(
       case 'audit':
         if (rest[0] !== 'verify') throw new UsageError('audit: expected "audit verify"');
         return await auditVerify(config, rest.slice(1), out);
+      case 'events':
+        if (rest[0] !== 'replay') throw new UsageError('events: expected "events replay"');
+        return await eventsReplay(config, rest.slice(1), out);
       case 'user':
         if (rest[0] !== 'create') throw new UsageError('user: expected "user create"');
         return await userCreate(config, rest.slice(1), out);
@@ -87,6 +94,7 @@ async function openAdmin(config: Config) {
   const opened = await openDatabase({
     adminUrl: config.database.adminUrl,
     appUrl: config.database.appUrl,
+    relayUrl: config.database.relayUrl,
     poolMax: 4,
     home: config.home,
     secret: config.secret,
@@ -102,7 +110,7 @@ async function serve(config: Config, out: Out): Promise<number> {
   const { app } = platform.built;
   let demo = null;
   if (config.seedDemo) demo = await seedDemo(platform.services.db, config.home);
-  const worker = config.roles.has('worker') ? startMaintenanceWorker(platform.services.db, log) : null;
+  const worker = config.roles.has('worker') ? await startWorkers(platform) : null;
   if (config.roles.has('api')) {
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -174,6 +182,42 @@ async function auditVerify(config: Config, args: string[], out: Out): Promise<nu
     return 1;
   } finally {
     await client.end().catch(() => {});
+    await opened.database.close();
+  }
+}
+
+async function eventsReplay(config: Config, args: string[], out: Out): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { from: { type: 'string' }, to: { type: 'string' }, org: { type: 'string' } },
+    strict: true,
+  });
+  const date = (flag: 'from' | 'to') => {
+    const v = values[flag];
+    const d = v === undefined ? NaN : Date.parse(v);
+    if (Number.isNaN(d)) throw new UsageError(`--${flag}: an ISO 8601 date-time is required`);
+    return new Date(d);
+  };
+  const from = date('from');
+  const to = date('to');
+  if (from >= to) throw new UsageError('--from must be before --to');
+  if (values.org !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(values.org)) {
+    throw new UsageError('--org must be an organization id (a lower-case UUID)');
+  }
+  // The in-process bus lives inside the server: only a broker can be replayed to from here.
+  if (!config.natsUrl) throw new UsageError('events replay publishes to NATS: set NATS_URL');
+  const opened = await openAdmin(config);
+  const pool = new pg.Pool({ connectionString: opened.relayUrl, max: 2 });
+  const bus = await openEventBus(config, { warn: (_d, m) => out.error(m) }, 'akashic-replay');
+  try {
+    const r = await replayOutbox(pool, bus, { from, to, ...(values.org ? { orgId: values.org } : {}) });
+    out.log(
+      `events replay: ${r.events} events published (${r.duplicates} already in the stream's duplicate window, dropped)`,
+    );
+    return 0;
+  } finally {
+    await bus.close();
+    await pool.end();
     await opened.database.close();
   }
 }

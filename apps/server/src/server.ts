@@ -11,8 +11,17 @@ import { openDatabase, type Database } from './db/index.js';
 import { buildApp, type BuiltApp } from './http/app.js';
 import { createAuthCache } from './platform/identity/auth-cache.js';
 import { memoryLimiter, redisLimiter, type Limiter } from './platform/limiter/limiter.js';
+import { createRequestLimiter } from './platform/limiter/requests.js';
+import { createApiKeyResolver } from './platform/apikeys/authenticate.js';
 import { logMailer, smtpMailer, type Mailer } from './platform/mail/mailer.js';
+import { serverEventBus } from './platform/events/open.js';
 import { natsProbe } from './platform/ops/nats-probe.js';
+import type { EventBus, Subscription } from './platform/events/bus.js';
+import { startConsumer } from './platform/events/consumer.js';
+import { cacheInvalidations, consumers } from './consumers.js';
+import { memoryCache, redisCache, type Cache } from './platform/cache/cache.js';
+import { startCacheInvalidation } from './platform/cache/invalidation.js';
+import { createRealtimeHub } from './platform/realtime/hub.js';
 import { loadPolicyEngine } from './platform/policy/engine.js';
 import { routes } from './routes.js';
 import type { Services } from './services.js';
@@ -27,6 +36,8 @@ export interface Platform {
   services: Services;
   built: BuiltApp;
   adminUrl: string;
+  /** The outbox relay role's connection string (known when this platform opened the database). */
+  relayUrl: string | undefined;
   embedded: boolean;
   close(): Promise<void>;
 }
@@ -34,8 +45,10 @@ export interface Platform {
 export interface PlatformOverrides {
   mailer?: Mailer;
   limiter?: Limiter;
+  cache?: Cache;
   log?: Logger;
   database?: Database;
+  bus?: EventBus;
 }
 
 /** Open every dependency and build the app, without listening. Tests use this directly. */
@@ -45,10 +58,12 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   let database = overrides.database;
   let adminUrl = config.database.adminUrl ?? '';
   let embedded = false;
+  let relayUrl: string | undefined;
   if (!database) {
     const opened = await openDatabase({
       adminUrl: config.database.adminUrl,
       appUrl: config.database.appUrl,
+      relayUrl: config.database.relayUrl,
       poolMax: config.database.poolMax,
       home: config.home,
       secret: config.secret,
@@ -57,6 +72,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     });
     database = opened.database;
     adminUrl = opened.adminUrl;
+    relayUrl = opened.relayUrl;
     embedded = opened.embedded;
   }
   const probes: Services['probes'] = {};
@@ -70,20 +86,55 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   }
   if (config.natsUrl) probes.bus = natsProbe(config.natsUrl);
   const limiter = overrides.limiter ?? (redis ? redisLimiter(redis) : memoryLimiter());
+  const cache = overrides.cache ?? (redis ? redisCache(redis) : memoryCache());
   const mailer =
     overrides.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : logMailer(log));
   const authCache = createAuthCache(database);
-  const services: Services = { config, db: database, authCache, policy, mailer, limiter, log, probes };
+  const busLog = { warn: (detail: object, message: string) => log.warn(detail, message) };
+  const bus = overrides.bus ?? serverEventBus(config, busLog);
+  const realtime = createRealtimeHub({ bus, db: database, authCache, policy, log, options: config.realtime });
+  const apiKeys = createApiKeyResolver(database, authCache);
+  const requestLimiter = createRequestLimiter(config.rateLimits, limiter, database, authCache);
+  const services: Services = {
+    config,
+    db: database,
+    authCache,
+    apiKeys,
+    policy,
+    mailer,
+    limiter,
+    requestLimiter,
+    cache,
+    bus,
+    realtime,
+    log,
+    probes,
+  };
   const built = await buildApp(services, routes);
+  const subscriptions: Subscription[] = [];
+  if (config.roles.has('api')) {
+    await realtime.start();
+    subscriptions.push(await startCacheInvalidation(bus, cache, cacheInvalidations, busLog));
+  }
+  // The worker role runs the durable consumers (several workers share each consumer's events).
+  if (config.roles.has('worker')) {
+    for (const c of consumers) subscriptions.push(await startConsumer(bus, database, services, c));
+  }
   return {
     services,
     built,
     adminUrl,
+    relayUrl,
     embedded,
     async close() {
+      // Streams first: the HTTP server waits for open responses, and a live stream never ends by itself.
+      await realtime.close();
       await built.app.close();
+      await Promise.all(subscriptions.map((s) => s.close()));
+      if (!overrides.bus) await bus.close();
       await authCache.close();
       await limiter.close();
+      await cache.close();
       redis?.disconnect();
       await database!.close();
     },

@@ -55,11 +55,11 @@ describe('reading the audit log', () => {
       metadata: {},
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    const stored = await adminQuery(app, 'SELECT encode(hash, $3) AS hash FROM audit_log WHERE org_id = $1 AND seq = $2', [
-      owner.orgId,
-      3,
-      'hex',
-    ]);
+    const stored = await adminQuery(
+      app,
+      'SELECT encode(hash, $3) AS hash FROM audit_log WHERE org_id = $1 AND seq = $2',
+      [owner.orgId, 3, 'hex'],
+    );
     expect(e.hash).toBe(stored[0].hash);
   });
 
@@ -83,7 +83,13 @@ describe('reading the audit log', () => {
     await renameTimes(owner.client, 1);
 
     const byAdmin = (await allPages(owner.client, `actorId=${admin.userId}&limit=2`)).flat();
-    expect(byAdmin.map((e) => e.action)).toEqual(['org.updated', 'org.updated', 'org.updated', 'org.updated', 'member.joined']);
+    expect(byAdmin.map((e) => e.action)).toEqual([
+      'org.updated',
+      'org.updated',
+      'org.updated',
+      'org.updated',
+      'member.joined',
+    ]);
     expect(byAdmin.every((e) => e.actor.id === admin.userId)).toBe(true);
 
     const renames = (await allPages(owner.client, 'action=org.updated&limit=2')).flat();
@@ -152,7 +158,9 @@ describe('who may read it', () => {
     const owner = await signUp(app, 'owner');
     const stranger = await signUp(app, 'stranger');
     expect((await new Client(app.url).get('/api/v1/audit')).status).toBe(401);
-    expect((await stranger.client.get('/api/v1/audit', { headers: { 'x-akashic-org': owner.orgId } })).status).toBe(404);
+    expect((await stranger.client.get('/api/v1/audit', { headers: { 'x-akashic-org': owner.orgId } })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -172,7 +180,10 @@ describe('bad queries', () => {
     for (const [query, field] of cases) {
       const r = await client.get(`/api/v1/audit?${query}`);
       expect(r.status, query).toBe(400);
-      expect(r.body.errors.map((e: any) => e.field), query).toEqual([field]);
+      expect(
+        r.body.errors.map((e: any) => e.field),
+        query,
+      ).toEqual([field]);
     }
   });
 });

@@ -88,9 +88,7 @@ describe('auth cache across processes', () => {
       const org = i % 2 ? orgB : orgA;
       const r = await a.client.get('/api/v1/audit', { headers: { 'x-akashic-org': org } });
       expect(r.status).toBe(200);
-      const orgIds = new Set(
-        r.body.items.filter((e: any) => e.action === 'org.created').map((e: any) => e.target.id),
-      );
+      const orgIds = new Set(r.body.items.filter((e: any) => e.action === 'org.created').map((e: any) => e.target.id));
       expect([...orgIds]).toEqual([org]);
     }
   });

@@ -39,7 +39,18 @@ describe('akashic CLI', () => {
   it('user create makes a user owning a new org, who can then sign in; and audit verify passes', async () => {
     const c = capture();
     const code = await main(
-      ['user', 'create', '--email', 'Cli@Example.test', '--name', 'Cli User', '--password', 'a long enough password', '--org-name', 'CLI Org'],
+      [
+        'user',
+        'create',
+        '--email',
+        'Cli@Example.test',
+        '--name',
+        'Cli User',
+        '--password',
+        'a long enough password',
+        '--org-name',
+        'CLI Org',
+      ],
       env,
       c.io,
     );
@@ -50,7 +61,20 @@ describe('akashic CLI', () => {
     const second = capture();
     expect(
       await main(
-        ['user', 'create', '--email', 'viewer@example.test', '--name', 'V', '--password', 'another long password', '--org', orgId, '--role', 'viewer'],
+        [
+          'user',
+          'create',
+          '--email',
+          'viewer@example.test',
+          '--name',
+          'V',
+          '--password',
+          'another long password',
+          '--org',
+          orgId,
+          '--role',
+          'viewer',
+        ],
         env,
         second.io,
       ),
@@ -70,7 +94,10 @@ describe('akashic CLI', () => {
     try {
       const addr = platform.built.app.server.address() as { port: number };
       const client = new Client(`http://127.0.0.1:${addr.port}`);
-      const r = await client.post('/api/v1/auth/sign-in', { email: 'cli@example.test', password: 'a long enough password' });
+      const r = await client.post('/api/v1/auth/sign-in', {
+        email: 'cli@example.test',
+        password: 'a long enough password',
+      });
       expect(r.status).toBe(200);
       expect(r.body.orgs).toEqual([expect.objectContaining({ id: orgId, name: 'CLI Org', role: 'owner' })]);
       client.orgId = orgId;
@@ -91,11 +118,35 @@ describe('akashic CLI', () => {
   it('user create names the bad argument', async () => {
     const cases: [string[], RegExp][] = [
       [['--email', 'nope', '--name', 'X', '--password', 'long enough password', '--org-name', 'O'], /--email/],
-      [['--email', 'a@b.test', '--name', 'X', '--password', 'short', '--org-name', 'O'], /--password: must be at least 12/],
-      [['--email', 'a@b.test', '--name', 'X', '--password', 'long enough password'], /--org <id> --role <role>, or --org-name/],
-      [['--email', 'a@b.test', '--name', 'X', '--password', 'long enough password', '--org', 'not-a-uuid'], /--org must be an organization id/],
-      [['--email', 'a@b.test', '--name', 'X', '--password', 'long enough password', '--org', '00000000-0000-4000-8000-000000000000'], /organization .* not found/],
-      [['--email', 'cli@example.test', '--name', 'X', '--password', 'long enough password', '--org-name', 'O'], /already exists/],
+      [
+        ['--email', 'a@b.test', '--name', 'X', '--password', 'short', '--org-name', 'O'],
+        /--password: must be at least 12/,
+      ],
+      [
+        ['--email', 'a@b.test', '--name', 'X', '--password', 'long enough password'],
+        /--org <id> --role <role>, or --org-name/,
+      ],
+      [
+        ['--email', 'a@b.test', '--name', 'X', '--password', 'long enough password', '--org', 'not-a-uuid'],
+        /--org must be an organization id/,
+      ],
+      [
+        [
+          '--email',
+          'a@b.test',
+          '--name',
+          'X',
+          '--password',
+          'long enough password',
+          '--org',
+          '00000000-0000-4000-8000-000000000000',
+        ],
+        /organization .* not found/,
+      ],
+      [
+        ['--email', 'cli@example.test', '--name', 'X', '--password', 'long enough password', '--org-name', 'O'],
+        /already exists/,
+      ],
       [['--bogus'], /Unknown option/],
     ];
     for (const [args, message] of cases) {

@@ -1,14 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeEvent } from '../src/platform/events/bus.js';
 import { natsEventBus } from '../src/platform/events/nats-bus.js';
 import { collector, eventBusContract, eventOf, sleep } from './support/events-contract.js';
+import { ownNatsServer } from './support/nats-server.js';
 
 // The NATS server on this machine (started by .ci/run when down). Each run has its own stream and subject prefix,
 // deleted afterwards, so concurrent runs never see each other's events.
@@ -113,57 +109,3 @@ describe('NATS JetStream event bus', () => {
     }
   }, 60_000);
 });
-
-/** A NATS server of this test's own (never the shared one), with JetStream on a temporary store, to restart at will. */
-async function ownNatsServer() {
-  const port = await freePort();
-  const store = mkdtempSync(path.join(os.tmpdir(), 'akashic-nats-'));
-  let child: ChildProcess;
-  const start = async () => {
-    child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 100; i++) {
-      if (await reachable(port)) return;
-      await sleep(50);
-    }
-    throw new Error('nats-server did not start');
-  };
-  const kill = async () => {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  };
-  await start();
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    async restart() {
-      await kill();
-      await start();
-    },
-    async stop() {
-      await kill();
-      rmSync(store, { recursive: true, force: true });
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-const reachable = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });

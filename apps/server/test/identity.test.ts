@@ -20,7 +20,9 @@ describe('sign-up and sign-in', () => {
     });
     expect(r.status).toBe(201);
     expect(r.body.user.email).toBe('ada@example.test');
-    expect(r.body.orgs).toEqual([expect.objectContaining({ name: 'Ada for Senate', slug: 'ada-for-senate', role: 'owner' })]);
+    expect(r.body.orgs).toEqual([
+      expect.objectContaining({ name: 'Ada for Senate', slug: 'ada-for-senate', role: 'owner' }),
+    ]);
     const cookie = r.headers.getSetCookie().find((h) => h.startsWith('akashic_session='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -29,7 +31,9 @@ describe('sign-up and sign-in', () => {
     expect(me.status).toBe(200);
     expect(me.body.currentOrgId).toBe(r.body.currentOrgId);
 
-    const hash = await app.platform.services.db.pool.query("SELECT password_hash FROM users WHERE email = 'ada@example.test'");
+    const hash = await app.platform.services.db.pool.query(
+      "SELECT password_hash FROM users WHERE email = 'ada@example.test'",
+    );
     expect(hash.rows[0].password_hash).toMatch(/^\$argon2id\$/);
   });
 
@@ -60,7 +64,8 @@ describe('sign-up and sign-in', () => {
   it('locks an account after repeated failures, even with the right password', async () => {
     const { email, password } = await signUp(app);
     const c = new Client(app.url);
-    for (let i = 0; i < 5; i++) expect((await c.post('/api/v1/auth/sign-in', { email, password: 'nope nope nope' })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await c.post('/api/v1/auth/sign-in', { email, password: 'nope nope nope' })).status).toBe(401);
     const locked = await c.post('/api/v1/auth/sign-in', { email, password });
     expect(locked.status).toBe(429);
     expect(locked.body.code).toBe('account_locked');

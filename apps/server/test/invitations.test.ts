@@ -47,7 +47,10 @@ describe('creating and listing invitations', () => {
 
     const audit = await auditActions(owner.client, 'member.invited');
     expect(audit).toEqual([
-      expect.objectContaining({ actor: expect.objectContaining({ id: owner.userId }), target: { type: 'invitation', id: r.body.id } }),
+      expect.objectContaining({
+        actor: expect.objectContaining({ id: owner.userId }),
+        target: { type: 'invitation', id: r.body.id },
+      }),
     ]);
   });
 
@@ -120,7 +123,9 @@ describe('creating and listing invitations', () => {
     expect((await anon.get(`/api/v1/invitations/preview?token=${oldSecret}`)).status).toBe(410);
     expect((await anon.get(`/api/v1/invitations/preview?token=${newSecret}`)).body.role).toBe('manager');
     const revoked = await auditActions(owner.client, 'invitation.revoked');
-    expect(revoked).toEqual([expect.objectContaining({ target: { type: 'invitation', id: first.body.id }, metadata: { reason: 'reissued' } })]);
+    expect(revoked).toEqual([
+      expect.objectContaining({ target: { type: 'invitation', id: first.body.id }, metadata: { reason: 'reissued' } }),
+    ]);
   });
 
   it('rejects bad input naming the fields', async () => {
@@ -138,7 +143,9 @@ describe('creating and listing invitations', () => {
     const owner = await signUp(app, 'owner');
     const pending = await owner.client.post('/api/v1/invitations', { email: uniqueEmail('p'), role: 'viewer' });
     const admin = await addMember(app, owner.client, 'admin');
-    expect((await admin.client.post('/api/v1/invitations', { email: uniqueEmail('by-admin'), role: 'admin' })).status).toBe(201);
+    expect(
+      (await admin.client.post('/api/v1/invitations', { email: uniqueEmail('by-admin'), role: 'admin' })).status,
+    ).toBe(201);
     expect((await admin.client.get('/api/v1/invitations')).status).toBe(200);
     for (const role of ['manager', 'staff', 'viewer'] as const) {
       const m = await addMember(app, owner.client, role);
@@ -166,7 +173,11 @@ describe('revoking invitations', () => {
     const preview = await anon.get(`/api/v1/invitations/preview?token=${secret}`);
     expect(preview.status).toBe(410);
     expect(preview.body.detail).toMatch(/revoked/);
-    const accept = await anon.post('/api/v1/invitations/accept', { token: secret, name: 'Late', password: 'long enough password' });
+    const accept = await anon.post('/api/v1/invitations/accept', {
+      token: secret,
+      name: 'Late',
+      password: 'long enough password',
+    });
     expect(accept.status).toBe(410);
   });
 
@@ -205,7 +216,9 @@ describe('previewing an invitation link', () => {
     const a = await anon.get(`/api/v1/invitations/preview?token=${secretFromMail(app, fresh, 'accept-invite')}`);
     expect(a.status).toBe(200);
     expect(a.body).toEqual({ orgName, email: fresh, role: 'manager', accountExists: false });
-    const b = await anon.get(`/api/v1/invitations/preview?token=${secretFromMail(app, existing.email, 'accept-invite')}`);
+    const b = await anon.get(
+      `/api/v1/invitations/preview?token=${secretFromMail(app, existing.email, 'accept-invite')}`,
+    );
     expect(b.body).toEqual({ orgName, email: existing.email, role: 'viewer', accountExists: true });
   });
 
@@ -217,7 +230,9 @@ describe('previewing an invitation link', () => {
     const unknown = await anon.get(`/api/v1/invitations/preview?token=${'x'.repeat(43)}`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toMatch(/not valid/);
-    await adminQuery(app, `UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = $1`, [inv.body.id]);
+    await adminQuery(app, `UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+      inv.body.id,
+    ]);
     const expired = await anon.get(`/api/v1/invitations/preview?token=${secretFromMail(app, email, 'accept-invite')}`);
     expect(expired.status).toBe(410);
     expect(expired.body.code).toBe('gone');
@@ -243,7 +258,11 @@ describe('accepting an invitation', () => {
     expect(weak.status).toBe(400);
     expect(weak.body.errors.map((e: any) => e.field)).toEqual(['body.password']);
 
-    const r = await c.post('/api/v1/invitations/accept', { token, name: 'New Person', password: 'a long enough password' });
+    const r = await c.post('/api/v1/invitations/accept', {
+      token,
+      name: 'New Person',
+      password: 'a long enough password',
+    });
     expect(r.status).toBe(200);
     expect(r.body.user).toMatchObject({ email, name: 'New Person' });
     expect(r.body.currentOrgId).toBe(owner.orgId);
@@ -267,10 +286,18 @@ describe('accepting an invitation', () => {
         metadata: { invitationId: inv.body.id },
       }),
     ]);
-    const events = await adminQuery(app, `SELECT type FROM outbox WHERE org_id = $1 AND type = 'platform.member.joined'`, [owner.orgId]);
+    const events = await adminQuery(
+      app,
+      `SELECT type FROM outbox WHERE org_id = $1 AND type = 'platform.member.joined'`,
+      [owner.orgId],
+    );
     expect(events).toHaveLength(1);
 
-    const again = await new Client(app.url).post('/api/v1/invitations/accept', { token, name: 'Other', password: 'another long password' });
+    const again = await new Client(app.url).post('/api/v1/invitations/accept', {
+      token,
+      name: 'Other',
+      password: 'another long password',
+    });
     expect(again.status).toBe(410);
     expect(again.body.detail).toMatch(/already been accepted/);
   });
@@ -326,7 +353,9 @@ describe('accepting an invitation', () => {
     expect(r.status).toBe(200);
     expect(r.headers.getSetCookie()).toEqual([]);
     expect(r.body.currentOrgId).toBe(owner.orgId);
-    const sessions = await adminQuery(app, 'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [invitee.userId]);
+    const sessions = await adminQuery(app, 'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [
+      invitee.userId,
+    ]);
     expect(sessions[0].n).toBe(1);
     invitee.client.orgId = undefined;
     expect((await invitee.client.get('/api/v1/org')).body.id).toBe(owner.orgId);
@@ -334,7 +363,11 @@ describe('accepting an invitation', () => {
 
   it('answers 404 for an unknown token and 400 for a malformed body', async () => {
     const anon = new Client(app.url);
-    const unknown = await anon.post('/api/v1/invitations/accept', { token: 'y'.repeat(43), name: 'N', password: 'long enough password' });
+    const unknown = await anon.post('/api/v1/invitations/accept', {
+      token: 'y'.repeat(43),
+      name: 'N',
+      password: 'long enough password',
+    });
     expect(unknown.status).toBe(404);
     const bad = await anon.post('/api/v1/invitations/accept', { token: 'short', surprise: true });
     expect(bad.status).toBe(400);

@@ -47,9 +47,11 @@ describe('asking for a reset link', () => {
     expect(mail.to).toBe(user.email);
     expect(mail.text).toContain(`${app.url}/reset-password?token=`);
     const secret = secretFromMail(app, user.email, 'reset-password');
-    const rows = await adminQuery(app, 'SELECT token_hash, expires_at - created_at AS ttl FROM password_resets WHERE user_id = $1', [
-      user.userId,
-    ]);
+    const rows = await adminQuery(
+      app,
+      'SELECT token_hash, expires_at - created_at AS ttl FROM password_resets WHERE user_id = $1',
+      [user.userId],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash.equals(createHash('sha256').update(secret).digest())).toBe(true);
     expect(rows[0].ttl).toMatchObject({ hours: 1 });
@@ -125,7 +127,9 @@ describe('resetting the password', () => {
     expect(second.status).toBe(201);
     const secondOrgId = second.body.currentOrgId as string;
     const otherDevice = new Client(app.url);
-    expect((await otherDevice.post('/api/v1/auth/sign-in', { email: user.email, password: user.password })).status).toBe(200);
+    expect(
+      (await otherDevice.post('/api/v1/auth/sign-in', { email: user.email, password: user.password })).status,
+    ).toBe(200);
 
     const token = await resetLink(user.email);
     const r = await new Client(app.url).post('/api/v1/auth/password-reset', { token, password: NEW_PASSWORD });
@@ -162,7 +166,8 @@ describe('resetting the password', () => {
   it('unlocks a locked account', async () => {
     const user = await signUp(app, 'locked');
     const c = new Client(app.url);
-    for (let i = 0; i < 5; i++) await c.post('/api/v1/auth/sign-in', { email: user.email, password: 'wrong wrong wrong' });
+    for (let i = 0; i < 5; i++)
+      await c.post('/api/v1/auth/sign-in', { email: user.email, password: 'wrong wrong wrong' });
     expect((await c.post('/api/v1/auth/sign-in', { email: user.email, password: user.password })).status).toBe(429);
     const token = await resetLink(user.email);
     expect((await c.post('/api/v1/auth/password-reset', { token, password: NEW_PASSWORD })).status).toBe(204);
@@ -180,19 +185,26 @@ describe('resetting the password', () => {
     const reused = await c.post('/api/v1/auth/password-reset', { token: newer, password: 'yet another long password' });
     expect(reused.status).toBe(410);
     expect(reused.body.code).toBe('gone');
-    expect((await c.post('/api/v1/auth/password-reset', { token: older, password: 'yet another long password' })).status).toBe(410);
+    expect(
+      (await c.post('/api/v1/auth/password-reset', { token: older, password: 'yet another long password' })).status,
+    ).toBe(410);
     expect((await c.post('/api/v1/auth/sign-in', { email: user.email, password: NEW_PASSWORD })).status).toBe(200);
   });
 
   it('refuses an expired or unknown link with 410 and changes nothing', async () => {
     const user = await signUp(app, 'expired');
     const token = await resetLink(user.email);
-    await adminQuery(app, `UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.userId]);
+    await adminQuery(app, `UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+      user.userId,
+    ]);
     const c = new Client(app.url);
     const expired = await c.post('/api/v1/auth/password-reset', { token, password: NEW_PASSWORD });
     expect(expired.status).toBe(410);
     expect(expired.body.detail).toMatch(/expired/);
-    const unknown = await c.post('/api/v1/auth/password-reset', { token: randomBytes(32).toString('base64url'), password: NEW_PASSWORD });
+    const unknown = await c.post('/api/v1/auth/password-reset', {
+      token: randomBytes(32).toString('base64url'),
+      password: NEW_PASSWORD,
+    });
     expect(unknown.status).toBe(410);
     expect((await user.client.get('/api/v1/me')).status).toBe(200);
     expect((await c.post('/api/v1/auth/sign-in', { email: user.email, password: user.password })).status).toBe(200);

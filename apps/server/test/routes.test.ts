@@ -40,9 +40,25 @@ const PUBLIC_OPERATIONS = new Set([
   'resetPassword',
   'previewInvitation',
   'acceptInvitation',
+  // The VAPID public key is public by nature (browsers hand it to their push service).
+  'getVapidPublicKey',
+  // A passkey sign-in starts and finishes signed out.
+  'passkeySignInOptions',
+  'passkeySignIn',
 ]);
 /** Routes that need a signed-in user but no organization (identity and org switching). */
-const USER_OPERATIONS = new Set(['getMe', 'signOutEverywhere', 'switchOrg', 'createOrg']);
+const USER_OPERATIONS = new Set([
+  'getMe',
+  'signOutEverywhere',
+  'switchOrg',
+  'createOrg',
+  // Passkeys belong to the user, whatever organizations they are in.
+  'listPasskeys',
+  'passkeyRegistrationOptions',
+  'registerPasskey',
+  'renamePasskey',
+  'deletePasskey',
+]);
 
 const RESOURCE_TYPES = ['Org', 'Member', 'Invitation', 'ApiToken', 'AuditLog'];
 const toTemplate = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

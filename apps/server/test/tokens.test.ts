@@ -31,7 +31,17 @@ describe('scopes', () => {
     expect(r.status).toBe(200);
     const actions = r.body.scopes.map((s: any) => s.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['org.read', 'org.update', 'member.invite', 'audit.read', 'token.list', 'token.list_all', 'token.revoke']),
+      expect.arrayContaining([
+        'org.read',
+        'org.update',
+        'member.invite',
+        'audit.read',
+        'webhooks.read',
+        'webhooks.write',
+        'token.list',
+        'token.list_all',
+        'token.revoke',
+      ]),
     );
     expect(actions).not.toContain('token.create');
     for (const s of r.body.scopes) expect(s.description.length).toBeGreaterThan(5);
@@ -40,13 +50,17 @@ describe('scopes', () => {
     const viewer = await addMember(app, owner.client, 'viewer');
     const v = await viewer.client.get('/api/v1/tokens/scopes');
     expect(v.body.scopes.map((s: any) => s.action).sort()).toEqual([
+      'campaign.field.read',
       'campaign.read',
       'campaign.voters.read',
       'forecast.read',
       'intelligence.read',
       'member.list',
       'message.read',
+      'notification.read',
+      'notification.write',
       'org.read',
+      'realtime.subscribe',
       'token.list',
       'token.revoke',
     ]);
@@ -56,7 +70,10 @@ describe('scopes', () => {
 describe('creating tokens', () => {
   it('returns the secret once; stores only its sha256; shows a 12-character prefix; audits the creation', async () => {
     const owner = await signUp(app, 'owner');
-    const { token, secret } = await createToken(owner.client, { name: 'CI', scopes: ['org.read', 'org.read', 'member.list'] });
+    const { token, secret } = await createToken(owner.client, {
+      name: 'CI',
+      scopes: ['org.read', 'org.read', 'member.list'],
+    });
     expect(secret).toMatch(/^akp_[A-Za-z0-9_-]{43}$/);
     expect(token).toEqual({
       id: expect.any(String),
@@ -93,7 +110,10 @@ describe('creating tokens', () => {
   it('refuses scopes the role cannot grant, naming each one (400 body.scopes.<i>)', async () => {
     const owner = await signUp(app, 'owner');
     const viewer = await addMember(app, owner.client, 'viewer');
-    const r = await viewer.client.post('/api/v1/tokens', { name: 'x', scopes: ['org.read', 'audit.read', 'no.such.action'] });
+    const r = await viewer.client.post('/api/v1/tokens', {
+      name: 'x',
+      scopes: ['org.read', 'audit.read', 'no.such.action'],
+    });
     expect(r.status).toBe(400);
     expect(r.body.errors.map((e: any) => e.field)).toEqual(['body.scopes.1', 'body.scopes.2']);
     const mint = await owner.client.post('/api/v1/tokens', { name: 'x', scopes: ['token.create'] });
@@ -154,7 +174,9 @@ describe('using a token', () => {
     const owner = await signUp(app, 'owner');
     const staff = await addMember(app, owner.client, 'staff');
     const { token, secret } = await createToken(staff.client, { name: 's', scopes: ['org.read'] });
-    await adminQuery(app, `UPDATE api_tokens SET scopes = scopes || '{org.update,audit.read}' WHERE id = $1`, [token.id]);
+    await adminQuery(app, `UPDATE api_tokens SET scopes = scopes || '{org.update,audit.read}' WHERE id = $1`, [
+      token.id,
+    ]);
     const t = bearer(secret);
     expect((await t.get('/api/v1/org')).status).toBe(200);
     expect((await t.patch('/api/v1/org', { name: 'Nope' })).status).toBe(403);
@@ -163,7 +185,11 @@ describe('using a token', () => {
 
   it('stops working once expired (401)', async () => {
     const owner = await signUp(app, 'owner');
-    const { token, secret } = await createToken(owner.client, { name: 'expiring', scopes: ['org.read'], expiresInDays: 1 });
+    const { token, secret } = await createToken(owner.client, {
+      name: 'expiring',
+      scopes: ['org.read'],
+      expiresInDays: 1,
+    });
     const t = bearer(secret);
     expect((await t.get('/api/v1/org')).status).toBe(200);
     await adminQuery(app, `UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [token.id]);

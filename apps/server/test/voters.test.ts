@@ -176,8 +176,8 @@ describe('importing a voter file', () => {
       // The failure is recorded (one event), the completion is not.
       const events = await admin.query(`SELECT type FROM outbox ORDER BY position OFFSET $1`, [outbox]);
       expect(events.rows.map((r) => r.type)).toEqual([
-        'campaigns.voters.import.created',
-        'campaigns.voters.import.failed',
+        'campaigns.voter_import.created',
+        'campaigns.voter_import.failed',
       ]);
     } finally {
       await admin.query('DROP TRIGGER voters_test_fail ON voters; DROP FUNCTION voters_test_fail()');

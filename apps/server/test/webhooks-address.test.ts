@@ -153,4 +153,24 @@ describe('SSRF guard: addresses', () => {
       expect(r.message, host).toContain(address.includes('%') ? 'not a URL' : why);
     }
   });
+
+  it('refuses localhost names, resolved by the system resolver, before connecting', async () => {
+    for (const name of ['localhost', 'LOCALHOST', 'LocalHost']) {
+      const r = await deliverWebhook({ url: `http://${name}:9/hook`, headers: {}, body: '{}' });
+      expect(r.error, `${name}: ${r.message}`).toBe('refused');
+      expect(r.message, name).toContain('loopback');
+    }
+  });
+
+  it('refuses a name whatever hostile address its DNS answer carries, in any of the forms above', async () => {
+    const carried = HOSTILE.map(([address]) => canonicalIp(address)).filter((a): a is string => a !== null);
+    expect(carried.length).toBeGreaterThanOrEqual(50);
+    for (const address of carried) {
+      const r = await deliverWebhook(
+        { url: 'http://hooks.example:9/hook', headers: {}, body: '{}' },
+        { resolve: async () => ['93.184.216.34', address] },
+      );
+      expect(r.error, `${address}: ${r.message}`).toBe('refused');
+    }
+  });
 });

@@ -154,6 +154,7 @@ const outputs = [
   { file: 'icon-192.png', size: 192, scale: 1, rounded: true },
   { file: 'icon-512.png', size: 512, scale: 1, rounded: true },
   // Maskable: full-bleed background, the mark shrunk to sit inside the central 80 % safe-zone circle.
+  { file: 'icon-maskable-192.png', size: 192, scale: 0.72, rounded: false },
   { file: 'icon-maskable-512.png', size: 512, scale: 0.72, rounded: false },
   // iOS rounds the corners itself and shows transparency as black: full-bleed.
   { file: 'apple-touch-icon.png', size: 180, scale: 0.86, rounded: false },

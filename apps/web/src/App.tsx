@@ -5,23 +5,32 @@
 import type { Me } from '@akashic/contracts';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, api, errorMessage, setApiOrg, setUnauthenticatedHandler } from './api';
+import { useLiveConnection } from './hooks';
 import { useFeedback } from './components/feedback';
 import { Loading, Logo } from './components/layout';
 import { Shell, SkipLink } from './components/Shell';
 import { AcceptInvitePage } from './pages/AcceptInvite';
 import { AuditPage } from './pages/Audit';
+import { DEVELOPERS_PATH, DevelopersPage } from './pages/developers/DevelopersPage';
 import { CampaignDetailPage } from './pages/campaigns/CampaignDetail';
 import { CampaignsPage, NewCampaignPage } from './pages/campaigns/CampaignsPage';
 import { CAMPAIGNS_PATH } from './pages/campaigns/labels';
 import { MessageEditorPage } from './pages/campaigns/messages/MessageEditor';
 import { VotersPage } from './pages/campaigns/voters/VotersPage';
+import { EventPage, EventsPage } from './pages/campaigns/field/EventsPage';
+import { TurfsPage } from './pages/campaigns/field/TurfsPage';
+import { CanvassPage } from './pages/campaigns/field/CanvassPage';
 import { ForecastsPage } from './pages/forecasts/ForecastsPage';
 import { IntelligencePage } from './pages/intelligence/IntelligencePage';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/auth';
 import { MembersPage } from './pages/Members';
+import { NotificationsPage } from './pages/Notifications';
+import { PasskeysPage } from './pages/Passkeys';
 import { MODULES, ModulePage, OverviewPage } from './pages/modules';
 import { CreateOrgPage, NoOrgPage, NotFoundPage, SettingsPage } from './pages/Organization';
 import { TokensPage } from './pages/Tokens';
+import { unsubscribeThisDevice } from './push';
+import { clearUserData } from './pwa';
 import { navigate, useLocation } from './router';
 import { SessionContext, currentOrg, type SessionValue } from './session';
 
@@ -39,8 +48,12 @@ export function App() {
 
   const setMe = useCallback((next: Me | null) => {
     setApiOrg(next?.currentOrgId ?? null);
+    // Signed out, or the session ended: what was cached for offline use belongs to that user only.
+    if (!next) void clearUserData();
     setMeState(next);
   }, []);
+  // The app's one live stream, for the organization the session acts in.
+  useLiveConnection(me?.currentOrgId ?? null);
 
   // Load the session once (and on "Try again").
   useEffect(() => {
@@ -87,11 +100,13 @@ export function App() {
       refresh: async () => setMe(await api.get<Me>('/api/v1/me')),
       switchOrg: async (orgId) => setMe(await api.post<Me>('/api/v1/me/current-org', { orgId })),
       signOut: async () => {
+        await unsubscribeThisDevice();
         await api.post('/api/v1/auth/sign-out', undefined, { session: false });
         setMe(null);
         navigate('/sign-in', { replace: true });
       },
       signOutEverywhere: async () => {
+        await unsubscribeThisDevice();
         const r = await api.post<{ endedSessions: number }>('/api/v1/auth/sign-out-everywhere');
         setMe(null);
         navigate('/sign-in', { replace: true });
@@ -167,15 +182,35 @@ function Page({ path, hasOrg }: { path: string; hasOrg: boolean }): ReactNode {
     if (/^[0-9a-f-]{36}$/i.test(rest)) return <CampaignDetailPage key={rest} id={rest} />;
     const voters = /^([0-9a-f-]{36})\/voters$/i.exec(rest);
     if (voters) return <VotersPage key={rest} campaignId={voters[1]!} />;
+    const field = /^([0-9a-f-]{36})\/(events|turfs)(?:\/([0-9a-f-]{36}))?$/i.exec(rest);
+    if (field) {
+      const [, campaignId, kind, id] = field as unknown as [string, string, 'events' | 'turfs', string | undefined];
+      if (kind === 'events')
+        return id ? (
+          <EventPage key={rest} campaignId={campaignId} eventId={id} />
+        ) : (
+          <EventsPage key={rest} campaignId={campaignId} />
+        );
+      return id ? (
+        <CanvassPage key={rest} campaignId={campaignId} turfId={id} />
+      ) : (
+        <TurfsPage key={rest} campaignId={campaignId} />
+      );
+    }
     const message = /^([0-9a-f-]{36})\/messages\/([0-9a-f-]{36})$/i.exec(rest);
     if (message) return <MessageEditorPage key={rest} campaignId={message[1]!} messageId={message[2]!} />;
     return <NotFoundPage />;
   }
+  if (path === DEVELOPERS_PATH || path.startsWith(`${DEVELOPERS_PATH}/`)) return <DevelopersPage path={path} />;
   switch (path) {
     case '/members':
       return <MembersPage />;
     case '/tokens':
       return <TokensPage />;
+    case '/notifications':
+      return <NotificationsPage />;
+    case '/passkeys':
+      return <PasskeysPage />;
     case '/audit':
       return <AuditPage />;
     case CAMPAIGNS_PATH:

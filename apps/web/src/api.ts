@@ -4,7 +4,9 @@
  */
 import type { Problem } from '@akashic/contracts';
 
-export const ORG_HEADER = 'x-akashic-org';
+import { ORG_HEADER } from './sw/shared.js';
+
+export { ORG_HEADER };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -76,15 +78,15 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     const qs = q.toString();
     if (qs) url += `?${qs}`;
   }
+  const body = opts.raw ? opts.raw.body : opts.body === undefined ? undefined : JSON.stringify(opts.body);
   let res: Response;
   try {
-    res = await fetch(url, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: opts.raw ? opts.raw.body : opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
+    for (let attempt = 1; ; attempt++) {
+      res = await fetch(url, { method, headers, credentials: 'same-origin', body, signal: opts.signal });
+      const wait = retryAfterMs(res, attempt, body);
+      if (wait === null) break;
+      await sleep(wait, opts.signal);
+    }
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError({
@@ -113,6 +115,30 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     throw err;
   }
   return data as T;
+}
+
+/** Rate-limited requests are retried this many times at most, each after the server's `Retry-After`. */
+const RATE_LIMIT_RETRIES = 3;
+/** A longer `Retry-After` than this is shown to the user instead of waited out. */
+const RATE_LIMIT_MAX_WAIT_MS = 10_000;
+
+/**
+ * How long to wait before sending the request again, or null to take this response. A 429 is refused before the
+ * server does any work, so any method may be repeated; a streamed body cannot be sent twice.
+ */
+function retryAfterMs(res: Response, attempt: number, body: BodyInit | undefined): number | null {
+  if (res.status !== 429 || attempt > RATE_LIMIT_RETRIES || body instanceof ReadableStream) return null;
+  const seconds = Number(res.headers.get('retry-after'));
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds * 1000 > RATE_LIMIT_MAX_WAIT_MS) return null;
+  return seconds * 1000;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
 }
 
 function isProblem(x: unknown): x is Problem {

@@ -1,5 +1,5 @@
-import type { Page } from '@akashic/contracts';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { LiveEvent, Page } from '@akashic/contracts';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { errorMessage } from './api';
 import { useFeedback } from './components/feedback';
 
@@ -124,4 +124,87 @@ export function useAction(): {
     [announce],
   );
   return { busy, act };
+}
+
+/*
+ * Live events: one EventSource for the whole app (GET /api/v1/realtime, the session's current organization), shared
+ * by every page through the hooks below. The browser reconnects by itself and resumes with Last-Event-ID; when the
+ * server can no longer replay what was missed it sends `reset` and every live page reloads.
+ */
+
+export type LiveStatus = 'connecting' | 'live' | 'offline';
+type LiveMessage = { kind: 'event'; event: LiveEvent } | { kind: 'reset' };
+
+const live = {
+  status: 'offline' as LiveStatus,
+  statusListeners: new Set<() => void>(),
+  listeners: new Set<(m: LiveMessage) => void>(),
+};
+
+function setLiveStatus(status: LiveStatus) {
+  if (live.status === status) return;
+  live.status = status;
+  for (const l of live.statusListeners) l();
+}
+
+function emitLive(m: LiveMessage) {
+  for (const l of live.listeners) l(m);
+}
+
+/** Open the app's one live stream while signed in to `orgId` (reopened on an org switch); null closes it. */
+export function useLiveConnection(orgId: string | null): void {
+  useEffect(() => {
+    if (!orgId || typeof EventSource === 'undefined') return;
+    const source = new EventSource('/api/v1/realtime');
+    setLiveStatus('connecting');
+    source.onopen = () => setLiveStatus('live');
+    source.onerror = () => setLiveStatus(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
+    source.onmessage = (m: MessageEvent<string>) => emitLive({ kind: 'event', event: JSON.parse(m.data) as LiveEvent });
+    source.addEventListener('reset', () => emitLive({ kind: 'reset' }));
+    source.addEventListener('closed', (m) => {
+      // Signed out or removed: stop (the next request shows why). A server shutting down: reconnect elsewhere.
+      const reason = (JSON.parse((m as MessageEvent<string>).data) as { reason: string }).reason;
+      if (reason !== 'shutting_down') {
+        source.close();
+        setLiveStatus('offline');
+      }
+    });
+    return () => {
+      source.close();
+      setLiveStatus('offline');
+    };
+  }, [orgId]);
+}
+
+/** Whether the live stream is connected. */
+export function useLiveStatus(): LiveStatus {
+  return useSyncExternalStore(
+    (onChange) => {
+      live.statusListeners.add(onChange);
+      return () => void live.statusListeners.delete(onChange);
+    },
+    () => live.status,
+  );
+}
+
+/**
+ * Call `reload` when a live event `matches` (or the stream asks every page to reset). Bursts of events (one change
+ * often writes several) are coalesced into one reload.
+ */
+export function useLiveReload(matches: (e: LiveEvent) => boolean, reload: () => void, delayMs = 250): void {
+  const current = useRef({ matches, reload });
+  current.current = { matches, reload };
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const listener = (m: LiveMessage) => {
+      if (m.kind === 'event' && !current.current.matches(m.event)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => current.current.reload(), delayMs);
+    };
+    live.listeners.add(listener);
+    return () => {
+      clearTimeout(timer);
+      live.listeners.delete(listener);
+    };
+  }, [delayMs]);
 }

@@ -5,7 +5,11 @@ export const AuditEntry = z.object({
   seq: z.number().int(),
   id: Id,
   occurredAt: Timestamp,
-  actor: z.object({ type: z.enum(['user', 'token', 'system']), id: Id.nullable(), label: z.string().nullable() }),
+  actor: z.object({
+    type: z.enum(['user', 'token', 'apikey', 'system']),
+    id: Id.nullable(),
+    label: z.string().nullable(),
+  }),
   action: z.string(),
   target: z.object({ type: z.string(), id: z.string().nullable() }),
   beforeDigest: z.string().nullable(),

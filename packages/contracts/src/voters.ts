@@ -149,6 +149,7 @@ export type ContactStatus = z.infer<typeof ContactStatus>;
 
 export const CONTACT_CHANNELS = ['door', 'phone', 'sms', 'email', 'event', 'other'] as const;
 export const ContactChannel = z.enum(CONTACT_CHANNELS);
+export type ContactChannel = z.infer<typeof ContactChannel>;
 
 /** What came of a contact; each outcome sets the voter's contact status (`CONTACT_OUTCOME_STATUS`). */
 export const CONTACT_OUTCOMES = [

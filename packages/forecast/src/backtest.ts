@@ -111,6 +111,9 @@ export interface CountyBacktestRow {
   spec: string;
   kappa: number;
   kappaState: number;
+  /** the county feature vintage the model used, and whether it is dated after the predicted election */
+  featureVintage: number;
+  featureVintagePostdatesCycle: boolean;
   model: Scored;
   lastResult: Scored;
   uniformSwing: Scored;
@@ -133,8 +136,8 @@ export function backtestCounties(
   const to = forecastTurnout(tm, natTurnout ? { nationalTurnoutVep: natTurnout.rate } : {});
   const ctm = fitCountyTurnoutModel(history, year);
   const totals = forecastCountyTotals(ctm, to, tm);
-  const weights = new Map(totals.map((t) => [t.fips, t.total_votes]));
-  const fc = forecastCountyShares(model, { nationalDemTwoParty: national }, weights);
+  const expectedTotals = new Map(totals.map((t) => [t.fips, t.total_votes]));
+  const fc = forecastCountyShares(model, { nationalDemTwoParty: national }, expectedTotals);
   const rows = fc.filter((p) => truth.has(p.fips));
   const actual = rows.map((p) => truth.get(p.fips)!.share);
   const m = score(
@@ -147,7 +150,7 @@ export function backtestCounties(
   const uni = forecastCountyShares(
     { ...model, counties: model.counties.map((c) => ({ ...c, adjustment: 0 })) },
     { nationalDemTwoParty: national },
-    weights,
+    expectedTotals,
   );
   const uniBy = new Map(uni.map((u) => [u.fips, u]));
   // the naive rules are point predictions: no intervals (coverage reported as not applicable)
@@ -178,6 +181,8 @@ export function backtestCounties(
     spec: model.spec,
     kappa: model.kappa,
     kappaState: model.kappaState,
+    featureVintage: model.featureVintage,
+    featureVintagePostdatesCycle: model.featureVintagePostdatesCycle,
     model: m,
     lastResult: lastScored,
     uniformSwing: uniScored,

@@ -12,12 +12,13 @@
  * state-level part toward zero since a conditional forecast does not know state swings) are chosen on a grid by the
  * mean out-of-sample MAE over the `validationPairs` (default 5) most recent earlier pairs, each predicted by an
  * adjustment fitted only on pairs before it (leave-future-out; the average over several pairs, not the last pair).
- * Intervals come from the empirical distribution of out-of-sample residuals in those validation pairs, by county
- * size, with a state-level correlated component for simulation.
+ * Intervals are the empirical quantiles of the out-of-sample residuals in those validation pairs of counties of the
+ * same size (eight size bins, each pair binned by its own size quantiles: small counties are noisier); simulation
+ * draws a state-level correlated component and bootstraps the within-state residuals.
  */
 import type { History } from './data.js';
 import { countyCycles, featureVintage, lookupCounty, solveUniformShift, type CountyCycle } from './county-data.js';
-import { logit, normQuantile as normQ, quantileSorted, ridge, sigmoid } from './math.js';
+import { choleskySolve, logit, quantileSorted, sigmoid } from './math.js';
 import type { Rng } from './rng.js';
 import { exactShapley, sortFactors, type Factor } from './explain.js';
 
@@ -93,6 +94,8 @@ export interface CountyBase {
   state: string;
   lastShare: number;
   lastTotal: number;
+  /** last cycle's Democratic + Republican votes */
+  lastTwoParty: number;
   /** kappa * adjustment, logit scale */
   adjustment: number;
   /** contributions of each group to `adjustment` (logit scale; sums to adjustment) */
@@ -114,8 +117,10 @@ export interface CountyModel {
   counties: CountyBase[];
   /** size-bin upper bounds on last total votes */
   sizeBreaks: number[];
-  /** sorted out-of-sample residuals (logit scale) per size bin, within-state part */
+  /** sorted out-of-sample residuals (logit scale) per size bin, within-state part (simulation) */
   residuals: Float64Array[];
+  /** sorted out-of-sample residuals (logit scale) per size bin, whole (state and within-state parts): intervals */
+  marginalResiduals: Float64Array[];
   /** sd of state-level (vote-weighted) residual means, logit scale */
   stateSd: number;
   /** interval scale multipliers */
@@ -285,6 +290,53 @@ class PairBuilder {
       };
     });
   }
+  /**
+   * Sufficient statistics of pair (B-4 -> B) for the ridge fits: cross-products X'X (row-major, all design columns)
+   * and X'y of the deviations and predictors demeaned within each state (state effects absorbed); null without both
+   * cycles.
+   */
+  private gramCache = new Map<number, { xx: Float64Array; xy: Float64Array; n: number } | null>();
+  gram(B: number): { xx: Float64Array; xy: Float64Array; n: number } | null {
+    if (!this.gramCache.has(B)) {
+      if (!this.byYear.has(B) || !this.byYear.has(B - 4)) {
+        this.gramCache.set(B, null);
+        return null;
+      }
+      const p = this.design.names.length;
+      const xx = new Float64Array(p * p);
+      const xy = new Float64Array(p);
+      const byState = new Map<string, Row[]>();
+      let n = 0;
+      for (const r of this.rows(B - 4, B)) {
+        if (!Number.isFinite(r.dev)) continue;
+        let g = byState.get(r.state);
+        if (!g) byState.set(r.state, (g = []));
+        g.push(r);
+        n++;
+      }
+      const z = new Float64Array(p);
+      for (const g of byState.values()) {
+        const mx = new Float64Array(p);
+        let my = 0;
+        for (const r of g) {
+          for (let j = 0; j < p; j++) mx[j]! += r.x[j]! / g.length;
+          my += r.dev / g.length;
+        }
+        for (const r of g) {
+          for (let j = 0; j < p; j++) z[j] = r.x[j]! - mx[j]!;
+          const dy = r.dev - my;
+          for (let j = 0; j < p; j++) {
+            const zj = z[j]!;
+            if (zj === 0) continue;
+            xy[j]! += zj * dy;
+            for (let k = 0; k < p; k++) xx[j * p + k]! += zj * z[k]!;
+          }
+        }
+      }
+      this.gramCache.set(B, { xx, xy, n });
+    }
+    return this.gramCache.get(B)!;
+  }
   nations: ReadonlyMap<string, string> = new Map();
   nationFor(fips: string): string | undefined {
     return this.nations.get(fips);
@@ -300,7 +352,10 @@ function activeColumns(spec: CountySpec, design: Design): boolean[] {
   });
 }
 
-/** Ridge fit of within-state deviations on the active columns over training pairs ending before `target`. */
+/**
+ * Ridge fit of within-state deviations on the active columns over training pairs ending before `target` (the most
+ * recent `pairs` pairs, weighted by `decay` per older pair), from each pair's cached cross-products.
+ */
 function fitAdjustment(
   pb: PairBuilder,
   target: number,
@@ -312,45 +367,28 @@ function fitAdjustment(
   if (spec === 'uniform') return beta;
   const active = activeColumns(spec, pb.design);
   const cols = active.map((a, j) => (a ? j : -1)).filter((j) => j >= 0);
-  const X: number[][] = [];
-  const y: number[] = [];
-  const w: number[] = [];
+  const m = cols.length;
+  const A: number[][] = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  const b = new Array<number>(m).fill(0);
   const years = [...pb.byYear.keys()].filter((yr) => yr < target).sort((a, b) => b - a);
   let used = 0;
+  let rows = 0;
   for (const B of years) {
     if (used >= o.pairs) break;
-    if (!pb.byYear.has(B - 4)) continue;
-    const rows = pb.rows(B - 4, B).filter((r) => Number.isFinite(r.dev));
-    const byState = new Map<string, Row[]>();
-    for (const r of rows) {
-      let g = byState.get(r.state);
-      if (!g) byState.set(r.state, (g = []));
-      g.push(r);
-    }
+    const g = pb.gram(B);
+    if (!g) continue;
     const weight = o.decay ** used;
-    for (const g of byState.values()) {
-      const mx = new Array<number>(cols.length).fill(0);
-      let my = 0;
-      for (const r of g) {
-        cols.forEach((j, c) => (mx[c]! += r.x[j]! / g.length));
-        my += r.dev / g.length;
-      }
-      for (const r of g) {
-        X.push(cols.map((j, c) => r.x[j]! - mx[c]!));
-        y.push(r.dev - my);
-        w.push(weight);
-      }
-    }
+    cols.forEach((j, c) => {
+      b[c]! += weight * g.xy[j]!;
+      for (let d = 0; d < m; d++) A[c]![d]! += weight * g.xx[j * p + cols[d]!]!;
+    });
+    rows += g.n;
     used++;
   }
-  if (!X.length) return beta;
-  const b = ridge(
-    X,
-    y,
-    w,
-    cols.map(() => o.lambda),
-  );
-  cols.forEach((j, c) => (beta[j] = b[c]!));
+  if (!rows) return beta;
+  for (let c = 0; c < m; c++) A[c]![c]! += o.lambda + 1e-9;
+  const solved = choleskySolve(A, b);
+  cols.forEach((j, c) => (beta[j] = solved[c]!));
   return beta;
 }
 
@@ -376,6 +414,10 @@ interface ValidationFit {
   /** unweighted mean of `adj` over the county's state */
   stateMean: number[];
   target: number;
+  /** per row, for the grid search: logit share in A, realized share and two-party votes in B */
+  lA: Float64Array;
+  shareB: Float64Array;
+  wB: Float64Array;
 }
 
 /** Unweighted mean of `values` over each row's state. */
@@ -410,31 +452,48 @@ function validationFit(
     dem += sigmoid(r.lB) * r.wB;
     tot += r.wB;
   }
-  return { spec, pair: B, rows, adj, stateMean: meanByState(rows, adj), target: dem / tot };
+  return {
+    spec,
+    pair: B,
+    rows,
+    adj,
+    stateMean: meanByState(rows, adj),
+    target: dem / tot,
+    lA: Float64Array.from(rows, (r) => r.lA),
+    shareB: Float64Array.from(rows, (r) => sigmoid(r.lB)),
+    wB: Float64Array.from(rows, (r) => r.wB),
+  };
 }
 
-/** Scores a validation fit with the adjustment scaled by `kappa` (the uniform shift re-solved for the true national share). */
-function validate(v: ValidationFit, kappa: number, kappaState: number): Validation {
-  const { rows, adj, stateMean } = v;
-  const base = rows.map((r, i) => r.lA + kappa * (adj[i]! - stateMean[i]!) + kappaState * stateMean[i]!);
-  const d = solveUniformShift(
-    base,
-    rows.map((r) => r.wB),
-    v.target,
-  );
+/**
+ * Scores a validation fit with the adjustment scaled by `kappa` (the uniform shift re-solved for the true national
+ * share); the residuals are kept only when asked (the grid search needs the error alone).
+ */
+function validate(v: ValidationFit, kappa: number, kappaState: number, keepResiduals = false): Validation {
+  const { rows, adj, stateMean, lA, shareB, wB } = v;
+  const n = rows.length;
+  const base = new Float64Array(n);
+  for (let i = 0; i < n; i++) base[i] = lA[i]! + kappa * (adj[i]! - stateMean[i]!) + kappaState * stateMean[i]!;
+  const d = solveUniformShift(base, wB, v.target);
   let mae = 0;
-  const residuals = rows.map((r, i) => {
-    const pred = base[i]! + d;
-    mae += Math.abs(sigmoid(pred) - sigmoid(r.lB));
-    return { r: r.lB - pred, state: r.state, w: r.wB, total: r.totalA };
-  });
-  return { spec: v.spec, pair: v.pair, mae: mae / rows.length, residuals };
+  for (let i = 0; i < n; i++) mae += Math.abs(sigmoid(base[i]! + d) - shareB[i]!);
+  const residuals = keepResiduals
+    ? rows.map((r, i) => ({ r: r.lB - base[i]! - d, state: r.state, w: r.wB, total: r.totalA }))
+    : [];
+  return { spec: v.spec, pair: v.pair, mae: mae / n, residuals };
 }
 
 /** Grid of stacking factors tried by leave-future-out validation. */
 const KAPPA_GRID = Array.from({ length: 11 }, (_, i) => i / 10);
 /** Grid for the stacking factor of the state-mean part of the adjustment (partial pooling of state deviations). */
 const KAPPA_STATE_GRID = [0, 0.25, 0.5, 0.75, 1];
+
+/** County size bins (quantiles of last total votes) for the residual distributions: small counties are noisier. */
+const SIZE_BINS = 8;
+function sizeQuantiles(totals: number[]): number[] {
+  const sorted = Float64Array.from(totals).sort();
+  return Array.from({ length: SIZE_BINS - 1 }, (_, k) => quantileSorted(sorted, (k + 1) / SIZE_BINS));
+}
 
 export function fitCountyModel(history: History, cycle: number, options: CountyModelOptions = {}): CountyModel {
   if (history.cutoff > cycle)
@@ -466,28 +525,32 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     const fits = validationTargets
       .map((B) => validationFit(pb, B, spec, o))
       .filter((v): v is ValidationFit => v !== null);
-    let best: { kappa: number; kappaState: number; vals: Validation[]; mae: number } | null = null;
+    let best: { kappa: number; kappaState: number; mae: number } | null = null;
     for (const kappa of spec === 'uniform' ? [0] : KAPPA_GRID)
       for (const kappaState of spec === 'uniform' ? [0] : KAPPA_STATE_GRID) {
-        const vals = fits.map((f) => validate(f, kappa, kappaState));
-        const mae = vals.reduce((a, v) => a + v.mae, 0) / Math.max(1, vals.length);
-        if (!best || mae < best.mae - 1e-12) best = { kappa, kappaState, vals, mae };
+        const mae = fits.reduce((a, f) => a + validate(f, kappa, kappaState).mae, 0) / Math.max(1, fits.length);
+        if (!best || mae < best.mae - 1e-12) best = { kappa, kappaState, mae };
       }
-    results.push({ spec, kappa: best!.kappa, kappaState: best!.kappaState, vals: best!.vals });
+    const { kappa, kappaState } = best!;
+    results.push({ spec, kappa, kappaState, vals: fits.map((f) => validate(f, kappa, kappaState, true)) });
   }
   const score = (r: (typeof results)[number]) => r.vals.reduce((a, v) => a + v.mae, 0) / Math.max(1, r.vals.length);
   const chosen = results.reduce((best, r) => (score(r) < score(best) - 1e-9 ? r : best), results[0]!);
 
   const beta = fitAdjustment(pb, cycle, chosen.spec, o);
   const rows = pb.rows(last, null);
-  const totals = rows.map((r) => r.totalA).sort((a, b) => a - b);
-  const sizeBreaks = [0.25, 0.5, 0.75].map((q) => quantileSorted(totals, q));
+  const sizeBreaks = sizeQuantiles(rows.map((r) => r.totalA));
   const binOf = (t: number) => sizeBreaks.filter((b) => t > b).length;
 
-  // residual distribution: within-state residuals by size bin, and the sd of state means
-  const resid: number[][] = [[], [], [], []];
+  // residual distributions by size bin (each validation pair binned by its own size quantiles, since totals grow):
+  // the whole out-of-sample residual for intervals; for simulation, the within-state part and the sd of state means
+  const marginal: number[][] = Array.from({ length: SIZE_BINS }, () => []);
+  const resid: number[][] = Array.from({ length: SIZE_BINS }, () => []);
   const stateMeans: number[] = [];
   for (const v of chosen.vals) {
+    const breaks = sizeQuantiles(v.residuals.map((r) => r.total));
+    const pairBin = (t: number) => breaks.filter((b) => t > b).length;
+    for (const r of v.residuals) marginal[pairBin(r.total)]!.push(r.r);
     const byState = new Map<string, { s: number; w: number; items: { r: number; total: number }[] }>();
     for (const r of v.residuals) {
       let g = byState.get(r.state);
@@ -499,7 +562,7 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     for (const g of byState.values()) {
       const m = g.s / g.w;
       stateMeans.push(m);
-      for (const it of g.items) resid[binOf(it.total)]!.push(it.r - m);
+      for (const it of g.items) resid[pairBin(it.total)]!.push(it.r - m);
     }
   }
   const stateSd = Math.sqrt(stateMeans.reduce((a, b) => a + b * b, 0) / Math.max(1, stateMeans.length));
@@ -528,6 +591,7 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
       state: r.state,
       lastShare: sigmoid(r.lA),
       lastTotal: r.totalA,
+      lastTwoParty: r.wA,
       adjustment: adj,
       groupAdjust,
       sizeBin: binOf(r.totalA),
@@ -550,6 +614,7 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     counties,
     sizeBreaks,
     residuals: resid.map((xs) => Float64Array.from(xs).sort()),
+    marginalResiduals: marginal.map((xs) => Float64Array.from(xs).sort()),
     stateSd,
     intervalScale: 1,
   };
@@ -578,21 +643,32 @@ export interface CountyShareForecast {
 }
 
 /**
- * Conditional county forecast. `weights` are the expected two-party votes per county (e.g. from the turnout model);
- * by default the last cycle's two-party votes.
+ * Expected two-party votes per county (aligned with `model.counties`): expected total votes (`totals`, e.g. from the
+ * turnout model; by default the last cycle's) times the county's last two-party fraction of its votes. These are the
+ * weights of the national (and state) two-party share.
+ */
+export function countyTwoPartyWeights(model: CountyModel, totals?: ReadonlyMap<string, number>): Float64Array {
+  return Float64Array.from(
+    model.counties,
+    (c) => ((totals?.get(c.fips) ?? c.lastTotal) * c.lastTwoParty) / c.lastTotal,
+  );
+}
+
+/**
+ * Conditional county forecast. `totals` are the expected total votes per county (e.g. from the turnout model; by
+ * default the last cycle's); the national share is matched over two-party votes, so each total is weighted by the
+ * county's last two-party fraction of its votes.
  */
 export function forecastCountyShares(
   model: CountyModel,
   scenario: CountyScenario,
-  weights?: Map<string, number>,
+  totals?: ReadonlyMap<string, number>,
   nations?: ReadonlyMap<string, string>,
 ): CountyShareForecast[] {
   const n = scenario.nationalDemTwoParty;
   if (!(n > 0 && n < 1)) throw new RangeError(`national Democratic two-party share must be between 0 and 1 (got ${n})`);
   const base = model.counties.map((c) => logit(c.lastShare) + c.adjustment);
-  const w = model.counties.map((c) => weights?.get(c.fips) ?? c.lastTotal);
-  const d = solveUniformShift(base, w, n);
-  const q = (bin: number, p: number) => quantileSorted(model.residuals[bin]!, p);
+  const d = solveUniformShift(base, countyTwoPartyWeights(model, totals), n);
   const out: CountyShareForecast[] = [];
   model.counties.forEach((c, i) => {
     const centerL = base[i]! + d;
@@ -602,12 +678,8 @@ export function forecastCountyShares(
     const center = sigmoid(centerL);
     const slope = center * (1 - center);
     const adjL = centerL + shift / Math.max(slope, 1e-3);
-    const total = (p: number) => {
-      // state-level correlated part and within-state part combined (independent, so add in quadrature)
-      const zq = q(c.sizeBin, p);
-      const s = model.stateSd * normQ(p);
-      return Math.sign(zq + s) * Math.sqrt(zq * zq + s * s) * model.intervalScale;
-    };
+    // empirical quantiles of the out-of-sample residuals of counties of this size in the validation pairs
+    const total = (p: number) => quantileSorted(model.marginalResiduals[c.sizeBin]!, p) * model.intervalScale;
     out.push({
       fips: c.fips,
       state: c.state,

@@ -3,7 +3,13 @@
  * counties within a state) that reach a win, with their joint probability from the simulations.
  */
 import type { History } from './data.js';
-import { forecastCountyShares, type CountyModel, type CountyScenario, type CountyShareForecast } from './county.js';
+import {
+  countyTwoPartyWeights,
+  forecastCountyShares,
+  type CountyModel,
+  type CountyScenario,
+  type CountyShareForecast,
+} from './county.js';
 import {
   simulateStates,
   type PointEstimate,
@@ -52,19 +58,21 @@ export interface CountyScenarioResult {
   countiesDemMajority: number;
 }
 
+/** County scenarios side by side; `totals` are expected total votes per county (as for forecastCountyShares). */
 export function compareCountyScenarios(
   model: CountyModel,
   scenarios: (CountyScenario & { name: string })[],
-  weights?: Map<string, number>,
+  totals?: ReadonlyMap<string, number>,
   nations?: ReadonlyMap<string, string>,
 ): CountyScenarioResult[] {
   return scenarios.map((sc) => {
-    const fc = forecastCountyShares(model, sc, weights, nations);
+    const fc = forecastCountyShares(model, sc, totals, nations);
+    const w2 = countyTwoPartyWeights(model, totals);
     const acc = new Map<string, [number, number]>();
     let dem = 0;
     let tot = 0;
     fc.forEach((c, i) => {
-      const w = weights?.get(c.fips) ?? model.counties[i]!.lastTotal;
+      const w = w2[i]!;
       const a = acc.get(c.state) ?? [0, 0];
       a[0] += w * c.dem_two_party;
       a[1] += w;

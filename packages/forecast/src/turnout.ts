@@ -13,7 +13,7 @@
  * a division's mean deviation), mobilization (state: 1 = one SD of a state's own deviation).
  */
 import type { History, TurnoutRow } from './data.js';
-import { countyCycles, lookupCounty } from './county-data.js';
+import { countyCycles, lookupCounty, type CountyCycle } from './county-data.js';
 import { quantileSorted, ridge, normQuantile } from './math.js';
 import { STATES, STATE_BY_POSTAL } from './states.js';
 import type { Factor } from './explain.js';
@@ -286,23 +286,47 @@ export function forecastTurnout(
   };
 }
 
-/** County total votes: last total scaled by the state's forecast growth and the county's own recent growth relative to its state. */
+/**
+ * County total votes: last total scaled by the state's forecast growth and the county's own growth relative to its
+ * state over the last 4 years (`beta`, momentum) and the last 8 (`beta8`, population trend).
+ */
 export interface CountyTurnoutModel {
   cycle: number;
   lastCycle: number;
   beta: number;
-  counties: { fips: string; state: string; lastTotal: number; rel: number; sizeBin: number }[];
+  beta8: number;
+  counties: { fips: string; state: string; lastTotal: number; rel: number; rel8: number; sizeBin: number }[];
   sizeBreaks: number[];
   residuals: Float64Array[];
 }
 
-function countyGrowthRows(byYear: ReturnType<typeof countyCycles>, A: number, B: number | null) {
+type GrowthRow = ReturnType<typeof buildGrowthRows>[number];
+
+/** Growth rows per cycle pair, built once per model fit (the rolling-origin fits reuse the same pairs). */
+class GrowthRows {
+  private readonly cache = new Map<string, GrowthRow[]>();
+  constructor(readonly byYear: ReturnType<typeof countyCycles>) {}
+  get(A: number, B: number | null): GrowthRow[] {
+    const key = `${A}-${B}`;
+    let rows = this.cache.get(key);
+    if (!rows) this.cache.set(key, (rows = buildGrowthRows(this.byYear, A, B)));
+    return rows;
+  }
+}
+
+/**
+ * County rows for the pair A -> B: log growth of total votes relative to the state over the last 4 years (`rel`,
+ * turnout noise plus population trend) and per 4 years over the last 8 (`rel8`, mostly population trend).
+ */
+function buildGrowthRows(byYear: ReturnType<typeof countyCycles>, A: number, B: number | null) {
   const a = byYear.get(A)!;
   const p = byYear.get(A - 4);
+  const p8 = byYear.get(A - 8);
   const b = B === null ? null : byYear.get(B);
-  const rows: { fips: string; state: string; totalA: number; totalB: number; g: number }[] = [];
+  const rows: { fips: string; state: string; totalA: number; totalB: number; g: number; g8: number }[] = [];
+  const logGrowth = (c: CountyCycle, prev: CountyCycle | undefined) =>
+    prev && prev.total > 0 ? Math.log(c.total / prev.total) : NaN;
   for (const [fips, ca] of a) {
-    const cp = lookupCounty(p, fips);
     const cb = b ? b.get(fips) : undefined;
     if (b && !cb) continue;
     rows.push({
@@ -310,30 +334,38 @@ function countyGrowthRows(byYear: ReturnType<typeof countyCycles>, A: number, B:
       state: ca.state,
       totalA: ca.total,
       totalB: cb ? cb.total : NaN,
-      g: cp && cp.total > 0 ? Math.log(ca.total / cp.total) : NaN,
+      g: logGrowth(ca, lookupCounty(p, fips)),
+      g8: logGrowth(ca, lookupCounty(p8, fips)) / 2,
     });
   }
-  // relative growth vs state (state log growth from summed totals)
-  const st = new Map<string, [number, number]>();
-  for (const r of rows) {
-    if (!Number.isFinite(r.g)) continue;
-    const s = st.get(r.state) ?? [0, 0];
-    s[0] += r.totalA;
-    s[1] += r.totalA / Math.exp(r.g);
-    st.set(r.state, s);
-  }
-  return rows.map((r) => {
-    const s = st.get(r.state);
-    const rel = Number.isFinite(r.g) && s ? r.g - Math.log(s[0] / s[1]) : 0;
-    return { ...r, rel };
-  });
+  // growth relative to the state's (summed totals of the counties with both cycles)
+  const relative = (key: 'g' | 'g8') => {
+    const st = new Map<string, [number, number]>();
+    for (const r of rows) {
+      const g = r[key];
+      if (!Number.isFinite(g)) continue;
+      const s = st.get(r.state) ?? [0, 0];
+      s[0] += r.totalA;
+      s[1] += r.totalA / Math.exp(g);
+      st.set(r.state, s);
+    }
+    return rows.map((r) => {
+      const s = st.get(r.state);
+      return Number.isFinite(r[key]) && s ? r[key] - Math.log(s[0] / s[1]) : 0;
+    });
+  };
+  const rel = relative('g');
+  const rel8 = relative('g8');
+  return rows.map((r, i) => ({ ...r, rel: rel[i]!, rel8: rel8[i]! }));
 }
 
-function fitCountyGrowth(byYear: ReturnType<typeof countyCycles>, before: number): number {
-  let sxy = 0;
-  let sxx = 0;
-  for (const B of [...byYear.keys()].filter((y) => y < before && y >= before - 16 && byYear.has(y - 8))) {
-    const rows = countyGrowthRows(byYear, B - 4, B);
+/** Ridge estimates of how a county's growth relative to its state carries over, from pairs of the 16 years before `before`. */
+function fitCountyGrowth(growth: GrowthRows, before: number): [number, number] {
+  const byYear = growth.byYear;
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (const B of [...byYear.keys()].filter((yr) => yr < before && yr >= before - 16 && byYear.has(yr - 12))) {
+    const rows = growth.get(B - 4, B);
     const byState = new Map<string, { tA: number; tB: number }>();
     for (const r of rows) {
       const s = byState.get(r.state) ?? { tA: 0, tB: 0 };
@@ -343,13 +375,15 @@ function fitCountyGrowth(byYear: ReturnType<typeof countyCycles>, before: number
     }
     for (const r of rows) {
       const s = byState.get(r.state)!;
-      const y = Math.log(r.totalB / r.totalA) - Math.log(s.tB / s.tA);
-      if (!Number.isFinite(y)) continue;
-      sxy += r.rel * y;
-      sxx += r.rel * r.rel;
+      const yi = Math.log(r.totalB / r.totalA) - Math.log(s.tB / s.tA);
+      if (!Number.isFinite(yi)) continue;
+      X.push([r.rel, r.rel8]);
+      y.push(yi);
     }
   }
-  return sxx > 0 ? sxy / (sxx + 1) : 0;
+  if (!X.length) return [0, 0];
+  const b = ridge(X, y, null, [1, 1]);
+  return [b[0]!, b[1]!];
 }
 
 export function fitCountyTurnoutModel(history: History, cycle: number): CountyTurnoutModel {
@@ -360,26 +394,27 @@ export function fitCountyTurnoutModel(history: History, cycle: number): CountyTu
   const byYear = countyCycles(history);
   const years = [...byYear.keys()].filter((y) => y < cycle).sort((a, b) => b - a);
   const L = years[0]!;
-  const beta = fitCountyGrowth(byYear, cycle);
-  const rows = countyGrowthRows(byYear, L, null);
+  const growth = new GrowthRows(byYear);
+  const [beta, beta8] = fitCountyGrowth(growth, cycle);
+  const rows = growth.get(L, null);
   const totals = rows.map((r) => r.totalA).sort((a, b) => a - b);
   const sizeBreaks = [0.25, 0.5, 0.75].map((q) => quantileSorted(totals, q));
   const binOf = (t: number) => sizeBreaks.filter((b) => t > b).length;
   // out-of-sample residuals of log county share of the state total, on the three latest pairs
   const res: number[][] = [[], [], [], []];
   for (const B of years.filter((y) => byYear.has(y - 4) && byYear.has(y - 8)).slice(0, 3)) {
-    const bb = fitCountyGrowth(byYear, B);
-    const rr = countyGrowthRows(byYear, B - 4, B);
+    const [bb, bb8] = fitCountyGrowth(growth, B);
+    const rr = growth.get(B - 4, B);
     const byState = new Map<string, { tB: number; pred: number }>();
     for (const r of rr) {
       const s = byState.get(r.state) ?? { tB: 0, pred: 0 };
       s.tB += r.totalB;
-      s.pred += r.totalA * Math.exp(bb * r.rel);
+      s.pred += r.totalA * Math.exp(bb * r.rel + bb8 * r.rel8);
       byState.set(r.state, s);
     }
     for (const r of rr) {
       const s = byState.get(r.state)!;
-      const pred = (r.totalA * Math.exp(bb * r.rel) * s.tB) / s.pred;
+      const pred = (r.totalA * Math.exp(bb * r.rel + bb8 * r.rel8) * s.tB) / s.pred;
       const e = Math.log(r.totalB / pred);
       if (Number.isFinite(e)) res[binOf(r.totalA)]!.push(e);
     }
@@ -388,11 +423,13 @@ export function fitCountyTurnoutModel(history: History, cycle: number): CountyTu
     cycle,
     lastCycle: L,
     beta,
+    beta8,
     counties: rows.map((r) => ({
       fips: r.fips,
       state: r.state,
       lastTotal: r.totalA,
       rel: r.rel,
+      rel8: r.rel8,
       sizeBin: binOf(r.totalA),
     })),
     sizeBreaks,
@@ -409,7 +446,7 @@ export interface CountyTotalForecast {
 
 /**
  * County totals given the state turnout forecast: each state's expected votes are spread over its counties in
- * proportion to last totals × exp(beta × recent relative growth). Counties in states without a turnout forecast
+ * proportion to last totals × exp(beta × 4-year + beta8 × 8-year relative growth). Counties in states without a turnout forecast
  * grow with the nation.
  */
 export function forecastCountyTotals(
@@ -423,7 +460,7 @@ export function forecastCountyTotals(
     const last = turnoutModel.states.find((x) => x.state === s.state)!;
     stateGrowth.set(s.state, { growth: s.votes / last.votes, lo: s.lo80 / s.vep_turnout, hi: s.hi80 / s.vep_turnout });
   }
-  const weight = model.counties.map((c) => c.lastTotal * Math.exp(model.beta * c.rel));
+  const weight = model.counties.map((c) => c.lastTotal * Math.exp(model.beta * c.rel + model.beta8 * c.rel8));
   const sums = new Map<string, { last: number; w: number }>();
   model.counties.forEach((c, i) => {
     const s = sums.get(c.state) ?? { last: 0, w: 0 };

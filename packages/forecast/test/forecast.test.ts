@@ -9,17 +9,22 @@ import {
   electoralVotes,
   exactShapley,
   fitCountyModel,
+  fitCountyTurnoutModel,
   fitTurnoutModel,
+  forecastCountyTotals,
   forecastCountyShares,
   forecastStates,
   forecastTurnout,
   historyBefore,
+  logit,
   normCdf,
   normQuantile,
   parsePolls,
   pointEstimate,
+  quantile,
   ridge,
   simulateCountyShares,
+  compareCountyScenarios,
   compareStateScenarios,
   countyPathsToVictory,
   solveUniformShift,
@@ -274,7 +279,8 @@ describe('county and turnout models (synthetic data)', () => {
       expect(k).toBeLessThanOrEqual(1);
     }
     const fc = forecastCountyShares(model, { nationalDemTwoParty: 0.52 });
-    const w = model.counties.map((c) => c.lastTotal);
+    // the national two-party share is over two-party votes
+    const w = model.counties.map((c) => c.lastTwoParty);
     const nat = fc.reduce((s, c, i) => s + w[i]! * c.dem_two_party, 0) / w.reduce((a, b) => a + b, 0);
     expect(nat).toBeCloseTo(0.52, 6);
     fc.forEach((c, i) => {
@@ -286,9 +292,34 @@ describe('county and turnout models (synthetic data)', () => {
       expect(c.lo95).toBeLessThanOrEqual(c.dem_two_party);
       expect(c.hi95).toBeGreaterThanOrEqual(c.dem_two_party);
     });
+    // with expected totals from elsewhere (e.g. the turnout model) the national two-party share is still honoured,
+    // and a scenario comparison without shifts reports it back
+    const totals = new Map(model.counties.map((c, i) => [c.fips, c.lastTotal * (1 + 0.1 * (i % 3))]));
+    const [cmp] = compareCountyScenarios(model, [{ name: 'base', nationalDemTwoParty: 0.47 }], totals);
+    expect(cmp!.national).toBeCloseTo(0.47, 9);
     const higher = forecastCountyShares(model, { nationalDemTwoParty: 0.55 });
     higher.forEach((c, i) => expect(c.dem_two_party).toBeGreaterThan(fc[i]!.dem_two_party));
     expect(() => fitCountyModel(historyBefore(data, 2020), cycle)).toThrow(/may only use cycles before 2016/);
+  });
+
+  it('county intervals are the empirical quantiles of out-of-sample residuals of counties of the same size', () => {
+    const model = fitCountyModel(history, cycle);
+    expect(model.marginalResiduals).toHaveLength(model.sizeBreaks.length + 1);
+    const fc = forecastCountyShares(model, { nationalDemTwoParty: 0.5 });
+    const sizes = new Set<number>();
+    fc.forEach((f, i) => {
+      const c = model.counties[i]!;
+      sizes.add(c.sizeBin);
+      expect(c.sizeBin).toBe(model.sizeBreaks.filter((b) => c.lastTotal > b).length);
+      const res = model.marginalResiduals[c.sizeBin]!;
+      expect(res.length).toBeGreaterThan(0);
+      const center = logit(f.dem_two_party);
+      expect(logit(f.lo80) - center).toBeCloseTo(quantile(res, 0.1), 10);
+      expect(logit(f.hi80) - center).toBeCloseTo(quantile(res, 0.9), 10);
+      expect(logit(f.lo95) - center).toBeCloseTo(quantile(res, 0.025), 10);
+      expect(logit(f.hi95) - center).toBeCloseTo(quantile(res, 0.975), 10);
+    });
+    expect(sizes.size).toBeGreaterThan(4);
   });
 
   it('county paths within a state close the forecast deficit', () => {
@@ -322,5 +353,55 @@ describe('county and turnout models (synthetic data)', () => {
       10,
     );
     expect(() => fitTurnoutModel(historyBefore(data, 2020), cycle)).toThrow(/may only use cycles before 2016/);
+  });
+
+  it('county totals: a persistent growth trend is carried forward and a one-cycle turnout swing is not', () => {
+    // each county grows relative to its state at its own steady rate, plus a turnout swing that alternates in sign
+    // every cycle: the 8-year growth is pure trend, the 4-year growth is trend plus twice the swing, and the next
+    // cycle's growth is trend minus twice the swing (= 2 x 8-year - 4-year relative growth)
+    const rng = createRng(5);
+    const trend = new Map<string, number>();
+    const swing = new Map<string, number>();
+    const counties = data.counties.map((r) => {
+      if (!trend.has(r.fips)) {
+        trend.set(r.fips, (rng.next() - 0.5) * 0.6);
+        swing.set(r.fips, (rng.next() - 0.5) * 0.4);
+      }
+      const k = (r.year - 1976) / 4;
+      const total = 50_000 * Math.exp(trend.get(r.fips)! * k + swing.get(r.fips)! * (k % 2 ? 1 : -1));
+      const share = r.dem / (r.dem + r.rep);
+      return { ...r, dem: 0.98 * total * share, rep: 0.98 * total * (1 - share), total };
+    });
+    const trended = { ...data, counties };
+    const h = historyBefore(trended, cycle);
+    const tm = fitTurnoutModel(h, cycle);
+    const ctm = fitCountyTurnoutModel(h, cycle);
+    // the ridge estimates approach (-1, 2), shrunk a little toward zero
+    expect(ctm.beta).toBeLessThan(-0.6);
+    expect(ctm.beta8).toBeGreaterThan(1.6);
+    const totals = forecastCountyTotals(ctm, forecastTurnout(tm, { nationalTurnoutVep: 0.6 }), tm);
+    // within each state, the forecast shares of the state's votes are far closer to the realized ones than the last
+    // cycle's shares are
+    const truth = new Map(counties.filter((r) => r.year === cycle).map((r) => [r.fips, r.total]));
+    const last = new Map(ctm.counties.map((c) => [c.fips, c.lastTotal]));
+    const sums = new Map<string, { f: number; t: number; l: number }>();
+    for (const t of totals) {
+      const acc = sums.get(t.fips.slice(0, 2)) ?? { f: 0, t: 0, l: 0 };
+      acc.f += t.total_votes;
+      acc.t += truth.get(t.fips)!;
+      acc.l += last.get(t.fips)!;
+      sums.set(t.fips.slice(0, 2), acc);
+    }
+    let errModel = 0;
+    let errLast = 0;
+    for (const t of totals) {
+      const acc = sums.get(t.fips.slice(0, 2))!;
+      const actual = truth.get(t.fips)! / acc.t;
+      errModel += Math.abs(Math.log(t.total_votes / acc.f / actual));
+      errLast += Math.abs(Math.log(last.get(t.fips)! / acc.l / actual));
+      expect(t.total_votes_lo80).toBeLessThanOrEqual(t.total_votes);
+      expect(t.total_votes_hi80).toBeGreaterThanOrEqual(t.total_votes);
+    }
+    expect(errModel).toBeLessThan(0.25 * errLast);
   });
 });

@@ -8,6 +8,10 @@ import {
   electionDay,
   ERROR_SCALE_PRIOR,
   fitCountyModel,
+  fitCountyTurnoutModel,
+  fitTurnoutModel,
+  forecastCountyTotals,
+  forecastTurnout,
   forecastCountyShares,
   forecastStates,
   historyBefore,
@@ -101,5 +105,22 @@ describe('leakage guards', () => {
     expect(forecastCountyShares(b, { nationalDemTwoParty: 0.51 })).toEqual(
       forecastCountyShares(a, { nationalDemTwoParty: 0.51 }),
     );
+  });
+
+  it('state turnout and county totals are unchanged when results of the cycle and later ones change', () => {
+    const fit = (d: ReferenceData) => {
+      const h = historyBefore(d, cycle);
+      const tm = fitTurnoutModel(h, cycle);
+      const ctm = fitCountyTurnoutModel(h, cycle);
+      return { tm, ctm, totals: forecastCountyTotals(ctm, forecastTurnout(tm, { nationalTurnoutVep: 0.6 }), tm) };
+    };
+    const a = fit(data);
+    const b = fit(alteredFrom(cycle));
+    expect([b.ctm.beta, b.ctm.beta8]).toEqual([a.ctm.beta, a.ctm.beta8]);
+    expect(b.ctm.residuals).toEqual(a.ctm.residuals);
+    expect(b.tm).toEqual(a.tm);
+    expect(b.totals).toEqual(a.totals);
+    // and the guard is not vacuous: changing an earlier cycle does change the fit
+    expect(fit(alteredFrom(cycle - 4)).totals).not.toEqual(a.totals);
   });
 });

@@ -13,7 +13,10 @@ export type ErrorCode = Problem['code'];
 export interface ClientOptions {
   /** Where the server is, e.g. `https://akashic.example.org`; `''` for the page's own origin in a browser. */
   baseUrl: string;
-  /** An API token (`akp_…`), sent as `Authorization: Bearer`. Without one, requests rely on the session cookie. */
+  /**
+   * A personal token (`akp_…`) or an organization API key (`akk_…`), sent as `Authorization: Bearer`. Without one,
+   * requests rely on the session cookie.
+   */
   token?: string;
   /** The organization to act in (`x-akashic-org`) with session auth; a token always acts in its own. */
   org?: string;

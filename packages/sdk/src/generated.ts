@@ -50,6 +50,52 @@ export type CreateOrgBody = { name: string };
 export type CreateOrgResponse = SignUpResponse;
 export type RequestPasswordResetBody = { email: string };
 export type ResetPasswordBody = { token: string; password: string };
+export type PasskeySignInOptionsResponse = Record<string, unknown>;
+export type PasskeySignInBody = {
+  response: {
+    id: string;
+    rawId: string;
+    type: 'public-key';
+    response: { clientDataJSON: string; authenticatorData: string; signature: string; userHandle?: string };
+    authenticatorAttachment?: 'platform' | 'cross-platform';
+    clientExtensionResults: Record<string, unknown>;
+  };
+};
+export type PasskeySignInResponse = SignUpResponse;
+export type ListPasskeysResponse = {
+  items: {
+    id: string;
+    name: string;
+    createdAt: string;
+    lastUsedAt: string | null;
+    deviceType: 'singleDevice' | 'multiDevice';
+    backedUp: boolean;
+  }[];
+};
+export type RegisterPasskeyBody = {
+  response: {
+    id: string;
+    rawId: string;
+    type: 'public-key';
+    response: { clientDataJSON: string; attestationObject: string; transports?: string[] };
+    authenticatorAttachment?: 'platform' | 'cross-platform';
+    clientExtensionResults: Record<string, unknown>;
+  };
+  name?: string;
+};
+export type RegisterPasskeyResponse = {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+};
+export type PasskeyRegistrationOptionsResponse = PasskeySignInOptionsResponse;
+export type RenamePasskeyParams = { id: string };
+export type RenamePasskeyBody = CreateOrgBody;
+export type RenamePasskeyResponse = RegisterPasskeyResponse;
+export type DeletePasskeyParams = RenamePasskeyParams;
 export type GetOrgResponse = { id: string; name: string; slug: string; plan: string; createdAt: string };
 export type UpdateOrgBody = CreateOrgBody;
 export type UpdateOrgResponse = GetOrgResponse;
@@ -93,7 +139,7 @@ export type CreateInvitationResponse = {
   expiresAt: string;
   status: 'pending' | 'accepted' | 'revoked' | 'expired';
 };
-export type RevokeInvitationParams = { id: string };
+export type RevokeInvitationParams = RenamePasskeyParams;
 export type PreviewInvitationQuery = { token: string };
 export type PreviewInvitationResponse = {
   orgName: string;
@@ -134,7 +180,84 @@ export type CreateTokenResponse = {
   };
   secret: string;
 };
-export type RevokeTokenParams = RevokeInvitationParams;
+export type RevokeTokenParams = RenamePasskeyParams;
+export type ListApiKeyScopesQuery = { role?: 'owner' | 'admin' | 'manager' | 'staff' | 'viewer' };
+export type ListApiKeyScopesResponse = ListTokenScopesResponse;
+export type ListApiKeysResponse = {
+  items: {
+    id: string;
+    name: string;
+    role: 'owner' | 'admin' | 'manager' | 'staff' | 'viewer';
+    scopes: string[];
+    prefix: string;
+    previous: { prefix: string; expiresAt: string } | null;
+    status: 'active' | 'expired' | 'revoked';
+    createdAt: string;
+    createdBy: { id: string; email: string } | null;
+    rotatedAt: string | null;
+    expiresAt: string | null;
+    revokedAt: string | null;
+    lastUsedAt: string | null;
+    lastUsedIp: string | null;
+  }[];
+};
+export type CreateApiKeyBody = {
+  name: string;
+  role: 'owner' | 'admin' | 'manager' | 'staff' | 'viewer';
+  scopes: string[]; /**
+   * When the key stops working; null: never
+   */
+  expiresAt?: string | null;
+};
+export type CreateApiKeyResponse = {
+  key: {
+    id: string;
+    name: string;
+    role: 'owner' | 'admin' | 'manager' | 'staff' | 'viewer';
+    scopes: string[];
+    prefix: string;
+    previous: { prefix: string; expiresAt: string } | null;
+    status: 'active' | 'expired' | 'revoked';
+    createdAt: string;
+    createdBy: { id: string; email: string } | null;
+    rotatedAt: string | null;
+    expiresAt: string | null;
+    revokedAt: string | null;
+    lastUsedAt: string | null;
+    lastUsedIp: string | null;
+  };
+  secret: string;
+};
+export type GetApiKeyParams = RenamePasskeyParams;
+export type GetApiKeyResponse = {
+  id: string;
+  name: string;
+  role: 'owner' | 'admin' | 'manager' | 'staff' | 'viewer';
+  scopes: string[];
+  prefix: string;
+  previous: { prefix: string; expiresAt: string } | null;
+  status: 'active' | 'expired' | 'revoked';
+  createdAt: string;
+  createdBy: { id: string; email: string } | null;
+  rotatedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+};
+export type UpdateApiKeyParams = RenamePasskeyParams;
+export type UpdateApiKeyBody = {
+  name?: string;
+  scopes?: string[]; /**
+   * When the key stops working; null: never
+   */
+  expiresAt?: string | null;
+};
+export type UpdateApiKeyResponse = GetApiKeyResponse;
+export type RevokeApiKeyParams = RenamePasskeyParams;
+export type RotateApiKeyParams = RenamePasskeyParams;
+export type RotateApiKeyBody = { graceMinutes?: number };
+export type RotateApiKeyResponse = CreateApiKeyResponse;
 export type ListAuditEntriesQuery = {
   limit?: number;
   cursor?: string;
@@ -150,7 +273,7 @@ export type ListAuditEntriesResponse = {
     seq: number;
     id: string;
     occurredAt: string;
-    actor: { type: 'user' | 'token' | 'system'; id: string | null; label: string | null };
+    actor: { type: 'user' | 'token' | 'apikey' | 'system'; id: string | null; label: string | null };
     action: string;
     target: { type: string; id: string | null };
     beforeDigest: string | null;
@@ -162,6 +285,186 @@ export type ListAuditEntriesResponse = {
   }[];
   nextCursor: string | null;
 };
+export type ListWebhookEndpointsResponse = {
+  items: {
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: string[];
+    enabled: boolean;
+    disabledReason: ('manual' | 'gone' | 'failing') | null;
+    disabledAt: string | null;
+    overlapEndsAt: string | null;
+    failingSince: string | null;
+    createdAt: string;
+    updatedAt: string;
+  }[];
+};
+export type CreateWebhookEndpointBody = { url: string; description?: string; eventTypes: string[] };
+export type CreateWebhookEndpointResponse = {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  enabled: boolean;
+  disabledReason: ('manual' | 'gone' | 'failing') | null;
+  disabledAt: string | null;
+  overlapEndsAt: string | null;
+  failingSince: string | null;
+  createdAt: string;
+  updatedAt: string;
+  secret: string;
+};
+export type GetWebhookEndpointParams = { endpointId: string };
+export type GetWebhookEndpointResponse = {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  enabled: boolean;
+  disabledReason: ('manual' | 'gone' | 'failing') | null;
+  disabledAt: string | null;
+  overlapEndsAt: string | null;
+  failingSince: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+export type UpdateWebhookEndpointParams = GetWebhookEndpointParams;
+export type UpdateWebhookEndpointBody = {
+  url?: string;
+  description?: string;
+  eventTypes?: string[];
+  enabled?: boolean;
+};
+export type UpdateWebhookEndpointResponse = GetWebhookEndpointResponse;
+export type DeleteWebhookEndpointParams = GetWebhookEndpointParams;
+export type RotateWebhookSecretParams = GetWebhookEndpointParams;
+export type RotateWebhookSecretBody = { overlapHours?: number };
+export type RotateWebhookSecretResponse = CreateWebhookEndpointResponse;
+export type PingWebhookEndpointParams = GetWebhookEndpointParams;
+export type PingWebhookEndpointResponse = {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  occurredAt: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatus: number | null;
+  createdAt: string;
+  payload: Record<string, unknown>;
+  attemptLog: {
+    attempt: number;
+    startedAt: string;
+    durationMs: number;
+    requestHeaders: Record<string, string>;
+    requestBody: string;
+    responseStatus: number | null;
+    responseHeaders: Record<string, string>;
+    responseBody: string;
+    error: string | null;
+  }[];
+};
+export type ReplayWebhookEventsParams = GetWebhookEndpointParams;
+export type ReplayWebhookEventsBody = { from: string; to: string };
+export type ReplayWebhookEventsResponse = { deliveries: number };
+export type ListWebhookDeliveriesQuery = {
+  limit?: number;
+  cursor?: string;
+  endpointId?: string;
+  status?: 'pending' | 'delivered' | 'failed';
+  eventType?: string;
+  eventId?: string;
+};
+export type ListWebhookDeliveriesResponse = {
+  items: {
+    id: string;
+    endpointId: string;
+    eventId: string;
+    eventType: string;
+    occurredAt: string;
+    status: 'pending' | 'delivered' | 'failed';
+    attempts: number;
+    nextAttemptAt: string | null;
+    lastAttemptAt: string | null;
+    lastStatus: number | null;
+    createdAt: string;
+  }[];
+  nextCursor: string | null;
+};
+export type GetWebhookDeliveryParams = { deliveryId: string };
+export type GetWebhookDeliveryResponse = PingWebhookEndpointResponse;
+export type RedeliverWebhookParams = GetWebhookDeliveryParams;
+export type RedeliverWebhookResponse = PingWebhookEndpointResponse;
+export type ListWebhookEventTypesResponse = {
+  items: {
+    type: string;
+    description: string;
+    example: { type: string; timestamp: string; data: Record<string, unknown> };
+  }[];
+};
+export type GetUsageQuery = ReplayWebhookEventsBody;
+export type GetUsageResponse = {
+  from: string;
+  to: string;
+  days: { day: string; total: number; byType: { eventType: string; events: number }[] }[];
+  totals: { eventType: string; events: number }[];
+  total: number;
+};
+export type ListNotificationsQuery = { limit?: number; cursor?: string; unread?: 'true' | 'false' };
+export type ListNotificationsResponse = {
+  items: {
+    id: string;
+    type: string;
+    title: string;
+    body: string;
+    url: string | null;
+    createdAt: string;
+    readAt: string | null;
+  }[];
+  nextCursor: string | null;
+};
+export type CountUnreadNotificationsResponse = { unread: number };
+export type MarkNotificationReadParams = RenamePasskeyParams;
+export type MarkNotificationReadResponse = {
+  id: string;
+  type: string;
+  title: string;
+  body: string;
+  url: string | null;
+  createdAt: string;
+  readAt: string | null;
+};
+export type MarkAllNotificationsReadResponse = { marked: number };
+export type GetVapidPublicKeyResponse = { publicKey: string };
+export type ListPushSubscriptionsResponse = {
+  items: { id: string; endpoint: string; device: string | null; createdAt: string; lastSentAt: string | null }[];
+};
+export type SubscribePushBody = {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  expirationTime?: number | null;
+  device?: string;
+};
+export type SubscribePushResponse = {
+  id: string;
+  endpoint: string;
+  device: string | null;
+  createdAt: string;
+  lastSentAt: string | null;
+};
+export type UnsubscribePushParams = RenamePasskeyParams;
+export type GetNotificationPreferencesResponse = {
+  items: {
+    type: 'event_reminder' | 'assignment' | 'alert' | 'review_request' | 'mention';
+    channel: 'in_app' | 'push' | 'email';
+    enabled: boolean;
+  }[];
+};
+export type UpdateNotificationPreferencesBody = GetNotificationPreferencesResponse;
+export type UpdateNotificationPreferencesResponse = GetNotificationPreferencesResponse;
 export type ListReferenceDatasetsResponse = {
   datasets: {
     name: string;
@@ -712,9 +1015,9 @@ export type CompareScenariosResponse = {
     states: { state: string; demTwoParty: number; pDemWin: number | null }[];
   }[];
 };
-export type GetScenarioParams = RevokeInvitationParams;
+export type GetScenarioParams = RenamePasskeyParams;
 export type GetScenarioResponse = CreateScenarioResponse;
-export type UpdateScenarioParams = RevokeInvitationParams;
+export type UpdateScenarioParams = RenamePasskeyParams;
 export type UpdateScenarioBody = {
   version: number;
   name?: string;
@@ -732,7 +1035,7 @@ export type UpdateScenarioBody = {
   };
 };
 export type UpdateScenarioResponse = CreateScenarioResponse;
-export type DeleteScenarioParams = RevokeInvitationParams;
+export type DeleteScenarioParams = RenamePasskeyParams;
 export type ListCampaignsQuery = {
   limit?: number;
   cursor?: string;
@@ -907,6 +1210,79 @@ export type UpdateCampaignBody = {
 };
 export type UpdateCampaignResponse = CreateCampaignResponse;
 export type DeleteCampaignParams = GetCampaignParams;
+export type GetCampaignDashboardParams = GetCampaignParams;
+export type GetCampaignDashboardResponse = {
+  campaignId: string;
+  today: string;
+  electionDate: string;
+  voteGoal: {
+    goal: number | null;
+    source: 'manual' | 'forecast' | 'none';
+    winMargin: number;
+    manual: number | null;
+    forecast: {
+      cycle: number;
+      lastCycle: number;
+      source: 'state' | 'counties';
+      expectedVotes: number;
+      expectedVotesLo80: number | null;
+      expectedVotesHi80: number | null;
+      countedOn: 'two_party' | 'all_votes';
+      countedShare: number;
+      targetShare: number;
+      goal: number;
+      goalLo80: number | null;
+      goalHi80: number | null;
+    } | null;
+    unavailable: string | null;
+    notes: string[];
+  };
+  budget: {
+    plannedCents: number;
+    spentCents: number;
+    remainingCents: number;
+    weeks: { weekStart: string; spentCents: number }[];
+    weeklyRateCents: number;
+    projectedAtElectionCents: number;
+    daysToElection: number;
+  };
+  contacts: { day: string; total: number; byChannel: Record<string, number>; doorsKnocked: number }[];
+  turfs: {
+    turfs: number;
+    assigned: number;
+    votersAttempted: number;
+    votersContacted: number;
+    top: { id: string; name: string; votersAttempted: number; votersContacted: number }[];
+  };
+  upcomingEvents: {
+    id: string;
+    title: string;
+    kind: 'canvass' | 'phone_bank' | 'rally' | 'town_hall' | 'fundraiser' | 'training' | 'meeting' | 'other';
+    startsAt: string;
+    timeZone: string;
+    placeName: string;
+    capacity: number | null;
+    counts: {
+      confirmed: number;
+      waitlisted: number;
+      maybe: number;
+      declined: number;
+      checkedIn: number;
+      walkIns: number;
+    };
+  }[];
+  forecast: {
+    applies: boolean;
+    unavailable: string | null;
+    cycle: number | null;
+    asOf: string | null;
+    state: string | null;
+    demTwoParty: number | null;
+    lo80: number | null;
+    hi80: number | null;
+    pDemWin: number | null;
+  };
+};
 export type CreateBudgetLineParams = GetCampaignParams;
 export type CreateBudgetLineBody = { category: string; plannedCents: number };
 export type CreateBudgetLineResponse = {
@@ -2002,6 +2378,507 @@ export type SetBannedTermsResponse = GetMessagingSettingsResponse;
 export type SetAiProviderBody = { baseUrl: string; model: string; apiKey?: string };
 export type SetAiProviderResponse = GetMessagingSettingsResponse;
 export type ClearAiProviderResponse = GetMessagingSettingsResponse;
+export type ListEventsParams = GetCampaignParams;
+export type ListEventsQuery = {
+  /**
+   * upcoming: not yet ended; past: ended
+   */
+  when?: 'upcoming' | 'past' | 'all';
+  limit?: number;
+  cursor?: string;
+};
+export type ListEventsResponse = {
+  items: {
+    id: string;
+    campaignId: string;
+    title: string;
+    kind: 'canvass' | 'phone_bank' | 'rally' | 'town_hall' | 'fundraiser' | 'training' | 'meeting' | 'other';
+    description: string | null;
+    startsAt: string;
+    endsAt: string;
+    timeZone: string;
+    place: { name: string; address: string; lat: number | null; lng: number | null };
+    capacity: number | null;
+    status: 'scheduled' | 'cancelled';
+    cancelReason: string | null;
+    turfId: string | null;
+    reminderOffsets: number[];
+    counts: {
+      confirmed: number;
+      waitlisted: number;
+      maybe: number;
+      declined: number;
+      checkedIn: number;
+      walkIns: number;
+    };
+    createdBy: string | null;
+    createdAt: string;
+    updatedAt: string;
+    version: number;
+  }[];
+  nextCursor: string | null;
+};
+export type CreateEventParams = GetCampaignParams;
+export type CreateEventBody = {
+  title: string;
+  kind: 'canvass' | 'phone_bank' | 'rally' | 'town_hall' | 'fundraiser' | 'training' | 'meeting' | 'other';
+  description?: string;
+  startsAt: string;
+  endsAt: string; /**
+   * Where the event takes place: times are shown to attendees in this zone
+   */
+  timeZone: string;
+  place: { name: string; address: string; lat?: number | null; lng?: number | null }; /**
+   * Seats; null or absent: no limit
+   */
+  capacity?: number | null; /**
+   * The turf a canvass works
+   */
+  turfId?: string | null; /**
+   * Minutes before the start at which RSVPs (yes and maybe) are e-mailed a reminder; default [1440, 120]
+   */
+  reminderOffsets?: number[];
+};
+export type CreateEventResponse = {
+  id: string;
+  campaignId: string;
+  title: string;
+  kind: 'canvass' | 'phone_bank' | 'rally' | 'town_hall' | 'fundraiser' | 'training' | 'meeting' | 'other';
+  description: string | null;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  place: { name: string; address: string; lat: number | null; lng: number | null };
+  capacity: number | null;
+  status: 'scheduled' | 'cancelled';
+  cancelReason: string | null;
+  turfId: string | null;
+  reminderOffsets: number[];
+  counts: {
+    confirmed: number;
+    waitlisted: number;
+    maybe: number;
+    declined: number;
+    checkedIn: number;
+    walkIns: number;
+  };
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+};
+export type GetEventParams = { campaignId: string; eventId: string };
+export type GetEventResponse = CreateEventResponse;
+export type UpdateEventParams = GetEventParams;
+export type UpdateEventBody = {
+  version: number;
+  title?: string;
+  kind?: 'canvass' | 'phone_bank' | 'rally' | 'town_hall' | 'fundraiser' | 'training' | 'meeting' | 'other';
+  description?: string | null;
+  startsAt?: string;
+  endsAt?: string; /**
+   * Where the event takes place: times are shown to attendees in this zone
+   */
+  timeZone?: string;
+  place?: { name: string; address: string; lat?: number | null; lng?: number | null }; /**
+   * Seats; null or absent: no limit
+   */
+  capacity?: number | null; /**
+   * The turf a canvass works
+   */
+  turfId?: string | null; /**
+   * Minutes before the start at which RSVPs (yes and maybe) are e-mailed a reminder; default [1440, 120]
+   */
+  reminderOffsets?: number[];
+};
+export type UpdateEventResponse = CreateEventResponse;
+export type DeleteEventParams = GetEventParams;
+export type CancelEventParams = GetEventParams;
+export type CancelEventBody = {
+  version: number; /**
+   * Sent to attendees with the cancellation notice
+   */
+  reason?: string;
+};
+export type CancelEventResponse = CreateEventResponse;
+export type ListEventRemindersParams = GetEventParams;
+export type ListEventRemindersQuery = ListVoterImportsQuery;
+export type ListEventRemindersResponse = {
+  channels: {
+    /**
+     * smtp: sent; log: written to the server log (no SMTP_URL)
+     */
+    email: 'smtp' | 'log' | 'memory'; /**
+     * This product sends no SMS: RSVPs with a phone only get no reminder
+     */
+    sms: 'not_configured';
+  };
+  reminderOffsets: number[];
+  items: {
+    id: string;
+    rsvpId: string;
+    kind: 'reminder' | 'cancellation';
+    offsetMinutes: number;
+    channel: 'email';
+    status: 'sent' | 'skipped';
+    detail: string | null;
+    to: string | null;
+    at: string;
+  }[];
+  nextCursor: string | null;
+};
+export type ListRsvpsParams = GetEventParams;
+export type ListRsvpsQuery = {
+  /**
+   * Name, email or phone contains this (case-insensitive)
+   */
+  search?: string;
+  limit?: number;
+  cursor?: string;
+};
+export type ListRsvpsResponse = {
+  items: {
+    id: string;
+    eventId: string;
+    name: string;
+    email: string | null;
+    phone: string | null;
+    voterId: string | null;
+    response: 'yes' | 'maybe' | 'no'; /**
+     * For a yes: confirmed or waitlisted; null for maybe and no
+     */
+    seat: ('confirmed' | 'waitlisted') | null;
+    waitlistPosition: number | null;
+    walkIn: boolean;
+    checkedInAt: string | null;
+    checkedInBy: string | null;
+    createdAt: string;
+    updatedAt: string;
+  }[];
+  nextCursor: string | null;
+};
+export type CreateRsvpParams = GetEventParams;
+export type CreateRsvpBody = {
+  name: string;
+  email?: string;
+  phone?: string; /**
+   * The voter of the campaign’s file this person is
+   */
+  voterId?: string;
+  response: 'yes' | 'maybe' | 'no';
+};
+export type CreateRsvpResponse = {
+  id: string;
+  eventId: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  voterId: string | null;
+  response: 'yes' | 'maybe' | 'no'; /**
+   * For a yes: confirmed or waitlisted; null for maybe and no
+   */
+  seat: ('confirmed' | 'waitlisted') | null;
+  waitlistPosition: number | null;
+  walkIn: boolean;
+  checkedInAt: string | null;
+  checkedInBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+export type GetRsvpParams = { campaignId: string; eventId: string; rsvpId: string };
+export type GetRsvpResponse = CreateRsvpResponse;
+export type DeleteRsvpParams = GetRsvpParams;
+export type CheckInRsvpParams = GetRsvpParams;
+export type CheckInRsvpResponse = CreateRsvpResponse;
+export type UndoCheckInParams = GetRsvpParams;
+export type UndoCheckInResponse = CreateRsvpResponse;
+export type CheckInWalkInParams = GetEventParams;
+export type CheckInWalkInBody = {
+  name: string;
+  email?: string;
+  phone?: string; /**
+   * The voter of the campaign’s file this person is
+   */
+  voterId?: string;
+};
+export type CheckInWalkInResponse = CreateRsvpResponse;
+export type ListTurfsParams = GetCampaignParams;
+export type ListTurfsQuery = ListVoterImportsQuery;
+export type ListTurfsResponse = {
+  items: {
+    id: string;
+    campaignId: string;
+    name: string;
+    precincts: string[];
+    zips: string[];
+    segmentId: string | null;
+    filter: {
+      turnout?: { min?: number; max?: number };
+      persuasion?: { min?: number; max?: number };
+      countyFips?: string[];
+      precinct?: string[];
+      zip?: string[];
+      congressionalDistrict?: string[];
+      stateSenateDistrict?: string[];
+      stateHouseDistrict?: string[]; /**
+       * Party codes as in the file (compared without case)
+       */
+      party?: string[]; /**
+       * Voted in every one of these elections
+       */
+      votedIn?: string[]; /**
+       * Voted in none of these elections
+       */
+      notVotedIn?: string[]; /**
+       * How many general elections of the file the voter voted in
+       */
+      generalsVoted?: { min?: number; max?: number };
+      birthYear?: { min?: number; max?: number };
+      contactStatus?: (
+        'not_contacted' | 'attempted' | 'contacted' | 'supporter' | 'undecided' | 'opposed' | 'do_not_contact'
+      )[];
+    } | null;
+    assignedTo: string | null;
+    createdBy: string | null;
+    createdAt: string;
+    updatedAt: string;
+    version: number;
+  }[];
+  nextCursor: string | null;
+};
+export type CreateTurfParams = GetCampaignParams;
+export type CreateTurfBody = {
+  name: string; /**
+   * Voters in any of these precincts …
+   */
+  precincts?: string[]; /**
+   * … or in any of these ZIP codes
+   */
+  zips?: string[]; /**
+   * Narrowed to the voters of this saved segment (its filter is copied)
+   */
+  segmentId?: string | null; /**
+   * The canvasser (a member of the campaign’s team)
+   */
+  assignedTo?: string | null;
+};
+export type CreateTurfResponse = {
+  id: string;
+  campaignId: string;
+  name: string;
+  precincts: string[];
+  zips: string[];
+  segmentId: string | null;
+  filter: {
+    turnout?: { min?: number; max?: number };
+    persuasion?: { min?: number; max?: number };
+    countyFips?: string[];
+    precinct?: string[];
+    zip?: string[];
+    congressionalDistrict?: string[];
+    stateSenateDistrict?: string[];
+    stateHouseDistrict?: string[]; /**
+     * Party codes as in the file (compared without case)
+     */
+    party?: string[]; /**
+     * Voted in every one of these elections
+     */
+    votedIn?: string[]; /**
+     * Voted in none of these elections
+     */
+    notVotedIn?: string[]; /**
+     * How many general elections of the file the voter voted in
+     */
+    generalsVoted?: { min?: number; max?: number };
+    birthYear?: { min?: number; max?: number };
+    contactStatus?: (
+      'not_contacted' | 'attempted' | 'contacted' | 'supporter' | 'undecided' | 'opposed' | 'do_not_contact'
+    )[];
+  } | null;
+  assignedTo: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+};
+export type GetTurfParams = { campaignId: string; turfId: string };
+export type GetTurfResponse = {
+  id: string;
+  campaignId: string;
+  name: string;
+  precincts: string[];
+  zips: string[];
+  segmentId: string | null;
+  filter: {
+    turnout?: { min?: number; max?: number };
+    persuasion?: { min?: number; max?: number };
+    countyFips?: string[];
+    precinct?: string[];
+    zip?: string[];
+    congressionalDistrict?: string[];
+    stateSenateDistrict?: string[];
+    stateHouseDistrict?: string[]; /**
+     * Party codes as in the file (compared without case)
+     */
+    party?: string[]; /**
+     * Voted in every one of these elections
+     */
+    votedIn?: string[]; /**
+     * Voted in none of these elections
+     */
+    notVotedIn?: string[]; /**
+     * How many general elections of the file the voter voted in
+     */
+    generalsVoted?: { min?: number; max?: number };
+    birthYear?: { min?: number; max?: number };
+    contactStatus?: (
+      'not_contacted' | 'attempted' | 'contacted' | 'supporter' | 'undecided' | 'opposed' | 'do_not_contact'
+    )[];
+  } | null;
+  assignedTo: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  progress: {
+    doors: number;
+    doorsAttempted: number;
+    doorsContacted: number;
+    doorsRemaining: number;
+    voters: number;
+    votersAttempted: number;
+    votersContacted: number;
+    votersRemaining: number;
+  };
+};
+export type UpdateTurfParams = GetTurfParams;
+export type UpdateTurfBody = {
+  version: number;
+  name?: string; /**
+   * Voters in any of these precincts …
+   */
+  precincts?: string[]; /**
+   * … or in any of these ZIP codes
+   */
+  zips?: string[]; /**
+   * Narrowed to the voters of this saved segment (its filter is copied)
+   */
+  segmentId?: string | null;
+  assignedTo?: string | null;
+};
+export type UpdateTurfResponse = CreateTurfResponse;
+export type DeleteTurfParams = GetTurfParams;
+export type GetWalkListParams = GetTurfParams;
+export type GetWalkListQuery = {
+  /**
+   * Households per page
+   */
+  limit?: number;
+  cursor?: string;
+};
+export type GetWalkListResponse = {
+  items: {
+    key: string;
+    address: string;
+    street: string;
+    houseNumber: number | null;
+    zip: string | null;
+    voters: {
+      id: string;
+      voterId: string;
+      firstName: string | null;
+      lastName: string | null;
+      birthYear: number | null;
+      party: string | null;
+      contactStatus: string; /**
+       * The voter’s latest canvass result
+       */
+      latest: {
+        id: string;
+        clientId: string;
+        voterId: string;
+        turfId: string | null;
+        outcome:
+          'contacted' | 'not_home' | 'refused' | 'moved' | 'deceased' | 'inaccessible' | 'wrong_address' | 'other';
+        supportLevel: number | null;
+        issues: string[];
+        notes: string | null;
+        canvasserId: string | null;
+        recordedAt: string;
+        receivedAt: string;
+      } | null;
+    }[];
+  }[];
+  nextCursor: string | null;
+};
+export type ExportWalkListParams = GetTurfParams;
+export type RecordCanvassResultParams = GetCampaignParams;
+export type RecordCanvassResultBody = {
+  /**
+   * Generated by the device: a retried submission with the same id is applied once
+   */
+  clientId: string;
+  voterId: string;
+  turfId?: string | null;
+  outcome: 'contacted' | 'not_home' | 'refused' | 'moved' | 'deceased' | 'inaccessible' | 'wrong_address' | 'other'; /**
+   * 1 strong support … 5 strong opposition; only with outcome contacted
+   */
+  supportLevel?: number | null;
+  issues?: string[];
+  notes?: string; /**
+   * When the device recorded it
+   */
+  recordedAt: string;
+};
+export type RecordCanvassResultResponse = {
+  id: string;
+  clientId: string;
+  voterId: string;
+  turfId: string | null;
+  outcome: 'contacted' | 'not_home' | 'refused' | 'moved' | 'deceased' | 'inaccessible' | 'wrong_address' | 'other';
+  supportLevel: number | null;
+  issues: string[];
+  notes: string | null;
+  canvasserId: string | null;
+  recordedAt: string;
+  receivedAt: string;
+};
+export type RecordCanvassResultsParams = GetCampaignParams;
+export type RecordCanvassResultsBody = {
+  results: {
+    /**
+     * Generated by the device: a retried submission with the same id is applied once
+     */
+    clientId: string;
+    voterId: string;
+    turfId?: string | null;
+    outcome:
+      'contacted' | 'not_home' | 'refused' | 'moved' | 'deceased' | 'inaccessible' | 'wrong_address' | 'other'; /**
+     * 1 strong support … 5 strong opposition; only with outcome contacted
+     */
+    supportLevel?: number | null;
+    issues?: string[];
+    notes?: string; /**
+     * When the device recorded it
+     */
+    recordedAt: string;
+  }[];
+};
+export type RecordCanvassResultsResponse = {
+  results: {
+    id: string;
+    clientId: string;
+    voterId: string;
+    turfId: string | null;
+    outcome: 'contacted' | 'not_home' | 'refused' | 'moved' | 'deceased' | 'inaccessible' | 'wrong_address' | 'other';
+    supportLevel: number | null;
+    issues: string[];
+    notes: string | null;
+    canvasserId: string | null;
+    recordedAt: string;
+    receivedAt: string;
+  }[];
+};
 
 /** One method per operation, sending through `send` (the client runtime). */
 export const operations = (send: Send) => ({
@@ -2068,6 +2945,55 @@ export const operations = (send: Send) => ({
    */
   resetPassword: (input: { body: ResetPasswordBody }, options?: RequestOptions) =>
     send<void>('POST', '/api/v1/auth/password-reset', input, options),
+  /**
+   * Start a passkey sign-in: options for navigator.credentials.get() (valid 5 minutes, once)
+   *
+   * `POST /api/v1/auth/passkey/options`
+   */
+  passkeySignInOptions: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<PasskeySignInOptionsResponse>('POST', '/api/v1/auth/passkey/options', input, options),
+  /**
+   * Sign in with a passkey (sets the session cookie)
+   *
+   * `POST /api/v1/auth/passkey/sign-in`
+   */
+  passkeySignIn: (input: { body: PasskeySignInBody }, options?: RequestOptions) =>
+    send<PasskeySignInResponse>('POST', '/api/v1/auth/passkey/sign-in', input, options),
+  /**
+   * Your passkeys
+   *
+   * `GET /api/v1/passkeys`
+   */
+  listPasskeys: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<ListPasskeysResponse>('GET', '/api/v1/passkeys', input, options),
+  /**
+   * Finish registering a passkey with the authenticator’s response
+   *
+   * `POST /api/v1/passkeys`
+   */
+  registerPasskey: (input: { body: RegisterPasskeyBody }, options?: RequestOptions) =>
+    send<RegisterPasskeyResponse>('POST', '/api/v1/passkeys', input, options),
+  /**
+   * Start registering a passkey: options for navigator.credentials.create() (valid 5 minutes, once)
+   *
+   * `POST /api/v1/passkeys/registration-options`
+   */
+  passkeyRegistrationOptions: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<PasskeyRegistrationOptionsResponse>('POST', '/api/v1/passkeys/registration-options', input, options),
+  /**
+   * Rename one of your passkeys
+   *
+   * `PATCH /api/v1/passkeys/{id}`
+   */
+  renamePasskey: (input: { params: RenamePasskeyParams; body: RenamePasskeyBody }, options?: RequestOptions) =>
+    send<RenamePasskeyResponse>('PATCH', '/api/v1/passkeys/{id}', input, options),
+  /**
+   * Delete one of your passkeys (it no longer signs you in)
+   *
+   * `DELETE /api/v1/passkeys/{id}`
+   */
+  deletePasskey: (input: { params: DeletePasskeyParams }, options?: RequestOptions) =>
+    send<void>('DELETE', '/api/v1/passkeys/{id}', input, options),
   /**
    * The organization the request acts in
    *
@@ -2169,6 +3095,57 @@ export const operations = (send: Send) => ({
   revokeToken: (input: { params: RevokeTokenParams }, options?: RequestOptions) =>
     send<void>('DELETE', '/api/v1/tokens/{id}', input, options),
   /**
+   * The scopes (Cedar actions) a key with the given role ceiling may hold
+   *
+   * `GET /api/v1/api-keys/scopes` · needs `apikeys.read`
+   */
+  listApiKeyScopes: (input: { query?: ListApiKeyScopesQuery } = {}, options?: RequestOptions) =>
+    send<ListApiKeyScopesResponse>('GET', '/api/v1/api-keys/scopes', input, options),
+  /**
+   * The organization’s API keys, newest first (revoked ones included)
+   *
+   * `GET /api/v1/api-keys` · needs `apikeys.read`
+   */
+  listApiKeys: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<ListApiKeysResponse>('GET', '/api/v1/api-keys', input, options),
+  /**
+   * Create an API key for an integration (the secret is returned once)
+   *
+   * The key acts with `role` as its ceiling (at most your own role) and only within `scopes`, actions that role may perform through a key (GET /api/v1/api-keys/scopes?role=…).
+   *
+   * `POST /api/v1/api-keys` · needs `apikeys.write`
+   */
+  createApiKey: (input: { body: CreateApiKeyBody }, options?: RequestOptions) =>
+    send<CreateApiKeyResponse>('POST', '/api/v1/api-keys', input, options),
+  /**
+   * One API key: its scopes, role, secrets’ prefixes (the previous one while in its grace period), last use
+   *
+   * `GET /api/v1/api-keys/{id}` · needs `apikeys.read`
+   */
+  getApiKey: (input: { params: GetApiKeyParams }, options?: RequestOptions) =>
+    send<GetApiKeyResponse>('GET', '/api/v1/api-keys/{id}', input, options),
+  /**
+   * Rename an API key, change its scopes or its expiry
+   *
+   * `PATCH /api/v1/api-keys/{id}` · needs `apikeys.write`
+   */
+  updateApiKey: (input: { params: UpdateApiKeyParams; body: UpdateApiKeyBody }, options?: RequestOptions) =>
+    send<UpdateApiKeyResponse>('PATCH', '/api/v1/api-keys/{id}', input, options),
+  /**
+   * Revoke an API key now, on every server (both secrets during a grace period)
+   *
+   * `DELETE /api/v1/api-keys/{id}` · needs `apikeys.write`
+   */
+  revokeApiKey: (input: { params: RevokeApiKeyParams }, options?: RequestOptions) =>
+    send<void>('DELETE', '/api/v1/api-keys/{id}', input, options),
+  /**
+   * Give an API key a new secret (returned once); the old one works until the grace period ends
+   *
+   * `POST /api/v1/api-keys/{id}/rotate` · needs `apikeys.write`
+   */
+  rotateApiKey: (input: { params: RotateApiKeyParams; body: RotateApiKeyBody }, options?: RequestOptions) =>
+    send<RotateApiKeyResponse>('POST', '/api/v1/api-keys/{id}/rotate', input, options),
+  /**
    * The organization’s audit log, newest first
    *
    * Filters combine with AND. `from` is inclusive and `to` exclusive. Pass `nextCursor` back as `cursor` for the next page; it is null on the last one.
@@ -2177,6 +3154,201 @@ export const operations = (send: Send) => ({
    */
   listAuditEntries: (input: { query?: ListAuditEntriesQuery } = {}, options?: RequestOptions) =>
     send<ListAuditEntriesResponse>('GET', '/api/v1/audit', input, options),
+  /**
+   * The organization’s webhook endpoints
+   *
+   * `GET /api/v1/webhooks/endpoints` · needs `webhooks.read`
+   */
+  listWebhookEndpoints: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<ListWebhookEndpointsResponse>('GET', '/api/v1/webhooks/endpoints', input, options),
+  /**
+   * Create a webhook endpoint (its signing secret is returned once)
+   *
+   * `eventTypes` are filters: `*`, `module.*`, `module.entity.*` or an exact type (see the event-type catalogue). Deliveries are signed per Standard Webhooks with the returned `whsec_` secret.
+   *
+   * `POST /api/v1/webhooks/endpoints` · needs `webhooks.write`
+   */
+  createWebhookEndpoint: (input: { body: CreateWebhookEndpointBody }, options?: RequestOptions) =>
+    send<CreateWebhookEndpointResponse>('POST', '/api/v1/webhooks/endpoints', input, options),
+  /**
+   * One webhook endpoint
+   *
+   * `GET /api/v1/webhooks/endpoints/{endpointId}` · needs `webhooks.read`
+   */
+  getWebhookEndpoint: (input: { params: GetWebhookEndpointParams }, options?: RequestOptions) =>
+    send<GetWebhookEndpointResponse>('GET', '/api/v1/webhooks/endpoints/{endpointId}', input, options),
+  /**
+   * Change a webhook endpoint, or disable / enable it
+   *
+   * Enabling an endpoint clears its failure streak; events missed meanwhile can be replayed.
+   *
+   * `PATCH /api/v1/webhooks/endpoints/{endpointId}` · needs `webhooks.write`
+   */
+  updateWebhookEndpoint: (
+    input: { params: UpdateWebhookEndpointParams; body: UpdateWebhookEndpointBody },
+    options?: RequestOptions,
+  ) => send<UpdateWebhookEndpointResponse>('PATCH', '/api/v1/webhooks/endpoints/{endpointId}', input, options),
+  /**
+   * Delete a webhook endpoint and its delivery log
+   *
+   * `DELETE /api/v1/webhooks/endpoints/{endpointId}` · needs `webhooks.write`
+   */
+  deleteWebhookEndpoint: (input: { params: DeleteWebhookEndpointParams }, options?: RequestOptions) =>
+    send<void>('DELETE', '/api/v1/webhooks/endpoints/{endpointId}', input, options),
+  /**
+   * Rotate an endpoint’s signing secret (the new one is returned once)
+   *
+   * For `overlapHours` the previous secret keeps signing too: deliveries carry two `v1,` signatures, so the receiver accepts them while it switches.
+   *
+   * `POST /api/v1/webhooks/endpoints/{endpointId}/rotate-secret` · needs `webhooks.write`
+   */
+  rotateWebhookSecret: (
+    input: { params: RotateWebhookSecretParams; body: RotateWebhookSecretBody },
+    options?: RequestOptions,
+  ) =>
+    send<RotateWebhookSecretResponse>('POST', '/api/v1/webhooks/endpoints/{endpointId}/rotate-secret', input, options),
+  /**
+   * Send a test ping to an endpoint
+   *
+   * Answers with the delivery it created; follow its attempts in the delivery log.
+   *
+   * `POST /api/v1/webhooks/endpoints/{endpointId}/test` · needs `webhooks.write`
+   */
+  pingWebhookEndpoint: (input: { params: PingWebhookEndpointParams }, options?: RequestOptions) =>
+    send<PingWebhookEndpointResponse>('POST', '/api/v1/webhooks/endpoints/{endpointId}/test', input, options),
+  /**
+   * Deliver the events of a time range to an endpoint again
+   *
+   * Every event of the organization that occurred in [from, to) and matches the endpoint’s filters is delivered again (with its original `webhook-id`), from a fresh retry schedule. At most 10,000 events per replay.
+   *
+   * `POST /api/v1/webhooks/endpoints/{endpointId}/replay` · needs `webhooks.write`
+   */
+  replayWebhookEvents: (
+    input: { params: ReplayWebhookEventsParams; body: ReplayWebhookEventsBody },
+    options?: RequestOptions,
+  ) => send<ReplayWebhookEventsResponse>('POST', '/api/v1/webhooks/endpoints/{endpointId}/replay', input, options),
+  /**
+   * The delivery log, newest first
+   *
+   * Filters combine with AND. Pass `nextCursor` back as `cursor` for the next page.
+   *
+   * `GET /api/v1/webhooks/deliveries` · needs `webhooks.read`
+   */
+  listWebhookDeliveries: (input: { query?: ListWebhookDeliveriesQuery } = {}, options?: RequestOptions) =>
+    send<ListWebhookDeliveriesResponse>('GET', '/api/v1/webhooks/deliveries', input, options),
+  /**
+   * One delivery with its payload and every attempt (request and answer excerpts)
+   *
+   * `GET /api/v1/webhooks/deliveries/{deliveryId}` · needs `webhooks.read`
+   */
+  getWebhookDelivery: (input: { params: GetWebhookDeliveryParams }, options?: RequestOptions) =>
+    send<GetWebhookDeliveryResponse>('GET', '/api/v1/webhooks/deliveries/{deliveryId}', input, options),
+  /**
+   * Attempt a delivery again now, from a fresh retry schedule
+   *
+   * `POST /api/v1/webhooks/deliveries/{deliveryId}/redeliver` · needs `webhooks.write`
+   */
+  redeliverWebhook: (input: { params: RedeliverWebhookParams }, options?: RequestOptions) =>
+    send<RedeliverWebhookResponse>('POST', '/api/v1/webhooks/deliveries/{deliveryId}/redeliver', input, options),
+  /**
+   * The event types endpoints can subscribe to, with an example body of each
+   *
+   * `GET /api/v1/webhooks/event-types` · needs `webhooks.read`
+   */
+  listWebhookEventTypes: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<ListWebhookEventTypesResponse>('GET', '/api/v1/webhooks/event-types', input, options),
+  /**
+   * The organization’s usage: events per UTC day and event type
+   *
+   * `from` and `to` are UTC days, both included (at most 366 days). Counted from the event stream: an event appears here once it has been delivered to the metering consumer.
+   *
+   * `GET /api/v1/usage` · needs `usage.read`
+   */
+  getUsage: (input: { query: GetUsageQuery }, options?: RequestOptions) =>
+    send<GetUsageResponse>('GET', '/api/v1/usage', input, options),
+  /**
+   * Your notifications in this organization, newest first
+   *
+   * Pass `nextCursor` back as `cursor` for the next page; `unread=true` lists only unread ones.
+   *
+   * `GET /api/v1/notifications` · needs `notification.read`
+   */
+  listNotifications: (input: { query?: ListNotificationsQuery } = {}, options?: RequestOptions) =>
+    send<ListNotificationsResponse>('GET', '/api/v1/notifications', input, options),
+  /**
+   * How many of your notifications in this organization are unread
+   *
+   * `GET /api/v1/notifications/unread-count` · needs `notification.read`
+   */
+  countUnreadNotifications: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<CountUnreadNotificationsResponse>('GET', '/api/v1/notifications/unread-count', input, options),
+  /**
+   * Mark one of your notifications read
+   *
+   * `POST /api/v1/notifications/{id}/read` · needs `notification.write`
+   */
+  markNotificationRead: (input: { params: MarkNotificationReadParams }, options?: RequestOptions) =>
+    send<MarkNotificationReadResponse>('POST', '/api/v1/notifications/{id}/read', input, options),
+  /**
+   * Mark all your notifications in this organization read
+   *
+   * `POST /api/v1/notifications/read-all` · needs `notification.write`
+   */
+  markAllNotificationsRead: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<MarkAllNotificationsReadResponse>('POST', '/api/v1/notifications/read-all', input, options),
+  /**
+   * Live events of the organization you may read (Server-Sent Events)
+   *
+   * A `text/event-stream` that stays open. Each change you could read through the API arrives as a message whose `id` is the event id and whose `data` is `{ id, type, occurredAt, target, campaignId }` — what changed, never its content: reload what it names. Reconnecting with `Last-Event-ID` replays what was missed; when that is no longer possible an `event: reset` says to reload everything. `event: closed` ends the stream (signed out, removed from the organization, server shutting down). Comments are heartbeats.
+   *
+   * `GET /api/v1/realtime` · needs `realtime.subscribe`
+   */
+  streamEvents: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<string>('GET', '/api/v1/realtime', input, options),
+  /**
+   * The application server key browsers subscribe to push with (VAPID, RFC 8292)
+   *
+   * `GET /api/v1/push/vapid-public-key`
+   */
+  getVapidPublicKey: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<GetVapidPublicKeyResponse>('GET', '/api/v1/push/vapid-public-key', input, options),
+  /**
+   * Your devices that receive this organization’s push notifications
+   *
+   * `GET /api/v1/push/subscriptions` · needs `notification.read`
+   */
+  listPushSubscriptions: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<ListPushSubscriptionsResponse>('GET', '/api/v1/push/subscriptions', input, options),
+  /**
+   * Receive this organization’s push notifications on a device (a browser’s PushSubscription)
+   *
+   * The endpoint must be https; its keys are checked (p256dh a P-256 point, auth 16 bytes). Subscribing the same endpoint again refreshes it (and moves it to you if another member had subscribed it).
+   *
+   * `POST /api/v1/push/subscriptions` · needs `notification.write`
+   */
+  subscribePush: (input: { body: SubscribePushBody }, options?: RequestOptions) =>
+    send<SubscribePushResponse>('POST', '/api/v1/push/subscriptions', input, options),
+  /**
+   * Stop push notifications to one of your devices
+   *
+   * `DELETE /api/v1/push/subscriptions/{id}` · needs `notification.write`
+   */
+  unsubscribePush: (input: { params: UnsubscribePushParams }, options?: RequestOptions) =>
+    send<void>('DELETE', '/api/v1/push/subscriptions/{id}', input, options),
+  /**
+   * Your notification preferences in this organization, for every type and channel
+   *
+   * `GET /api/v1/notification-preferences` · needs `notification.read`
+   */
+  getNotificationPreferences: (input: Record<string, never> = {}, options?: RequestOptions) =>
+    send<GetNotificationPreferencesResponse>('GET', '/api/v1/notification-preferences', input, options),
+  /**
+   * Choose which notification types reach you on which channels (the ones given; others unchanged)
+   *
+   * `PUT /api/v1/notification-preferences` · needs `notification.write`
+   */
+  updateNotificationPreferences: (input: { body: UpdateNotificationPreferencesBody }, options?: RequestOptions) =>
+    send<UpdateNotificationPreferencesResponse>('PUT', '/api/v1/notification-preferences', input, options),
   /**
    * The shipped reference datasets with their sources and licences, and the years they cover
    *
@@ -2314,7 +3486,7 @@ export const operations = (send: Send) => ({
   /**
    * Create a campaign
    *
-   * The jurisdiction is a state, a district of a state, or a set of counties; states and county FIPS codes must be in the shipped reference data (the latest county results). You become the campaign’s manager.
+   * The jurisdiction is a state, a district of a state, or a set of counties; states and county FIPS codes must be in the shipped reference data (the latest county results). You become the campaign’s manager (an API key, not being a member, does not).
    *
    * `POST /api/v1/campaigns` · needs `campaign.create`
    */
@@ -2345,6 +3517,15 @@ export const operations = (send: Send) => ({
    */
   deleteCampaign: (input: { params: DeleteCampaignParams }, options?: RequestOptions) =>
     send<void>('DELETE', '/api/v1/campaigns/{campaignId}', input, options),
+  /**
+   * A campaign’s dashboard: vote goal, budget burn, contacts, turfs, upcoming events, forecast
+   *
+   * Read together in one transaction. The vote goal comes with the projection it is set against (expected votes and their 80% interval). Budget burn: spend in each of the last 8 weeks (the current one last), the average weekly rate and where it leads by election day. Contacts: each of the last 30 UTC days by channel, with doors (households) knocked. Upcoming events: the next 5 scheduled ones not yet ended, with their RSVP counts. The forecast summary is the state presidential forecast where it applies; otherwise `unavailable` says why.
+   *
+   * `GET /api/v1/campaigns/{campaignId}/dashboard` · needs `campaign.read`
+   */
+  getCampaignDashboard: (input: { params: GetCampaignDashboardParams }, options?: RequestOptions) =>
+    send<GetCampaignDashboardResponse>('GET', '/api/v1/campaigns/{campaignId}/dashboard', input, options),
   /**
    * Add a budget line (a category and the amount planned for it, in cents)
    *
@@ -2929,6 +4110,208 @@ export const operations = (send: Send) => ({
    */
   clearAiProvider: (input: Record<string, never> = {}, options?: RequestOptions) =>
     send<ClearAiProviderResponse>('DELETE', '/api/v1/messaging/settings/ai-provider', input, options),
+  /**
+   * The campaign’s events with their RSVP and attendance counts
+   *
+   * Upcoming events (not yet ended) soonest first; past ones, and all, latest start first.
+   *
+   * `GET /api/v1/campaigns/{campaignId}/events` · needs `campaign.field.read`
+   */
+  listEvents: (input: { params: ListEventsParams; query?: ListEventsQuery }, options?: RequestOptions) =>
+    send<ListEventsResponse>('GET', '/api/v1/campaigns/{campaignId}/events', input, options),
+  /**
+   * Schedule an event: title, kind, times, time zone, place, optional capacity, turf and reminder offsets
+   *
+   * `POST /api/v1/campaigns/{campaignId}/events` · needs `campaign.events.write`
+   */
+  createEvent: (input: { params: CreateEventParams; body: CreateEventBody }, options?: RequestOptions) =>
+    send<CreateEventResponse>('POST', '/api/v1/campaigns/{campaignId}/events', input, options),
+  /**
+   * One event with its RSVP and attendance counts
+   *
+   * `GET /api/v1/campaigns/{campaignId}/events/{eventId}` · needs `campaign.field.read`
+   */
+  getEvent: (input: { params: GetEventParams }, options?: RequestOptions) =>
+    send<GetEventResponse>('GET', '/api/v1/campaigns/{campaignId}/events/{eventId}', input, options),
+  /**
+   * Change an event (not a cancelled one); more seats promote the waitlist in order
+   *
+   * Send the `version` you read; a stale version is a 409 and nothing is written.
+   *
+   * `PATCH /api/v1/campaigns/{campaignId}/events/{eventId}` · needs `campaign.events.write`
+   */
+  updateEvent: (input: { params: UpdateEventParams; body: UpdateEventBody }, options?: RequestOptions) =>
+    send<UpdateEventResponse>('PATCH', '/api/v1/campaigns/{campaignId}/events/{eventId}', input, options),
+  /**
+   * Delete an event with its RSVPs and reminder log (cancel it instead to tell attendees)
+   *
+   * `DELETE /api/v1/campaigns/{campaignId}/events/{eventId}` · needs `campaign.events.write`
+   */
+  deleteEvent: (input: { params: DeleteEventParams }, options?: RequestOptions) =>
+    send<void>('DELETE', '/api/v1/campaigns/{campaignId}/events/{eventId}', input, options),
+  /**
+   * Cancel an event: everyone who said yes or maybe is e-mailed a cancellation notice instead of reminders
+   *
+   * `POST /api/v1/campaigns/{campaignId}/events/{eventId}/cancel` · needs `campaign.events.write`
+   */
+  cancelEvent: (input: { params: CancelEventParams; body: CancelEventBody }, options?: RequestOptions) =>
+    send<CancelEventResponse>('POST', '/api/v1/campaigns/{campaignId}/events/{eventId}/cancel', input, options),
+  /**
+   * The event’s reminder offsets and what the reminder worker sent, newest first
+   *
+   * Reminders and cancellation notices go by e-mail only: SMS is not configured in this product, so an RSVP with a phone and no email is logged as `skipped`.
+   *
+   * `GET /api/v1/campaigns/{campaignId}/events/{eventId}/reminders` · needs `campaign.field.read`
+   */
+  listEventReminders: (
+    input: { params: ListEventRemindersParams; query?: ListEventRemindersQuery },
+    options?: RequestOptions,
+  ) =>
+    send<ListEventRemindersResponse>(
+      'GET',
+      '/api/v1/campaigns/{campaignId}/events/{eventId}/reminders',
+      input,
+      options,
+    ),
+  /**
+   * The event’s RSVPs, newest first, optionally searched by name, email or phone (the check-in list)
+   *
+   * `GET /api/v1/campaigns/{campaignId}/events/{eventId}/rsvps` · needs `campaign.field.read`
+   */
+  listRsvps: (input: { params: ListRsvpsParams; query?: ListRsvpsQuery }, options?: RequestOptions) =>
+    send<ListRsvpsResponse>('GET', '/api/v1/campaigns/{campaignId}/events/{eventId}/rsvps', input, options),
+  /**
+   * Record an RSVP (yes, maybe, no); the same email or phone again updates it
+   *
+   * A yes takes a seat while there is one and is waitlisted otherwise (see `seat` and `waitlistPosition`); seats are counted one RSVP at a time, so concurrent RSVPs never overbook. A yes that becomes maybe or no frees its seat for the first on the waitlist.
+   *
+   * `POST /api/v1/campaigns/{campaignId}/events/{eventId}/rsvps` · needs `campaign.events.checkin`
+   */
+  createRsvp: (input: { params: CreateRsvpParams; body: CreateRsvpBody }, options?: RequestOptions) =>
+    send<CreateRsvpResponse>('POST', '/api/v1/campaigns/{campaignId}/events/{eventId}/rsvps', input, options),
+  /**
+   * One RSVP with its seat, waitlist position and check-in
+   *
+   * `GET /api/v1/campaigns/{campaignId}/events/{eventId}/rsvps/{rsvpId}` · needs `campaign.field.read`
+   */
+  getRsvp: (input: { params: GetRsvpParams }, options?: RequestOptions) =>
+    send<GetRsvpResponse>('GET', '/api/v1/campaigns/{campaignId}/events/{eventId}/rsvps/{rsvpId}', input, options),
+  /**
+   * Remove an RSVP; its seat goes to the first on the waitlist
+   *
+   * `DELETE /api/v1/campaigns/{campaignId}/events/{eventId}/rsvps/{rsvpId}` · needs `campaign.events.write`
+   */
+  deleteRsvp: (input: { params: DeleteRsvpParams }, options?: RequestOptions) =>
+    send<void>('DELETE', '/api/v1/campaigns/{campaignId}/events/{eventId}/rsvps/{rsvpId}', input, options),
+  /**
+   * Check a person in (again: no change)
+   *
+   * Someone without a seat (maybe, no, waitlisted) takes a free one; with none free: 409.
+   *
+   * `POST /api/v1/campaigns/{campaignId}/events/{eventId}/rsvps/{rsvpId}/check-in` · needs `campaign.events.checkin`
+   */
+  checkInRsvp: (input: { params: CheckInRsvpParams }, options?: RequestOptions) =>
+    send<CheckInRsvpResponse>(
+      'POST',
+      '/api/v1/campaigns/{campaignId}/events/{eventId}/rsvps/{rsvpId}/check-in',
+      input,
+      options,
+    ),
+  /**
+   * Undo a check-in (the RSVP and its seat stay)
+   *
+   * `DELETE /api/v1/campaigns/{campaignId}/events/{eventId}/rsvps/{rsvpId}/check-in` · needs `campaign.events.checkin`
+   */
+  undoCheckIn: (input: { params: UndoCheckInParams }, options?: RequestOptions) =>
+    send<UndoCheckInResponse>(
+      'DELETE',
+      '/api/v1/campaigns/{campaignId}/events/{eventId}/rsvps/{rsvpId}/check-in',
+      input,
+      options,
+    ),
+  /**
+   * Check in someone who came without an RSVP (409 when the event is full or they have an RSVP)
+   *
+   * `POST /api/v1/campaigns/{campaignId}/events/{eventId}/walk-ins` · needs `campaign.events.checkin`
+   */
+  checkInWalkIn: (input: { params: CheckInWalkInParams; body: CheckInWalkInBody }, options?: RequestOptions) =>
+    send<CheckInWalkInResponse>('POST', '/api/v1/campaigns/{campaignId}/events/{eventId}/walk-ins', input, options),
+  /**
+   * The campaign’s turfs, newest first
+   *
+   * `GET /api/v1/campaigns/{campaignId}/turfs` · needs `campaign.field.read`
+   */
+  listTurfs: (input: { params: ListTurfsParams; query?: ListTurfsQuery }, options?: RequestOptions) =>
+    send<ListTurfsResponse>('GET', '/api/v1/campaigns/{campaignId}/turfs', input, options),
+  /**
+   * Cut a turf: voters in some precincts and/or ZIP codes, optionally narrowed by a saved segment
+   *
+   * `POST /api/v1/campaigns/{campaignId}/turfs` · needs `campaign.turfs.write`
+   */
+  createTurf: (input: { params: CreateTurfParams; body: CreateTurfBody }, options?: RequestOptions) =>
+    send<CreateTurfResponse>('POST', '/api/v1/campaigns/{campaignId}/turfs', input, options),
+  /**
+   * A turf with its progress: doors and voters attempted, contacted and remaining
+   *
+   * `GET /api/v1/campaigns/{campaignId}/turfs/{turfId}` · needs `campaign.field.read`
+   */
+  getTurf: (input: { params: GetTurfParams }, options?: RequestOptions) =>
+    send<GetTurfResponse>('GET', '/api/v1/campaigns/{campaignId}/turfs/{turfId}', input, options),
+  /**
+   * Rename a turf, change its geography or segment, or assign it to a canvasser on the team
+   *
+   * Send the `version` you read; a stale version is a 409 and nothing is written.
+   *
+   * `PATCH /api/v1/campaigns/{campaignId}/turfs/{turfId}` · needs `campaign.turfs.write`
+   */
+  updateTurf: (input: { params: UpdateTurfParams; body: UpdateTurfBody }, options?: RequestOptions) =>
+    send<UpdateTurfResponse>('PATCH', '/api/v1/campaigns/{campaignId}/turfs/{turfId}', input, options),
+  /**
+   * Delete a turf (its canvass results stay in the voters’ history)
+   *
+   * `DELETE /api/v1/campaigns/{campaignId}/turfs/{turfId}` · needs `campaign.turfs.write`
+   */
+  deleteTurf: (input: { params: DeleteTurfParams }, options?: RequestOptions) =>
+    send<void>('DELETE', '/api/v1/campaigns/{campaignId}/turfs/{turfId}', input, options),
+  /**
+   * A page of the turf’s households in walking order, each voter with their latest canvass result
+   *
+   * Households are voters at the same normalized address and ZIP, ordered by street, then the odd side before the even side, then house number ascending. Pass `nextCursor` back as `cursor` for the next page.
+   *
+   * `GET /api/v1/campaigns/{campaignId}/turfs/{turfId}/walk-list` · needs `campaign.field.read`
+   */
+  getWalkList: (input: { params: GetWalkListParams; query?: GetWalkListQuery }, options?: RequestOptions) =>
+    send<GetWalkListResponse>('GET', '/api/v1/campaigns/{campaignId}/turfs/{turfId}/walk-list', input, options),
+  /**
+   * The turf’s walk list as CSV (one row per voter, in walking order), streamed
+   *
+   * `GET /api/v1/campaigns/{campaignId}/turfs/{turfId}/walk-list/export` · needs `campaign.field.read`
+   */
+  exportWalkList: (input: { params: ExportWalkListParams }, options?: RequestOptions) =>
+    send<string>('GET', '/api/v1/campaigns/{campaignId}/turfs/{turfId}/walk-list/export', input, options),
+  /**
+   * Record a canvass result; it also enters the voter’s contact history (channel door)
+   *
+   * Idempotent by `clientId`: the same id with the same body answers the stored result, with a different body 409.
+   *
+   * `POST /api/v1/campaigns/{campaignId}/canvass-results` · needs `campaign.canvass.record`
+   */
+  recordCanvassResult: (
+    input: { params: RecordCanvassResultParams; body: RecordCanvassResultBody },
+    options?: RequestOptions,
+  ) => send<RecordCanvassResultResponse>('POST', '/api/v1/campaigns/{campaignId}/canvass-results', input, options),
+  /**
+   * Record up to 500 canvass results at once (a phone back online): all or nothing
+   *
+   * Each result is idempotent by its `clientId`, as for one. Any invalid result fails the batch, naming each at fault (`body.results.<i>.<field>`), and nothing is written.
+   *
+   * `POST /api/v1/campaigns/{campaignId}/canvass-results/batch` · needs `campaign.canvass.record`
+   */
+  recordCanvassResults: (
+    input: { params: RecordCanvassResultsParams; body: RecordCanvassResultsBody },
+    options?: RequestOptions,
+  ) =>
+    send<RecordCanvassResultsResponse>('POST', '/api/v1/campaigns/{campaignId}/canvass-results/batch', input, options),
 });
 
 export type Operations = ReturnType<typeof operations>;

@@ -13,7 +13,15 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js';
 import { runMigrations } from './migrate.js';
-import { appRolePassword, appUrlFrom, ensureAppRole, quoteIdent } from './roles.js';
+import {
+  appRolePassword,
+  appUrlFrom,
+  ensureAppRole,
+  ensureRelayRole,
+  quoteIdent,
+  RELAY_ROLE,
+  relayRolePassword,
+} from './roles.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -273,6 +281,8 @@ function listenChannel(
 export interface OpenDatabaseOptions {
   adminUrl: string | undefined;
   appUrl: string | undefined;
+  /** Connection for the outbox relay's role. Absent: derived from the admin URL with that role. */
+  relayUrl?: string | undefined;
   poolMax: number;
   home: string;
   secret: string;
@@ -284,6 +294,8 @@ export interface OpenDatabaseOptions {
 export interface OpenedDatabase {
   database: Database;
   adminUrl: string;
+  /** The outbox relay's connection string (role `akashic_relay`: the outbox, nothing else). */
+  relayUrl: string;
   embedded: boolean;
 }
 
@@ -301,10 +313,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   try {
     await runMigrations(adminUrl, { log: opts.info ?? opts.log });
     const password = opts.appUrl ? null : appRolePassword(opts.secret);
+    const relayPassword = opts.relayUrl ? null : relayRolePassword(opts.secret);
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
       await ensureAppRole(admin, password);
+      await ensureRelayRole(admin, relayPassword);
     } finally {
       await admin.end();
     }
@@ -320,7 +334,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
     const database = createDatabase(pool, readPool, async () => {
       await embedded?.stop();
     });
-    return { database, adminUrl, embedded: Boolean(embedded) };
+    const relayUrl = opts.relayUrl ?? appUrlFrom(adminUrl, relayPassword!, RELAY_ROLE);
+    return { database, adminUrl, relayUrl, embedded: Boolean(embedded) };
   } catch (err) {
     await embedded?.stop();
     throw err;

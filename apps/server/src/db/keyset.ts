@@ -1,5 +1,6 @@
 /**
- * Keyset (cursor) pagination, newest first: a page is `limit` rows ordered by (key DESC, id DESC), and its cursor
+ * Keyset (cursor) pagination, newest first: a page is `limit` rows ordered by (key DESC, id DESC) — or, with
+ * `ascending`, oldest first by (key ASC, id ASC) — and its cursor
  * is the last row's (key, id), opaque to clients (base64url). A cursor this API did not issue is refused naming
  * `query.cursor`.
  */
@@ -35,6 +36,8 @@ export interface KeysetQuery {
   /** The sort key's column and type; `id` breaks ties. */
   key: { column: string; type: keyof typeof KEYS };
   id: string;
+  /** Oldest first instead (e.g. upcoming events, soonest first). */
+  ascending?: boolean;
   limit: number;
   cursor?: string | undefined;
 }
@@ -55,6 +58,7 @@ function decode(cursor: string, pattern: string): [string, string] {
 /** One page of `q`, with the cursor of the next page (null on the last one). */
 export async function keysetPage<T>(tx: Tx, q: KeysetQuery): Promise<Page<T>> {
   const key = KEYS[q.key.type];
+  const dir = q.ascending ? 'ASC' : 'DESC';
   const params = [...q.params];
   let where = q.where;
   for (const [column, value] of Object.entries(q.equal ?? {})) {
@@ -65,12 +69,12 @@ export async function keysetPage<T>(tx: Tx, q: KeysetQuery): Promise<Page<T>> {
   if (q.cursor !== undefined) {
     const [at, id] = decode(q.cursor, key.pattern);
     params.push(at, id);
-    where += ` AND (${q.key.column}, ${q.id}) < ($${params.length - 1}::${q.key.type}, $${params.length}::uuid)`;
+    where += ` AND (${q.key.column}, ${q.id}) ${q.ascending ? '>' : '<'} ($${params.length - 1}::${q.key.type}, $${params.length}::uuid)`;
   }
   params.push(q.limit + 1);
   const r = await tx.client.query<T & { cursorKey: string; cursorId: string }>(
     `SELECT ${q.columns}, ${key.text(q.key.column)} AS "cursorKey", ${q.id} AS "cursorId"
-       FROM ${q.from} WHERE ${where} ORDER BY ${q.key.column} DESC, ${q.id} DESC LIMIT $${params.length}`,
+       FROM ${q.from} WHERE ${where} ORDER BY ${q.key.column} ${dir}, ${q.id} ${dir} LIMIT $${params.length}`,
     params,
   );
   const more = r.rows.length > q.limit;

@@ -24,18 +24,52 @@ export const READ_ONLY: ReadonlySet<string> = new Set(REFERENCE_TABLES.map((t) =
 /**
  * SECURITY DEFINER functions (owned by the admin, EXECUTE revoked from PUBLIC by their migration) the application
  * may call: each does one fixed maintenance step the role could not do itself, e.g. `voters_analyze()`
- * (drizzle/0013_voters_analyze.sql) refreshes planner statistics after a voter-file import.
+ * (drizzle/0013_voters_analyze.sql) refreshes planner statistics after a voter-file import, and
+ * `field_reminder_orgs()` (drizzle/0015_field_force_rls.sql) tells the reminder worker which organizations have
+ * reminders due (their ids only; the work then runs in each organization's context).
  */
-export const DEFINER_FUNCTIONS: readonly string[] = ['voters_analyze()'];
+export const DEFINER_FUNCTIONS: readonly string[] = ['voters_analyze()', 'field_reminder_orgs()'];
 
 export function appRolePassword(secret: string): string {
   return createHmac('sha256', secret).update('akashic:db-app-role').digest('base64url');
 }
 
+/**
+ * The worker's cross-org role: the outbox relay (platform/outbox/relay.ts) and the webhook sender's claims
+ * (platform/webhooks/sender.ts). Publishing is the one job that reads every org's events, and giving the
+ * application role a way to do that (a SECURITY DEFINER function it may call) would let any request read any org's
+ * outbox. This role can do only these jobs: SELECT the outbox and UPDATE its `published_at` / `publish_error`; see the ids, org ids
+ * and schedule of webhook deliveries and move `next_attempt_at` (policies `*_relay_*` in the tables' schema.ts).
+ * No other table or column, no BYPASSRLS.
+ */
+export const RELAY_ROLE = 'akashic_relay';
+
+export function relayRolePassword(secret: string): string {
+  return createHmac('sha256', secret).update('akashic:db-relay-role').digest('base64url');
+}
+
+export async function ensureRelayRole(admin: pg.ClientBase, password: string | null): Promise<void> {
+  await serialized(admin, async () => {
+    const { rows } = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [RELAY_ROLE]);
+    if (rows.length === 0) await admin.query(`CREATE ROLE ${RELAY_ROLE}`);
+    await admin.query(
+      `ALTER ROLE ${RELAY_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION`,
+    );
+    if (password !== null) await admin.query(`ALTER ROLE ${RELAY_ROLE} PASSWORD ${quoteLiteral(password)}`);
+    const db = (await admin.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
+    await admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(db)} TO ${RELAY_ROLE}`);
+    await admin.query(`GRANT USAGE ON SCHEMA public TO ${RELAY_ROLE}`);
+    await admin.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${RELAY_ROLE}`);
+    await admin.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${RELAY_ROLE}`);
+    await admin.query(`GRANT SELECT, UPDATE (published_at, publish_error) ON TABLE outbox TO ${RELAY_ROLE}`);
+    await admin.query(
+      `GRANT SELECT (id, org_id, status, next_attempt_at), UPDATE (next_attempt_at) ON TABLE webhook_deliveries TO ${RELAY_ROLE}`,
+    );
+  });
+}
+
 export async function ensureAppRole(admin: pg.ClientBase, password: string | null): Promise<void> {
-  // Concurrent boots (test workers, several processes) may race to create the role: serialize them.
-  await admin.query('SELECT pg_advisory_lock(727274)');
-  try {
+  await serialized(admin, async () => {
     const { rows } = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
     if (rows.length === 0) await admin.query(`CREATE ROLE ${APP_ROLE}`);
     // Re-asserted on every boot: a role that pre-existed with more power is brought back down.
@@ -65,6 +99,25 @@ export async function ensureAppRole(admin: pg.ClientBase, password: string | nul
       await admin.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await admin.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${APP_ROLE}`);
     }
+  });
+}
+
+/**
+ * Run `fn` (role and grant statements) in one transaction, serialized with other booting processes. Concurrent
+ * boots (test workers, several processes) may race to create a role; and each REVOKE-then-GRANT must be atomic, or a
+ * process booting would briefly take the privileges away from the processes already running.
+ */
+async function serialized(admin: pg.ClientBase, fn: () => Promise<void>): Promise<void> {
+  await admin.query('SELECT pg_advisory_lock(727274)');
+  try {
+    await admin.query('BEGIN');
+    try {
+      await fn();
+      await admin.query('COMMIT');
+    } catch (err) {
+      await admin.query('ROLLBACK');
+      throw err;
+    }
   } finally {
     await admin.query('SELECT pg_advisory_unlock(727274)');
   }
@@ -78,10 +131,10 @@ export function quoteLiteral(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
 }
 
-/** The application's connection string: the admin URL with the app role's credentials. */
-export function appUrlFrom(adminUrl: string, password: string): string {
+/** The application's (or `role`'s) connection string: the admin URL with that role's credentials. */
+export function appUrlFrom(adminUrl: string, password: string, role = APP_ROLE): string {
   const u = new URL(adminUrl);
-  u.username = APP_ROLE;
+  u.username = role;
   u.password = password;
   return u.toString();
 }

@@ -19,6 +19,12 @@ import { registerDocs } from './docs.js';
 
 export { API_VERSION };
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * The built console's content-hashed files (Vite writes them under assets/): they never change under their name.
+ * Everything else (index.html, the manifest, icons and above all the service worker `sw.js`) is revalidated on every
+ * load, so a deployed version reaches browsers at once; `Service-Worker-Allowed: /` confirms the worker's scope.
+ */
+const WEB_ASSETS = /^assets\/[^/]+$/;
 
 /** Routes that are not declarations (operations, docs, static console): public by design. */
 export const RAW_PUBLIC_PATHS = [
@@ -146,11 +152,19 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
   const webDist = config.webDist;
   const hasWeb = webDist && existsSync(path.join(webDist, 'index.html'));
   if (hasWeb) {
+    const webRoot = path.resolve(webDist);
     await app.register(fastifyStatic, {
-      root: path.resolve(webDist),
+      root: webRoot,
       prefix: '/',
       wildcard: true,
       index: 'index.html',
+      // Cache headers are set here, per file.
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        const name = path.relative(webRoot, file).split(path.sep).join('/');
+        res.setHeader('cache-control', WEB_ASSETS.test(name) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        if (name === 'sw.js') res.setHeader('service-worker-allowed', '/');
+      },
     });
   }
   app.setNotFoundHandler((req, reply) => {
@@ -167,3 +181,4 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
 
   return { app, openapi };
 }
+

@@ -41,6 +41,7 @@ function parametersOf(route: AnyRoute) {
   for (const [where, schema] of [
     ['path', route.schemas.params],
     ['query', route.schemas.query],
+    ['header', route.schemas.headers],
   ] as const) {
     if (!schema) continue;
     const js = toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -85,7 +86,10 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       '400': { $ref: '#/components/responses/Problem' },
       default: { $ref: '#/components/responses/Problem' },
     };
-    if (route.auth !== 'public') responses['401'] = { $ref: '#/components/responses/Problem' };
+    if (route.auth !== 'public') {
+      responses['401'] = { $ref: '#/components/responses/Problem' };
+      responses['429'] = { $ref: '#/components/responses/RateLimited' };
+    }
     if (route.auth === 'org') {
       responses['403'] = { $ref: '#/components/responses/Problem' };
       responses['404'] = { $ref: '#/components/responses/Problem' };
@@ -127,12 +131,30 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'akashic_session' },
-        bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (akp_...)' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Personal API token (akp_...) or organization API key (akk_...)',
+        },
       },
       schemas: { Problem: PROBLEM },
       responses: {
         Problem: {
           description: 'Error',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+        RateLimited: {
+          description:
+            'The rate limit of the organization’s plan is reached (per API key; per user for sessions and personal ' +
+            'tokens). Every authenticated response carries RateLimit-Policy and RateLimit.',
+          headers: {
+            'Retry-After': { description: 'Seconds until a request would be admitted', schema: { type: 'integer' } },
+            RateLimit: { description: '"<plan>";r=<remaining>;t=<seconds until full>', schema: { type: 'string' } },
+            'RateLimit-Policy': {
+              description: '"<plan>";q=<requests per window>;w=<window seconds>',
+              schema: { type: 'string' },
+            },
+          },
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },

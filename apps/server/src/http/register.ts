@@ -56,6 +56,7 @@ function parsePart<T extends z.ZodType | undefined>(schema: T, value: unknown, l
 }
 
 export function actorOf(p: Principal): Actor {
+  if (p.via === 'apikey') return { type: 'apikey', id: p.apiKeyId!, label: p.name };
   return p.via === 'token'
     ? { type: 'token', id: p.userId, label: p.email }
     : { type: 'user', id: p.userId, label: p.email };
@@ -73,6 +74,7 @@ function bearerOf(req: FastifyRequest): string | undefined {
 export interface RawInput {
   params?: unknown;
   query?: unknown;
+  headers?: unknown;
   body?: unknown;
 }
 
@@ -145,7 +147,8 @@ export function registerRoutes(app: FastifyInstance, routes: PreparedRoute[], ex
 
 /** The pipeline over the services, shared by REST (`registerRoutes`) and GraphQL (`http/graphql`). */
 export function createRouteExecutor(services: Services): ExecuteRoute {
-  const { db, policy, config, authCache } = services;
+  const { db, policy, config, authCache, apiKeys, requestLimiter } = services;
+  const limited = requestLimiter.enabled;
   const checkResponses = config.env !== 'production';
 
   const executeRoute: ExecuteRoute = async (prepared, raw, req, reply) => {
@@ -154,6 +157,7 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
     const input = {
       params: parsePart(route.schemas.params, raw.params, 'params', errors),
       query: parsePart(route.schemas.query, raw.query, 'query', errors),
+      headers: parsePart(route.schemas.headers, raw.headers, 'headers', errors),
       body: route.consumes
         ? raw.body instanceof Readable
           ? raw.body
@@ -169,14 +173,19 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
       secure: req.protocol === 'https',
       origin: `${req.protocol}://${req.host}`,
     };
-    const base = { input, meta, services, reply };
     const bearer = bearerOf(req);
     const sessionToken = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    const reauthenticate = () => authenticate(db, authCache, apiKeys, config.session, { bearer, sessionToken, ip: req.ip });
+    const base = { input, meta, services, reply, reauthenticate };
 
     let result: unknown;
     if (route.auth === 'org' && route.method === 'GET') {
       // Reads: cached principal and role, then the read pool, where a matching context costs nothing.
-      const principal = await authenticate(db, authCache, config.session, { bearer, sessionToken, ip: req.ip });
+      const principal = await authenticate(db, authCache, apiKeys, config.session, {
+        bearer,
+        sessionToken,
+        ip: req.ip,
+      });
       if (!principal) throw new AppError('unauthenticated');
       result = await runRead(route, principal, req, base);
     } else if (route.auth === 'org' && !bearer && sessionToken) {
@@ -184,7 +193,11 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
       // read, in one round trip.
       result = await runInOrgWithSession(route, sessionToken, req, base);
     } else {
-      const principal = await authenticate(db, authCache, config.session, { bearer, sessionToken, ip: req.ip });
+      const principal = await authenticate(db, authCache, apiKeys, config.session, {
+        bearer,
+        sessionToken,
+        ip: req.ip,
+      });
       result = await runAuthenticated(route, principal, req, base);
     }
 
@@ -213,6 +226,9 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
     } else {
       if (!principal) throw new AppError('unauthenticated');
       if (route.auth === 'user') {
+        if (principal.via === 'apikey') throw new AppError('forbidden', 'API keys act only on organization routes');
+        // Account routes have no organization: the user's own bucket, at the default plan's rate.
+        if (limited) await requestLimiter.take(`user:${principal.userId}`, 'free', base.reply);
         result = await route.handler({ ...base, principal });
       } else {
         result = await runInOrg(route, principal, req, base);
@@ -255,6 +271,8 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
       if (!s.org_id) throw noOrgSelected();
       // Not a member answers exactly like an org that does not exist.
       if (!s.role) throw new AppError('not_found', 'Organization not found');
+      // The user is known only now, inside the transaction: the plan is cached (or read here, in context).
+      if (limited) await takeRequest(principal, s.org_id, base, tx);
       return inOrg(route, principal, s.org_id, s.role, tx, base);
     });
   }
@@ -266,9 +284,11 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
     base: Base,
   ): Promise<unknown> {
     const orgId = orgFor(route, principal, req);
-    const role = await memberRole(db, authCache, principal.userId, orgId);
+    const role =
+      principal.via === 'apikey' ? principal.apiKeyRole! : await memberRole(db, authCache, principal.userId, orgId);
     // Not a member answers exactly like an org that does not exist.
     if (!role) throw new AppError('not_found', 'Organization not found');
+    if (limited) await takeRequest(principal, orgId, base);
     return db.read({ orgId, userId: principal.userId }, (tx) => inOrg(route, principal, orgId, role, tx, base));
   }
 
@@ -279,6 +299,14 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
     base: Base,
   ): Promise<unknown> {
     const org = orgFor(route, principal, req);
+    if (principal.via === 'apikey') {
+      // A key belongs to its org (orgFor checked it) and has no membership: it acts with its role ceiling.
+      if (limited) await takeRequest(principal, org, base);
+      return db.transaction({ orgId: org, userId: principal.userId }, (tx) =>
+        inOrg(route, principal, org, principal.apiKeyRole!, tx, base),
+      );
+    }
+    if (limited) await takeRequest(principal, org, base);
     return db.transaction({ userId: principal.userId }, async (tx) => {
       // The org context is set by the same statement, and only when the membership exists.
       const m = await tx.client.query<{ role: OrgRole }>(
@@ -292,16 +320,25 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
     });
   }
 
-  /** The org a request acts in: a token's own org, else the header, else the session's current org. */
+  /**
+   * One request of the principal against its organization's plan: an API key has its own bucket, a user (through
+   * a session or a personal token) one per organization.
+   */
+  async function takeRequest(principal: Principal, orgId: string, base: Base, tx?: Tx): Promise<void> {
+    const subject = principal.via === 'apikey' ? `key:${principal.apiKeyId}` : `user:${principal.userId}:${orgId}`;
+    await requestLimiter.take(subject, await requestLimiter.planOf(orgId, tx), base.reply);
+  }
+
+  /** The org a request acts in: a token's or key's own org, else the header, else the session's current org. */
   function orgFor(route: Extract<AnyRoute, { auth: 'org' }>, principal: Principal, req: FastifyRequest): string {
     const requested = requestedOrg(req);
     let orgId: string | null | undefined;
-    if (principal.via === 'token') {
-      orgId = principal.tokenOrgId;
+    if (principal.credentialOrgId) {
+      orgId = principal.credentialOrgId;
       if (typeof requested === 'string' && requested !== orgId)
         throw new AppError('not_found', 'Organization not found');
-      if (!principal.tokenScopes?.includes(route.action)) {
-        throw new AppError('forbidden', `This token's scopes do not include "${route.action}"`);
+      if (!principal.scopes?.includes(route.action)) {
+        throw new AppError('forbidden', `This ${credential(principal)}'s scopes do not include "${route.action}"`);
       }
     } else {
       orgId = typeof requested === 'string' ? requested : principal.sessionOrgId;
@@ -345,19 +382,20 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
       meta: base.meta,
       services: base.services,
       reply: base.reply,
+      reauthenticate: base.reauthenticate,
       principal,
       org,
       tx,
       authorize(action, resource) {
-        if (principal.via === 'token' && !principal.tokenScopes?.includes(action)) {
-          throw new AppError('forbidden', `This token's scopes do not include "${action}"`);
+        if (principal.scopes && !principal.scopes.includes(action)) {
+          throw new AppError('forbidden', `This ${credential(principal)}'s scopes do not include "${action}"`);
         }
         if (!allowedHere(action, resource)) {
           throw new AppError('forbidden', `Your role (${role}) does not allow "${action}" here`);
         }
       },
       can(action, resource) {
-        if (principal.via === 'token' && !principal.tokenScopes?.includes(action)) return false;
+        if (principal.scopes && !principal.scopes.includes(action)) return false;
         return allowedHere(action, resource);
       },
       record: (change) =>
@@ -365,7 +403,11 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
           ...change,
           orgId,
           actor,
-          metadata: { ...(principal.tokenId ? { tokenId: principal.tokenId } : {}), ...change.metadata },
+          metadata: {
+            ...(principal.tokenId ? { tokenId: principal.tokenId } : {}),
+            ...(principal.apiKeyId ? { apiKeyId: principal.apiKeyId } : {}),
+            ...change.metadata,
+          },
           meta: { requestId: base.meta.requestId, ip: base.meta.ip },
         }).then(() => undefined),
     } as OrgCtx<never>;
@@ -384,6 +426,8 @@ interface SessionBegin extends Record<string, unknown> {
   org_id: string | null;
   role: OrgRole | null;
 }
+
+const credential = (p: Principal) => (p.via === 'apikey' ? 'API key' : 'token');
 
 function noOrgSelected(): AppError {
   return new AppError('validation_failed', `No organization selected: send the ${ORG_HEADER} header`, {

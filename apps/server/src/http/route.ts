@@ -36,6 +36,8 @@ export interface RequestMeta {
 interface Schemas {
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the handler reads (lower-case names), e.g. `last-event-id`. REST only. */
+  headers?: z.ZodObject;
   body?: z.ZodType;
   response?: z.ZodType;
 }
@@ -45,6 +47,7 @@ type Infer<S, K extends keyof Schemas> = S extends { [P in K]: infer T extends z
 export interface Input<S extends Schemas> {
   params: Infer<S, 'params'>;
   query: Infer<S, 'query'>;
+  headers: Infer<S, 'headers'>;
   body: Infer<S, 'body'>;
 }
 
@@ -53,6 +56,11 @@ interface BaseCtx<S extends Schemas> {
   meta: RequestMeta;
   services: Services;
   reply: Pick<FastifyReply, 'header' | 'getHeader'>;
+  /**
+   * Resolve the request's credentials again, through the auth cache (never exposing them): a long-lived response
+   * (the realtime stream) re-checks that its caller is still signed in.
+   */
+  reauthenticate(): Promise<Principal | null>;
 }
 
 export interface PublicCtx<S extends Schemas> extends BaseCtx<S> {
@@ -96,8 +104,11 @@ interface Common<S extends Schemas> {
    * Streamed routes are REST only (not GraphQL fields).
    */
   consumes?: 'text/csv';
-  /** The response is not JSON: the handler returns a Readable of this media type, sent as it is read. */
-  produces?: 'text/csv';
+  /**
+   * The response is not JSON: the handler returns a Readable of this media type, sent as it is read
+   * (`text/event-stream`: a Server-Sent Events stream that stays open).
+   */
+  produces?: 'text/csv' | 'text/event-stream';
 }
 
 export type RouteDef<S extends Schemas = Schemas> =

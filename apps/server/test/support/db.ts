@@ -77,6 +77,7 @@ export async function uniqueColumns(client: pg.ClientBase, table: string): Promi
 export const VOLATILE_COLUMNS: Record<string, string[]> = {
   sessions: ['last_seen_at'],
   api_tokens: ['last_used_at', 'last_used_ip'],
+  api_keys: ['last_used_at', 'last_used_ip'],
 };
 
 /** Table name → its rows as canonical JSON text, sorted. */

@@ -8,11 +8,16 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/helpers.js';
+import { TEST_WEBAUTHN_ORIGIN, startTestApp, type TestApp } from '../../../../test/helpers.js';
 import { campaignWithSpend } from './campaigns.js';
 import { votersOf } from './voters.js';
+import { fieldOf } from './field.js';
+import { webhookOf } from './webhooks.js';
+import { browserSubscription } from './push.js';
+import { SoftAuthenticator } from './webauthn.js';
 import { addMember } from './cli.js';
 import { messageWithHistory, type MessageFixture } from './messages.js';
+import { relayOutbox } from './events.js';
 import { connect, diffSnapshots, snapshot, tenantTables } from './db.js';
 import { as, expectProblem, signUpActor, uniqueEmail, type Actor, type Reply } from './http.js';
 import {
@@ -36,6 +41,10 @@ interface World {
   b: Actor;
   /** B again, through a personal API token of org B carrying every scope B may grant. */
   bToken: Actor;
+  /** Org B's API key with the owner ceiling and every scope a key may hold. */
+  bKey: Actor;
+  /** Those scopes: an operation outside them is refused (403) before anything is looked up. */
+  bKeyScopes: Set<string>;
 }
 
 type Fixture = (w: World) => Promise<string[]>;
@@ -59,12 +68,40 @@ export const FIXTURES: Record<string, Fixture> = {
     if (r.status !== 201) throw new Error(`fixture: create token: ${r.status} ${r.text}`);
     return [r.body.token.id];
   },
+  '/api/v1/api-keys/{id} id': async (w) => [await apiKeyOfA(w)],
+  '/api/v1/api-keys/{id}/rotate id': async (w) => [await apiKeyOfA(w)],
+  // A passkey of A's owner (global to the user; its audit entry sits in org A).
+  '/api/v1/passkeys/{id} id': async (w) => {
+    const options = await as(w.a, 'POST', '/api/v1/passkeys/registration-options');
+    const response = new SoftAuthenticator('localhost', TEST_WEBAUTHN_ORIGIN).create(options.body);
+    const r = await as(w.a, 'POST', '/api/v1/passkeys', { json: { response } });
+    if (r.status !== 201) throw new Error(`fixture: register passkey: ${r.status} ${r.text}`);
+    return [r.body.id];
+  },
+  '/api/v1/push/subscriptions/{id} id': async (w) => {
+    const r = await as(w.a, 'POST', '/api/v1/push/subscriptions', {
+      json: browserSubscription(`https://push.example.net/isolation/${randomUUID()}`).json,
+    });
+    if (r.status !== 201) throw new Error(`fixture: subscribe to push: ${r.status} ${r.text}`);
+    return [r.body.id];
+  },
   '/api/v1/forecasts/scenarios/{id} id': async (w) => {
     const r = await as(w.a, 'POST', '/api/v1/forecasts/scenarios', {
       json: { name: 'a scenario', cycle: 2020, kind: 'counties', inputs: { nationalDemTwoParty: 0.52 } },
     });
     if (r.status !== 201) throw new Error(`fixture: create scenario: ${r.status} ${r.text}`);
     return [r.body.id];
+  },
+  // A notification of A's owner: a member added to A, the event relayed to the worker's notifications consumer.
+  '/api/v1/notifications/{id}/read id': async (w) => {
+    await addMember(w.app.db.adminUrl, w.a.orgId, 'viewer', 'a-notified');
+    await relayOutbox(w.app, w.admin, w.a.orgId, 'notifications');
+    const { rows } = await w.admin.query('SELECT id FROM notifications WHERE org_id = $1 AND user_id = $2', [
+      w.a.orgId,
+      w.a.userId,
+    ]);
+    if (!rows.length) throw new Error('fixture: no notification for A’s owner');
+    return rows.map((r) => r.id as string);
   },
   // A campaign with a budget line and a spend entry (its team holds A's owner, a '* userId' id).
   '* campaignId': async (w) => [(await campaignOf(w)).campaignId],
@@ -78,7 +115,45 @@ export const FIXTURES: Record<string, Fixture> = {
   '* messageId': async (w) => [(await messageOf(w)).messageId],
   '* versionId': async (w) => [(await messageOf(w)).versionId, (await messageOf(w)).audienceVersionId],
   '* revisionId': async (w) => (await messageOf(w)).revisionIds,
+  // The campaign's field work: an event with an RSVP, a turf (with a canvass result).
+  '* eventId': async (w) => [(await fieldOfA(w)).eventId],
+  '* rsvpId': async (w) => [(await fieldOfA(w)).rsvpId],
+  '* turfId': async (w) => [(await fieldOfA(w)).turfId],
+  // A webhook endpoint of org A and a delivery to it (a test ping: nothing is sent while no worker runs).
+  '* endpointId': async (w) => [(await webhookOfA(w)).endpointId],
+  '* deliveryId': async (w) => [(await webhookOfA(w)).deliveryId],
 };
+
+/** The field work of org A's campaign, shared by the field fixtures. */
+const fieldOfWorld = new WeakMap<World, ReturnType<typeof fieldOf>>();
+function fieldOfA(w: World) {
+  let f = fieldOfWorld.get(w);
+  if (!f) fieldOfWorld.set(w, (f = campaignOf(w).then((c) => fieldOf(w.a, c.campaignId))));
+  return f;
+}
+
+/** One API key of org A per world, shared by the key routes' fixtures. */
+const apiKeysOf = new WeakMap<World, Promise<string>>();
+function apiKeyOfA(w: World) {
+  let k = apiKeysOf.get(w);
+  if (!k) {
+    k = as(w.a, 'POST', '/api/v1/api-keys', { json: { name: 'a key', role: 'viewer', scopes: ['org.read'] } }).then(
+      (r) => {
+        if (r.status !== 201) throw new Error(`fixture: create API key: ${r.status} ${r.text}`);
+        return r.body.key.id as string;
+      },
+    );
+    apiKeysOf.set(w, k);
+  }
+  return k;
+}
+
+const webhooksOf = new WeakMap<World, ReturnType<typeof webhookOf>>();
+function webhookOfA(w: World) {
+  let h = webhooksOf.get(w);
+  if (!h) webhooksOf.set(w, (h = webhookOf(w.a)));
+  return h;
+}
 
 const messagesOf = new WeakMap<World, Promise<MessageFixture>>();
 function messageOf(w: World) {
@@ -106,6 +181,12 @@ function votersOfA(w: World) {
 export function fixtureFor(path: string, param: string): Fixture | undefined {
   return FIXTURES[`${path} ${param}`] ?? FIXTURES[`* ${param}`];
 }
+
+/**
+ * Operations every API token is refused, whatever the ids (passkeys are managed from a signed-in session): a token
+ * gets 403 for them, the same for A's ids as for missing ones.
+ */
+const SESSION_ONLY_OPERATIONS = new Set(['renamePasskey', 'deletePasskey']);
 
 const isProblem404 = (r: Reply, what: string) => expectProblem(r, 404, 'not_found', what);
 
@@ -137,12 +218,22 @@ export function isolationSuite(): void {
     });
     if (token.status !== 201) throw new Error(`attacker token: ${token.status} ${token.text}`);
     w.bToken = { ...w.b, cookie: undefined, token: token.body.secret };
+    const keyScopes = await as(w.b, 'GET', '/api/v1/api-keys/scopes?role=owner');
+    w.bKeyScopes = new Set(keyScopes.body.scopes.map((s: { action: string }) => s.action));
+    const key = await as(w.b, 'POST', '/api/v1/api-keys', {
+      json: { name: 'attacker integration', role: 'owner', scopes: [...w.bKeyScopes] },
+    });
+    if (key.status !== 201) throw new Error(`attacker API key: ${key.status} ${key.text}`);
+    w.bKey = { ...w.b, cookie: undefined, token: key.body.secret };
     served = operationsOf(await fetchOpenApi(w.app.url));
   });
   afterAll(async () => {
     await w.admin?.end();
     await w.app?.close();
   });
+
+  const refusesTokens = (path: string, method: string) =>
+    served.some((o) => o.path === path && o.method === method && SESSION_ONLY_OPERATIONS.has(o.operationId));
 
   /** Ids in org A for each path parameter of `op` (created once per path + parameter). */
   async function idsFor(op: Operation): Promise<Record<string, string>[]> {
@@ -210,6 +301,7 @@ export function isolationSuite(): void {
     for (const [label, attacker] of [
       ['session', () => w.b],
       ['API token', () => w.bToken],
+      ['API key', () => w.bKey],
     ] as const) {
       describe(`B's owner (${label}) acting in B`, () => {
         it.each(withParams.map((op) => [key(op), op] as const))(
@@ -226,7 +318,22 @@ export function isolationSuite(): void {
                   () => as(attacker(), method, url, body === undefined ? {} : { json: body }),
                   what,
                 );
-                isProblem404(r, what);
+                // A key is refused an action it can never hold (managing keys) before anything is looked up.
+                const own = served.find((o) => o.path === op.path && o.method === method);
+                if (label === 'API key' && own?.action && !w.bKeyScopes.has(own.action)) {
+                  expectProblem(r, 403, 'forbidden', what);
+                } else if (label !== 'session' && refusesTokens(op.path, method)) {
+                  // Refused to every token or key whatever the id: A's ids answer exactly like a missing one.
+                  expectProblem(r, 403, 'forbidden', what);
+                  const missing = await as(attacker(), method, fillPath(op.path, { id: randomUUID() }), {
+                    ...(body === undefined ? {} : { json: body }),
+                  });
+                  expect([missing.status, missing.body.code, missing.body.detail], what).toEqual([
+                    r.status,
+                    r.body.code,
+                    r.body.detail,
+                  ]);
+                } else isProblem404(r, what);
               }
             }
           },
@@ -237,12 +344,14 @@ export function isolationSuite(): void {
     it('lists nothing of org A in any read operation B can call', async () => {
       const secrets = [w.a.orgId, w.a.userId, w.a.email];
       for (const op of withParams) for (const combo of await idsFor(op)) secrets.push(...Object.values(combo));
-      for (const op of served.filter((o) => o.method === 'GET' && o.auth !== 'public' && o.pathParams.length === 0)) {
-        for (const actor of [w.b, w.bToken]) {
+      // The realtime stream stays open; realtime.test.ts checks that B's stream never carries A's events.
+      const reads = served.filter((o) => o.method === 'GET' && o.auth !== 'public' && o.pathParams.length === 0);
+      for (const op of reads.filter((o) => !o.stream)) {
+        for (const actor of [w.b, w.bToken, w.bKey]) {
           const r = await as(actor, 'GET', op.path);
           if (r.status >= 500) throw new Error(`${key(op)}: ${r.status}`);
-          for (const s of secrets)
-            expect(r.text.includes(s), `${key(op)} (${actor.token ? 'token' : 'session'}) leaks ${s}`).toBe(false);
+          const via = actor === w.bKey ? 'API key' : actor.token ? 'token' : 'session';
+          for (const s of secrets) expect(r.text.includes(s), `${key(op)} (${via}) leaks ${s}`).toBe(false);
         }
       }
     });
@@ -275,6 +384,11 @@ export function isolationSuite(): void {
           const tokRandom = await send(w.bToken, randomUUID());
           isProblem404(tokA, `token naming org A: ${op.method} ${url}`);
           expect(shapeOf(tokA)).toEqual(shapeOf(tokRandom));
+          // So does an API key.
+          const keyA = await send(w.bKey, w.a.orgId);
+          const keyRandom = await send(w.bKey, randomUUID());
+          isProblem404(keyA, `API key naming org A: ${op.method} ${url}`);
+          expect(shapeOf(keyA)).toEqual(shapeOf(keyRandom));
         },
       );
     });

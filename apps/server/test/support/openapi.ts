@@ -58,6 +58,8 @@ export interface Operation {
   pathParams: Parameter[];
   queryParams: Parameter[];
   body?: JsonSchema;
+  /** The success response is a stream that stays open (`text/event-stream`): generic suites cannot read it to its end. */
+  stream: boolean;
 }
 
 export const key = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;
@@ -78,6 +80,9 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
         pathParams: params.filter((p) => p.in === 'path'),
         queryParams: params.filter((p) => p.in === 'query'),
         body: op.requestBody?.content?.['application/json']?.schema,
+        stream: Object.values((op.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>).some(
+          (r) => r.content?.['text/event-stream'] !== undefined,
+        ),
       });
     }
   }
@@ -145,6 +150,7 @@ export function sampleOf(schema: JsonSchema): unknown {
       if (s.format === 'email') return `sample-${++n}-${randomUUID().slice(0, 8)}@example.test`;
       if (s.format === 'uuid') return randomUUID();
       if (s.format === 'date-time') return new Date().toISOString();
+      if (s.format === 'date') return new Date().toISOString().slice(0, 10);
       const base = `sample-${++n}-${randomUUID().slice(0, 8)}`;
       const min = s.minLength ?? 0;
       const max = s.maxLength ?? 1000;

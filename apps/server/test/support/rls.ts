@@ -10,8 +10,14 @@ import { startTestApp, type TestApp } from '../../../../test/helpers.js';
 import { APP_ROLE, DEFINER_FUNCTIONS, quoteIdent } from '../../src/db/roles.js';
 import { campaignWithSpend } from './campaigns.js';
 import { votersOf } from './voters.js';
+import { fieldOf } from './field.js';
+import { sendDueReminders } from '../../src/modules/campaigns/field/reminders.js';
+import { attemptedWebhookOf } from './webhooks.js';
+import { browserSubscription } from './push.js';
 import { addMember } from './cli.js';
 import { messageWithHistory } from './messages.js';
+import { consumers } from '../../src/consumers.js';
+import { acceptedBy, relayOutbox } from './events.js';
 import { columnsOf, connect, publicTables, tenantTables, uniqueColumns } from './db.js';
 import { as, signUpActor, uniqueEmail, type Actor } from './http.js';
 
@@ -20,6 +26,9 @@ export const GLOBAL_TABLES = new Set([
   'users',
   'sessions',
   'password_resets',
+  // A user's passkeys and the WebAuthn challenges issued to them (or to a sign-in not yet attributed to anyone).
+  'passkeys',
+  'webauthn_challenges',
   'organizations',
   // Public election reference data, the same for every org; SELECT-only for the app role (db/roles.ts READ_ONLY).
   'reference_datasets',
@@ -90,6 +99,13 @@ export function rlsSuite(): void {
       if (inv.status !== 201) throw new Error(`invitation fixture: ${inv.status} ${inv.text}`);
       const tok = await as(o, 'POST', '/api/v1/tokens', { json: { name: 'rls token', scopes: ['org.read'] } });
       if (tok.status !== 201) throw new Error(`token fixture: ${tok.status} ${tok.text}`);
+      // An API key in its rotation's grace period: two secrets' hashes on its row.
+      const key = await as(o, 'POST', '/api/v1/api-keys', {
+        json: { name: 'rls key', role: 'viewer', scopes: ['org.read'] },
+      });
+      if (key.status !== 201) throw new Error(`API key fixture: ${key.status} ${key.text}`);
+      const rot = await as(o, 'POST', `/api/v1/api-keys/${key.body.key.id}/rotate`, { json: { graceMinutes: 60 } });
+      if (rot.status !== 200) throw new Error(`API key rotation fixture: ${rot.status} ${rot.text}`);
       const sc = await as(o, 'POST', '/api/v1/forecasts/scenarios', {
         json: { name: 'rls scenario', cycle: 2020, kind: 'counties', inputs: { nationalDemTwoParty: 0.5 } },
       });
@@ -97,7 +113,21 @@ export function rlsSuite(): void {
       const c = await campaignWithSpend(o, { jurisdiction: { kind: 'counties', counties: ['42003', '42101'] } });
       await messageWithHistory(o, c.campaignId);
       await votersOf(o, c.campaignId);
+      await fieldOf(o, c.campaignId);
+      await attemptedWebhookOf(app, o);
+      const push = await as(o, 'POST', '/api/v1/push/subscriptions', {
+        json: browserSubscription(`https://push.example.net/rls/${randomUUID()}`).json,
+      });
+      if (push.status !== 201) throw new Error(`push subscription fixture: ${push.status} ${push.text}`);
+      const prefs = await as(o, 'PUT', '/api/v1/notification-preferences', {
+        json: { items: [{ type: 'alert', channel: 'email', enabled: true }] },
+      });
+      if (prefs.status !== 200) throw new Error(`notification preferences fixture: ${prefs.status} ${prefs.text}`);
     }
+    // The reminder worker logs the fixtures' due reminders (field_reminder_deliveries).
+    await sendDueReminders(app.platform.services.db, app.mail);
+    // The worker's consumers process both orgs' events: receipts, usage counts, notifications.
+    for (const o of [a, b]) for (const c of consumers) await relayOutbox(app, admin, o.orgId, c.name, acceptedBy(c));
     tables = await tenantTables(admin);
   });
   afterAll(async () => {
@@ -366,10 +396,16 @@ export function rlsSuite(): void {
       });
     });
 
-    it('reads a token or invitation row only with its secret’s hash, and never writes through it', async () => {
-      for (const t of ['api_tokens', 'invitations']) {
+    it('reads a token, API key or invitation row only with its secret’s hash, and never writes through it', async () => {
+      for (const [t, column] of [
+        ['api_tokens', 'token_hash'],
+        ['invitations', 'token_hash'],
+        ['api_keys', 'token_hash'],
+        // A rotated key's previous secret, during its grace period.
+        ['api_keys', 'previous_token_hash'],
+      ] as const) {
         const { rows } = await admin.query(
-          `SELECT id, encode(token_hash, 'hex') AS h FROM ${q(t)} WHERE org_id = $1 LIMIT 1`,
+          `SELECT id, encode(${column}, 'hex') AS h FROM ${q(t)} WHERE org_id = $1 AND ${column} IS NOT NULL LIMIT 1`,
           [a.orgId],
         );
         const { id, h } = rows[0];

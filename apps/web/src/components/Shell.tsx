@@ -7,6 +7,7 @@ import { useSession } from '../session';
 import { useFeedback } from './feedback';
 import { Logo } from './layout';
 import { Menu } from './Menu';
+import { LiveIndicator, NotificationsBell } from './Notifications';
 
 export function SkipLink() {
   return (
@@ -36,6 +37,9 @@ const MODULES: NavItem[] = [
 const PLATFORM: NavItem[] = [
   { to: '/members', label: 'Members & invitations' },
   { to: '/tokens', label: 'API tokens' },
+  { to: '/developers', label: 'Developers' },
+  { to: '/notifications', label: 'Notifications' },
+  { to: '/passkeys', label: 'Passkeys' },
   { to: '/audit', label: 'Audit log', adminOnly: true },
   { to: '/settings', label: 'Organization settings' },
 ];
@@ -69,6 +73,8 @@ export function Shell({ children }: { children: ReactNode }) {
           </span>
         </Link>
         <div className="topbar-controls">
+          {org && <LiveIndicator />}
+          {org && <NotificationsBell key={org.id} />}
           <OrgSwitcher />
           <AccountMenu name={me.user.name} email={me.user.email} />
         </div>
@@ -184,7 +190,9 @@ function AccountMenu({ name, email }: { name: string; email: string }) {
     close();
     const ok = await confirm({
       title: 'Sign out everywhere?',
-      body: <p>This ends every session of your account, on this device and all others. You will need to sign in again.</p>,
+      body: (
+        <p>This ends every session of your account, on this device and all others. You will need to sign in again.</p>
+      ),
       confirmLabel: 'Sign out everywhere',
       danger: true,
     });
@@ -257,9 +265,10 @@ export function AuthLayout({ children, wide }: { children: ReactNode; wide?: boo
         {children}
       </main>
       <footer className="auth-footer">
-        <p>Strategic intelligence for campaign teams · <a href="/docs">API reference</a></p>
+        <p>
+          Strategic intelligence for campaign teams · <a href="/docs">API reference</a>
+        </p>
       </footer>
     </div>
   );
 }
-

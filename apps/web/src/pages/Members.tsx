@@ -15,7 +15,7 @@ import {
   TableWrap,
 } from '../components/layout';
 import { ROLE_LABELS, formatDate, formatDateTime } from '../format';
-import { useAction, useResource } from '../hooks';
+import { useAction, useLiveReload, useResource } from '../hooks';
 import { useSession } from '../session';
 
 const ROLES: OrgRole[] = ['owner', 'admin', 'manager', 'staff', 'viewer'];
@@ -50,6 +50,7 @@ export function MembersPage() {
 function MembersPanel() {
   const { me, isAdmin } = useSession();
   const members = useResource((signal) => api.get<{ items: Member[] }>('/api/v1/members', { signal }), []);
+  useLiveReload((e) => e.type.startsWith('platform.member.') && e.type !== 'platform.member.invited', members.reload);
   const items = members.data?.items ?? [];
 
   return (
@@ -181,6 +182,13 @@ const STATUS_TONE = { pending: 'blue', accepted: 'green', revoked: 'grey', expir
 
 function InvitationsPanel() {
   const invitations = useResource((signal) => api.get<{ items: Invitation[] }>('/api/v1/invitations', { signal }), []);
+  useLiveReload(
+    (e) =>
+      e.type.startsWith('platform.invitation.') ||
+      e.type === 'platform.member.invited' ||
+      e.type === 'platform.member.joined',
+    invitations.reload,
+  );
   const { announce, confirm } = useFeedback();
   const s = useSubmission();
   // Pending first, then newest first.

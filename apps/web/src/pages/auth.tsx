@@ -1,11 +1,12 @@
 /** Pages used without a session: sign-in, sign-up, forgot/reset password. */
 import type { Me } from '@akashic/contracts';
-import { useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useFeedback } from '../components/feedback';
 import { FormError, TextField, formValue, useSubmission } from '../components/forms';
 import { PageHeader } from '../components/layout';
 import { AuthLayout } from '../components/Shell';
+import { autofillSupported, cancelPasskeyCeremony, passkeysSupported, signInWithPasskey, wasCancelled } from '../passkeys';
 import { Link, navigate, safeNext, useLocation } from '../router';
 
 export const PASSWORD_HINT = 'At least 12 characters. A few unrelated words make a strong, memorable password.';
@@ -13,7 +14,35 @@ export const PASSWORD_HINT = 'At least 12 characters. A few unrelated words make
 export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const { query } = useLocation();
   const s = useSubmission();
+  const passkey = useSubmission();
   const next = safeNext(query.get('next'));
+
+  const signedIn = useCallback(
+    (me: Me) => {
+      onSignedIn(me);
+      navigate(next, { replace: true });
+    },
+    [onSignedIn, next],
+  );
+
+  // Conditional UI: the browser offers this site's passkeys among the email field's suggestions.
+  useEffect(() => {
+    let active = true;
+    void (async () => {
+      if (!(await autofillSupported())) return;
+      try {
+        const me = await signInWithPasskey(true);
+        if (active) signedIn(me);
+      } catch (e) {
+        if (active && !wasCancelled(e)) passkey.setError(e);
+      }
+    })();
+    return () => {
+      active = false;
+      cancelPasskeyCeremony();
+    };
+    // Once per visit of the page: the ceremony waits for the person.
+  }, []);
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -24,17 +53,32 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         { email: formValue(f, 'email'), password: formValue(f, 'password') },
         { session: false },
       );
-      onSignedIn(me);
-      navigate(next, { replace: true });
+      signedIn(me);
     });
   };
+
+  const withPasskey = () =>
+    void passkey.run(async () => {
+      try {
+        signedIn(await signInWithPasskey());
+      } catch (e) {
+        if (!wasCancelled(e)) throw e;
+      }
+    });
 
   return (
     <AuthLayout>
       <PageHeader title="Sign in" lead="Welcome back to Akashic Intelligence." />
       <form ref={s.formRef} onSubmit={submit} noValidate className="stack">
         <FormError error={s.error} shown={['email', 'password']} />
-        <TextField label="Email" name="email" type="email" autoComplete="username" required error={s.fields.email} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username webauthn"
+          required
+          error={s.fields.email}
+        />
         <TextField
           label="Password"
           name="password"
@@ -47,6 +91,14 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           {s.busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {passkeysSupported() && (
+        <div className="stack passkey-sign-in">
+          <FormError error={passkey.error} />
+          <button type="button" className="button secondary block" disabled={passkey.busy} onClick={withPasskey}>
+            Sign in with a passkey
+          </button>
+        </div>
+      )}
       <div className="auth-links">
         <Link to="/forgot-password">Forgot your password?</Link>
         <p>

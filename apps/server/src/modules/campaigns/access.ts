@@ -8,7 +8,9 @@ import type { Campaign, CampaignPermissions, CampaignRole } from '@akashic/contr
 import type { z } from 'zod';
 import { defineRoute, type OrgCtx, type RouteDef } from '../../http/route.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { userRef, type EntityRef } from '../../platform/policy/engine.js';
+import type { Tx } from '../../db/index.js';
+import { userRef, type EntityRef, type PolicyEngine } from '../../platform/policy/engine.js';
+import type { OrgRole } from '../../platform/tenancy/role.js';
 import { readCampaign } from './campaigns.js';
 
 export type CampaignAction =
@@ -18,10 +20,17 @@ export type CampaignAction =
   | 'campaign.team.write'
   | 'campaign.budget.write'
   | MessageAction
-  | VoterAction;
+  | VoterAction
+  | FieldAction;
 
-/** Voter-file actions that only read (GET routes run in read-only transactions: they lock nothing). */
-const READ_ONLY_VOTER_ACTIONS = new Set<CampaignAction>(['campaign.voters.read', 'campaign.voters.export']);
+/** Actions that only read (GET routes run in read-only transactions: they lock nothing). */
+const READ_ONLY_ACTIONS = new Set<CampaignAction>([
+  'campaign.read',
+  'message.read',
+  'campaign.voters.read',
+  'campaign.voters.export',
+  'campaign.field.read',
+]);
 
 /** A campaign's voter file (policies/voters.cedar). */
 export type VoterAction =
@@ -30,6 +39,14 @@ export type VoterAction =
   | 'campaign.voters.contact'
   | 'campaign.voters.export'
   | 'campaign.segments.write';
+
+/** Field work: events, RSVPs and check-in, turfs and walk lists, canvassing (policies/field.cedar). */
+export type FieldAction =
+  | 'campaign.field.read'
+  | 'campaign.events.write'
+  | 'campaign.events.checkin'
+  | 'campaign.turfs.write'
+  | 'campaign.canvass.record';
 
 /** Messaging on a campaign (policies/messaging.cedar). */
 export type MessageAction =
@@ -57,7 +74,7 @@ export function campaignEntity(campaignId: string, userId: string, role: Campaig
 /** The Cedar decision on one campaign, a token's scopes included (the same rule as `OrgCtx.can`). */
 export function canOnCampaign(ctx: CampaignCtx, action: CampaignAction, c: Pick<Campaign, 'id' | 'myRole'>): boolean {
   const { principal: p, org } = ctx;
-  if (p.via === 'token' && !p.tokenScopes?.includes(action)) return false;
+  if (p.scopes && !p.scopes.includes(action)) return false;
   return ctx.services.policy.isAllowed({
     userId: p.userId,
     role: org.role,
@@ -83,12 +100,11 @@ export function permissionsOn(ctx: CampaignCtx, c: Pick<Campaign, 'id' | 'myRole
  * campaign's own update (which may restore it) and deletion.
  */
 export async function campaignFor(ctx: CampaignCtx, id: string, action: CampaignAction): Promise<Campaign> {
-  const lock =
-    action === 'campaign.read' || action === 'message.read' || READ_ONLY_VOTER_ACTIONS.has(action)
-      ? null
-      : action === 'campaign.update' || action === 'campaign.delete'
-        ? 'update'
-        : 'share';
+  const lock = READ_ONLY_ACTIONS.has(action)
+    ? null
+    : action === 'campaign.update' || action === 'campaign.delete'
+      ? 'update'
+      : 'share';
   const c = await readCampaign(ctx.tx, ctx.org.id, ctx.principal.userId, id, lock);
   if (!c || !canOnCampaign(ctx, 'campaign.read', c)) throw notFound('Campaign');
   if (!canOnCampaign(ctx, action, c)) {
@@ -131,3 +147,40 @@ export const campaignRouteIn =
       },
     });
   };
+
+/** A member as a campaign decision sees them: their organization role and their place on the campaign's team. */
+export interface CampaignMember {
+  userId: string;
+  orgRole: OrgRole;
+  campaignRole: CampaignRole | null;
+}
+
+/**
+ * Whether `m` may do `action` on campaign `campaignId` of `orgId` through the console (a session): the organization
+ * gate and the campaign decision, as `campaignFor` makes them for a request. Used where no request is being
+ * served — whom to notify, which live events a browser receives.
+ */
+export function memberMayOnCampaign(
+  policy: PolicyEngine,
+  orgId: string,
+  m: CampaignMember,
+  action: CampaignAction,
+  campaignId: string,
+): boolean {
+  const ask = (a: CampaignAction, resource: EntityRef) =>
+    policy.isAllowed({ userId: m.userId, role: m.orgRole, orgId, action: a, resource, via: 'session' });
+  const campaign = campaignEntity(campaignId, m.userId, m.campaignRole);
+  return ask(action, { type: 'Org', id: orgId }) && ask('campaign.read', campaign) && ask(action, campaign);
+}
+
+/** The org's members with their place on the campaign's team (in a transaction of that org). */
+export async function campaignMembers(tx: Tx, orgId: string, campaignId: string): Promise<CampaignMember[]> {
+  const { rows } = await tx.client.query<CampaignMember>(
+    `SELECT m.user_id AS "userId", m.role AS "orgRole", t.role AS "campaignRole"
+       FROM memberships m
+       LEFT JOIN campaign_team t ON t.org_id = m.org_id AND t.campaign_id = $2 AND t.user_id = m.user_id
+      WHERE m.org_id = $1`,
+    [orgId, campaignId],
+  );
+  return rows;
+}

@@ -3,6 +3,9 @@
  * line). The summary adds them up per line and per week (the burn). Amounts are whole cents (bigint in the
  * database, read as float8: exact below 2^53 cents). Every change is recorded in the request's transaction.
  */
+import { cached, type Cache } from '../../platform/cache/cache.js';
+import type { CacheInvalidation } from '../../platform/cache/invalidation.js';
+import type { BusEvent } from '../../platform/events/bus.js';
 import { randomUUID } from 'node:crypto';
 import type {
   BudgetLine,
@@ -295,3 +298,33 @@ export async function deleteSpend(
   if (!before) throw notFound('Spend entry');
   await recordSpend(record, 'spend.deleted', id, { before });
 }
+
+/**
+ * The budget summary is read with every campaign page: cached (platform/cache), made stale by the campaign's
+ * budget-line and spend events (src/consumers.ts `cacheInvalidations`). The TTL bounds staleness should an event
+ * be late.
+ */
+export const budgetCacheKey = (orgId: string, campaignId: string) => `campaign-budget:${orgId}:${campaignId}`;
+const BUDGET_CACHE_TTL_MS = 60_000;
+
+export function cachedBudgetSummary(cache: Cache, tx: Tx, orgId: string, campaignId: string): Promise<BudgetSummary> {
+  return cached(cache, budgetCacheKey(orgId, campaignId), BUDGET_CACHE_TTL_MS, () =>
+    budgetSummary(tx, orgId, campaignId),
+  );
+}
+
+const campaignOf = (event: BusEvent): string | undefined => {
+  for (const side of ['after', 'before'] as const) {
+    const id = (event.payload[side] as { campaignId?: unknown } | undefined)?.campaignId;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+};
+
+export const budgetCacheInvalidations: CacheInvalidation[] = ['budget_line', 'spend'].map((entity) => ({
+  filter: { module: 'campaigns', entity },
+  keys: (event) => {
+    const campaignId = campaignOf(event);
+    return campaignId ? [budgetCacheKey(event.orgId, campaignId)] : [];
+  },
+}));

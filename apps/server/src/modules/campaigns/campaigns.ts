@@ -106,13 +106,18 @@ async function checkJurisdiction(tx: Tx, j: Jurisdiction): Promise<void> {
 }
 
 /** Creates the campaign with its creator as the campaign's manager. */
+/**
+ * `creator` becomes the campaign's manager when they are a member; an organization API key (no membership) creates
+ * a campaign without joining its team.
+ */
 export async function createCampaign(
   tx: Tx,
   orgId: string,
-  userId: string,
+  creator: { userId: string; member: boolean },
   body: CreateCampaignBody,
   record: Recorder,
 ): Promise<Campaign> {
+  const { userId } = creator;
   await checkJurisdiction(tx, body.jurisdiction);
   const id = randomUUID();
   await tx.client.query(
@@ -130,13 +135,17 @@ export async function createCampaign(
       userId,
     ],
   );
-  await tx.client.query(
-    `INSERT INTO campaign_team (org_id, campaign_id, user_id, role) VALUES ($1, $2, $3, 'manager')`,
-    [orgId, id, userId],
-  );
+  if (creator.member) {
+    await tx.client.query(
+      `INSERT INTO campaign_team (org_id, campaign_id, user_id, role) VALUES ($1, $2, $3, 'manager')`,
+      [orgId, id, userId],
+    );
+  }
   const c = (await readCampaign(tx, orgId, userId, id))!;
   await recordCampaign(record, 'campaign.created', id, { after: c });
-  await recordTeam(record, 'campaign.member_added', id, { after: { campaignId: id, userId, role: 'manager' } });
+  if (creator.member) {
+    await recordTeam(record, 'campaign.member_added', id, { after: { campaignId: id, userId, role: 'manager' } });
+  }
   return c;
 }
 

@@ -4,7 +4,7 @@
  * team (access.ts). A campaign the member may not read answers 404, exactly like a missing one.
  *
  * - `campaign.read`: list (the campaigns you are on the team of; all of them with `campaign.list_all`), read one
- *   with its budget summary, team and vote goal, list its spend.
+ *   with its budget summary, team and vote goal, its dashboard, list its spend.
  * - `campaign.create` (org managers and above): create; the creator becomes the campaign's manager.
  * - `campaign.update` (admins, campaign managers): details, vote goal, archive and restore.
  * - `campaign.delete` (admins): delete with everything the campaign holds.
@@ -15,6 +15,7 @@ import {
   AddTeamMemberBody,
   BudgetLine,
   Campaign,
+  CampaignDashboard,
   CampaignDetail,
   CampaignListQuery,
   CreateBudgetLineBody,
@@ -31,10 +32,11 @@ import {
   UpdateTeamMemberBody,
 } from '@akashic/contracts';
 import { z } from 'zod';
-import { defineRoute } from '../../http/route.js';
+import { defineRoute, type OrgCtx } from '../../http/route.js';
 import { campaignRouteIn, permissionsOn } from './access.js';
 import {
-  budgetSummary,
+  budgetCacheKey,
+  cachedBudgetSummary,
   createBudgetLine,
   createSpend,
   deleteBudgetLine,
@@ -43,6 +45,7 @@ import {
   updateBudgetLine,
   updateSpend,
 } from './budget.js';
+import { campaignDashboard } from './dashboard.js';
 import { createCampaign, deleteCampaign, listCampaigns, updateCampaign } from './campaigns.js';
 import { addTeamMember, changeTeamRole, listTeam, removeTeamMember } from './team.js';
 import { voteGoal } from './vote-goal.js';
@@ -83,7 +86,8 @@ export const createCampaignRoute = defineRoute({
   summary: 'Create a campaign',
   description:
     'The jurisdiction is a state, a district of a state, or a set of counties; states and county FIPS codes must be ' +
-    'in the shipped reference data (the latest county results). You become the campaign’s manager.',
+    'in the shipped reference data (the latest county results). You become the campaign’s manager (an API key, ' +
+    'not being a member, does not).',
   tags,
   auth: 'org',
   resource: 'Org',
@@ -91,8 +95,21 @@ export const createCampaignRoute = defineRoute({
   status: 201,
   schemas: { body: CreateCampaignBody, response: Campaign },
   handler: async ({ tx, org, principal, input, record }) =>
-    createCampaign(tx, org.id, principal.userId, input.body, record),
+    createCampaign(tx, org.id, { userId: principal.userId, member: principal.via !== 'apikey' }, input.body, record),
 });
+
+/**
+ * The request's recorder for a change of a campaign's budget or spend, which also drops the campaign's cached budget
+ * summary once the change commits: the writer reads its own write at once, other processes when the event arrives.
+ */
+function budgetChange(ctx: Pick<OrgCtx<never>, 'tx' | 'org' | 'services' | 'record'>, campaignId: string) {
+  ctx.tx.afterCommit?.(() =>
+    ctx.services.cache.invalidate(budgetCacheKey(ctx.org.id, campaignId)).catch((err: unknown) => {
+      ctx.services.log.warn({ err, campaignId }, 'could not drop the cached budget summary (it expires by itself)');
+    }),
+  );
+  return ctx.record;
+}
 
 export const getCampaignRoute = campaignRoute({
   method: 'GET',
@@ -109,10 +126,26 @@ export const getCampaignRoute = campaignRoute({
   run: async (ctx, c) => ({
     ...c,
     team: await listTeam(ctx.tx, ctx.org.id, c.id),
-    budget: await budgetSummary(ctx.tx, ctx.org.id, c.id),
+    budget: await cachedBudgetSummary(ctx.services.cache, ctx.tx, ctx.org.id, c.id),
     voteGoal: voteGoal(c),
     permissions: permissionsOn(ctx, c),
   }),
+});
+
+export const campaignDashboardRoute = campaignRoute({
+  method: 'GET',
+  path: `${base}/:campaignId/dashboard`,
+  operationId: 'getCampaignDashboard',
+  summary: 'A campaign’s dashboard: vote goal, budget burn, contacts, turfs, upcoming events, forecast',
+  description:
+    'Read together in one transaction. The vote goal comes with the projection it is set against (expected votes ' +
+    'and their 80% interval). Budget burn: spend in each of the last 8 weeks (the current one last), the average ' +
+    'weekly rate and where it leads by election day. Contacts: each of the last 30 UTC days by channel, with doors ' +
+    '(households) knocked. Upcoming events: the next 5 scheduled ones not yet ended, with their RSVP counts. The ' +
+    'forecast summary is the state presidential forecast where it applies; otherwise `unavailable` says why.',
+  action: 'campaign.read',
+  schemas: { params: CampaignParams, response: CampaignDashboard },
+  run: (ctx, c) => campaignDashboard(ctx.tx, ctx.org.id, c, new Date().toISOString().slice(0, 10)),
 });
 
 export const updateCampaignRoute = campaignRoute({
@@ -150,7 +183,7 @@ export const createBudgetLineRoute = campaignRoute({
   action: 'campaign.budget.write',
   status: 201,
   schemas: { params: CampaignParams, body: CreateBudgetLineBody, response: BudgetLine },
-  run: (ctx, c) => createBudgetLine(ctx.tx, ctx.org.id, c.id, ctx.input.body, ctx.record),
+  run: (ctx, c) => createBudgetLine(ctx.tx, ctx.org.id, c.id, ctx.input.body, budgetChange(ctx, c.id)),
 });
 
 export const updateBudgetLineRoute = campaignRoute({
@@ -161,7 +194,8 @@ export const updateBudgetLineRoute = campaignRoute({
   description: 'Send the `version` you read; a stale version is a 409 and nothing is written.',
   action: 'campaign.budget.write',
   schemas: { params: LineParams, body: UpdateBudgetLineBody, response: BudgetLine },
-  run: (ctx, c) => updateBudgetLine(ctx.tx, ctx.org.id, c.id, ctx.input.params.lineId, ctx.input.body, ctx.record),
+  run: (ctx, c) =>
+    updateBudgetLine(ctx.tx, ctx.org.id, c.id, ctx.input.params.lineId, ctx.input.body, budgetChange(ctx, c.id)),
 });
 
 export const deleteBudgetLineRoute = campaignRoute({
@@ -173,7 +207,7 @@ export const deleteBudgetLineRoute = campaignRoute({
   action: 'campaign.budget.write',
   status: 204,
   schemas: { params: LineParams },
-  run: (ctx, c) => deleteBudgetLine(ctx.tx, ctx.org.id, c.id, ctx.input.params.lineId, ctx.record),
+  run: (ctx, c) => deleteBudgetLine(ctx.tx, ctx.org.id, c.id, ctx.input.params.lineId, budgetChange(ctx, c.id)),
 });
 
 export const listSpendRoute = campaignRoute({
@@ -196,7 +230,7 @@ export const createSpendRoute = campaignRoute({
   action: 'campaign.budget.write',
   status: 201,
   schemas: { params: CampaignParams, body: CreateSpendBody, response: SpendEntry },
-  run: (ctx, c) => createSpend(ctx.tx, ctx.org.id, ctx.principal.userId, c.id, ctx.input.body, ctx.record),
+  run: (ctx, c) => createSpend(ctx.tx, ctx.org.id, ctx.principal.userId, c.id, ctx.input.body, budgetChange(ctx, c.id)),
 });
 
 export const updateSpendRoute = campaignRoute({
@@ -207,7 +241,8 @@ export const updateSpendRoute = campaignRoute({
   description: 'Send the `version` you read; a stale version is a 409 and nothing is written.',
   action: 'campaign.budget.write',
   schemas: { params: SpendParams, body: UpdateSpendBody, response: SpendEntry },
-  run: (ctx, c) => updateSpend(ctx.tx, ctx.org.id, c.id, ctx.input.params.entryId, ctx.input.body, ctx.record),
+  run: (ctx, c) =>
+    updateSpend(ctx.tx, ctx.org.id, c.id, ctx.input.params.entryId, ctx.input.body, budgetChange(ctx, c.id)),
 });
 
 export const deleteSpendRoute = campaignRoute({
@@ -218,7 +253,7 @@ export const deleteSpendRoute = campaignRoute({
   action: 'campaign.budget.write',
   status: 204,
   schemas: { params: SpendParams },
-  run: (ctx, c) => deleteSpend(ctx.tx, ctx.org.id, c.id, ctx.input.params.entryId, ctx.record),
+  run: (ctx, c) => deleteSpend(ctx.tx, ctx.org.id, c.id, ctx.input.params.entryId, budgetChange(ctx, c.id)),
 });
 
 // ---- team ------------------------------------------------------------------------------------------------------
@@ -262,6 +297,7 @@ export const campaignRoutes = [
   listCampaignsRoute,
   createCampaignRoute,
   getCampaignRoute,
+  campaignDashboardRoute,
   updateCampaignRoute,
   deleteCampaignRoute,
   createBudgetLineRoute,

@@ -273,8 +273,8 @@ function forecastCountiesCommand(args: string[], out: Out, data?: ReferenceData)
   const to = forecastTurnout(tm, natTurnout !== undefined ? { nationalTurnoutVep: natTurnout } : {});
   const totals = forecastCountyTotals(fitCountyTurnoutModel(history, cycle), to, tm);
   const tBy = new Map(totals.map((t) => [t.fips, t]));
-  const weights = new Map(totals.map((t) => [t.fips, t.total_votes]));
-  const fc = forecastCountyShares(model, { nationalDemTwoParty: national }, weights, history.nations);
+  const expectedTotals = new Map(totals.map((t) => [t.fips, t.total_votes]));
+  const fc = forecastCountyShares(model, { nationalDemTwoParty: national }, expectedTotals, history.nations);
   const counties = fc.map((c, i) => {
     const t = tBy.get(c.fips)!;
     return {
@@ -441,8 +441,12 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
     'COUNTY CONDITIONAL FORECASTS (Democratic two-party share, unweighted over counties), given the true national share and VEP turnout',
   );
   const countyRows: string[][] = [];
+  const vintages: string[] = [];
   for (const year of [2016, 2020]) {
     const r = backtestCounties(ref, year);
+    vintages.push(
+      `${year - 4}->${year} ${r.featureVintage} (${r.featureVintagePostdatesCycle ? `dated AFTER ${year}` : `dated before ${year}`})`,
+    );
     countyRows.push([
       `${year - 4}->${year} model (${r.spec}, kappa ${r.kappa.toFixed(2)}, state ${r.kappaState.toFixed(2)})`,
       pct(r.model.mae),
@@ -474,6 +478,7 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
   out.log(
     table(['pair / predictor', 'MAE pts', 'cov80%', 'cov95%', 'votes MAPE%', 'votes cov80%', 'counties'], countyRows),
   );
+  out.log(`  county demographic features used, by pair: ${vintages.join('; ')}`);
   out.log(
     '  earlier pairs, same procedure (county features are the 2014 vintage, which postdates these cycles: context only)',
   );

@@ -319,6 +319,9 @@ describe('no model trains on the year it predicts (real data)', () => {
     const c = backtestCounties(data, 2016);
     expect(c.counties).toBeGreaterThan(3000);
     expect(c.model.mae).toBeLessThan(c.lastResult.mae);
+    expect(c.model.mae).toBeLessThan(c.uniformSwing.mae);
+    expect(c.totals.modelMape).toBeLessThan(c.totals.lastMape);
+    expect([c.featureVintage, c.featureVintagePostdatesCycle]).toEqual([2014, false]);
     const t = backtestTurnout(data, 2020);
     expect(t.states).toBe(51);
     expect(t.givenNational.mae).toBeLessThan(t.lastRate.mae);

@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Tx } from '../../db/index.js';
 import { canonicalJson, digestOf, sha256 } from '../crypto.js';
+import { eventTypeTokens } from '../events/subject.js';
 
 export interface Actor {
-  type: 'user' | 'token' | 'system';
+  type: 'user' | 'token' | 'apikey' | 'system';
   id: string | null;
   /** Human label kept with the entry (email, token name) so the log reads well after deletions. */
   label?: string | null;
@@ -93,6 +94,9 @@ export async function recordChange(tx: Tx, input: RecordInput): Promise<{ auditI
   const auditId = randomUUID();
   const eventId = randomUUID();
   const module = input.module ?? 'platform';
+  // The event type must be `<module>.<entity>.<verb>`: it becomes the bus subject (platform/events/subject.ts), so a
+  // type of any other shape could never be published. Refused here, where the mistake is made, not at the relay.
+  eventTypeTokens(`${module}.${input.action}`);
 
   // Lock this org's chain head (creating it on first use) and read where the chain ends.
   const head = await tx.client.query<{ seq: string; hash: Buffer }>(

@@ -49,6 +49,12 @@ export interface SubscribeOptions {
   maxDeliver?: number;
   /** Where a durable consumer that does not exist yet starts. Default `all` (everything the bus retains). */
   startAt?: 'all' | 'new';
+  /**
+   * A per-process consumer (e.g. the realtime fan-out, named after its process): the broker deletes it after it has
+   * had no subscriber this long, so consumers of processes that are gone do not pile up. Default: kept forever.
+   * (The in-process bus goes away with its process anyway.)
+   */
+  inactiveThresholdMs?: number;
 }
 
 export interface Subscription {
@@ -100,6 +106,7 @@ export function subscriptionSettings(prefix: string, filter: EventFilter, option
     retryDelayMs: options.retryDelayMs ?? 1000,
     maxDeliver: options.maxDeliver,
     startAt: options.startAt ?? 'all',
+    inactiveThresholdMs: options.inactiveThresholdMs,
   };
 }
 

@@ -119,11 +119,8 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
     handler: EventHandler,
     opts: SubscribeOptions,
   ): Promise<Subscription> {
-    const { durable, pattern, ackWaitMs, retryDelayMs, maxDeliver, startAt } = subscriptionSettings(
-      prefix,
-      filter,
-      opts,
-    );
+    const { durable, pattern, ackWaitMs, retryDelayMs, maxDeliver, startAt, inactiveThresholdMs } =
+      subscriptionSettings(prefix, filter, opts);
     await ensureConsumer({
       durable_name: durable,
       filter_subject: pattern,
@@ -131,6 +128,7 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
       ack_wait: nanos(ackWaitMs),
       max_deliver: maxDeliver ?? -1,
       deliver_policy: startAt === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
+      ...(inactiveThresholdMs !== undefined ? { inactive_threshold: nanos(inactiveThresholdMs) } : {}),
     });
     const consumer = await js.consumers.get(stream, durable);
 

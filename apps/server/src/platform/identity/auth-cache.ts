@@ -20,6 +20,12 @@ export interface AuthCache {
   /** Cached `load()` under `key`; `tags` are the invalidation keys the value depends on. */
   get<V>(key: string, tags: string[], load: () => Promise<V>): Promise<V>;
   readonly listening: boolean;
+  /**
+   * Call `listener` after every invalidation (with its tag: `session:<hash>`, `token:<hash>`,
+   * `member:<user>:<org>`, `user:<id>`) and when notifications may have been missed (no tag). Long-lived
+   * connections re-check their caller through it. Returns the unsubscribe function.
+   */
+  onInvalidate(listener: (tag: string | null) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,10 @@ export function createAuthCache(
   const byTag = new Map<string, Set<string>>();
   let epoch = 0;
   let listening = false;
+  const listeners = new Set<(tag: string | null) => void>();
+  const tell = (tag: string | null) => {
+    for (const l of listeners) l(tag);
+  };
 
   const evictTag = (tag: string) => {
     const keys = byTag.get(tag);
@@ -52,11 +62,13 @@ export function createAuthCache(
     (payload) => {
       epoch++;
       evictTag(payload);
+      tell(payload);
     },
     (state) => {
       epoch++;
       listening = state;
       clear();
+      tell(null);
     },
   );
 
@@ -85,6 +97,10 @@ export function createAuthCache(
         }
       }
       return value;
+    },
+    onInvalidate(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
     close: stop,
   };

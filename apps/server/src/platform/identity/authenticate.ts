@@ -1,5 +1,6 @@
 /**
- * Resolve the principal of a request: a bearer token (`Authorization: Bearer akp_...`) or the session cookie.
+ * Resolve the principal of a request: a bearer credential (`Authorization: Bearer akp_...` for a personal token,
+ * `akk_...` for an organization API key) or the session cookie.
  * Invalid or expired credentials resolve to null; the route's auth mode decides whether that is a 401.
  * Lookups go through the auth cache (auth-cache.ts), which every change to them invalidates at once.
  */
@@ -8,6 +9,8 @@ import type { OrgRole } from '../tenancy/role.js';
 import type { AuthCache } from './auth-cache.js';
 import { sha256Hex } from '../crypto.js';
 import type { Principal } from './principal.js';
+import { API_KEY_PREFIX } from '../apikeys/keys.js';
+import type { ApiKeyResolver } from '../apikeys/authenticate.js';
 
 export const SESSION_COOKIE = 'akashic_session';
 export const PERSONAL_TOKEN_PREFIX = 'akp_';
@@ -28,11 +31,14 @@ export interface Credentials {
 export async function authenticate(
   db: Database,
   cache: AuthCache,
+  apiKeys: ApiKeyResolver,
   policy: SessionPolicy,
   creds: Credentials,
 ): Promise<Principal | null> {
   if (creds.bearer) {
-    return creds.bearer.startsWith(PERSONAL_TOKEN_PREFIX) ? resolveToken(db, cache, creds.bearer, creds.ip) : null;
+    if (creds.bearer.startsWith(PERSONAL_TOKEN_PREFIX)) return resolveToken(db, cache, creds.bearer, creds.ip);
+    if (creds.bearer.startsWith(API_KEY_PREFIX)) return apiKeys.resolve(creds.bearer, creds.ip);
+    return null;
   }
   if (creds.sessionToken) return resolveSession(db, cache, policy, creds.sessionToken);
   return null;
@@ -157,8 +163,8 @@ async function resolveToken(db: Database, cache: AuthCache, token: string, ip: s
     name: t.name,
     via: 'token',
     tokenId: t.id,
-    tokenOrgId: t.orgId,
-    tokenScopes: t.scopes,
+    credentialOrgId: t.orgId,
+    scopes: t.scopes,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Me, OrgSummary } from '@akashic/contracts';
 import type { Database } from '../../db/index.js';
+import { AppError } from '../errors.js';
 import type { Principal } from './principal.js';
 
 export async function listMyOrgs(db: Database, userId: string): Promise<OrgSummary[]> {
@@ -15,9 +16,11 @@ export async function listMyOrgs(db: Database, userId: string): Promise<OrgSumma
 }
 
 export async function describeMe(db: Database, p: Principal): Promise<Me> {
+  // The pipeline keeps API keys off account routes; a key is no one's account.
+  if (p.via === 'apikey') throw new AppError('forbidden', 'API keys act only on organization routes');
   let orgs = await listMyOrgs(db, p.userId);
-  if (p.via === 'token') orgs = orgs.filter((o) => o.id === p.tokenOrgId);
-  const preferred = p.via === 'token' ? p.tokenOrgId : p.sessionOrgId;
+  if (p.via === 'token') orgs = orgs.filter((o) => o.id === p.credentialOrgId);
+  const preferred = p.via === 'token' ? p.credentialOrgId : p.sessionOrgId;
   const currentOrgId = orgs.find((o) => o.id === preferred)?.id ?? orgs[0]?.id ?? null;
   return { user: { id: p.userId, email: p.email, name: p.name }, via: p.via, currentOrgId, orgs };
 }

@@ -1,3 +1,4 @@
+import type { Principal } from './principal.js';
 import { randomUUID } from 'node:crypto';
 import {
   AcceptInvitationBody,
@@ -16,6 +17,11 @@ import {
   SignInBody,
   SignUpBody,
   SwitchOrgBody,
+  Passkey,
+  PasskeySignInBody,
+  RegisterPasskeyBody,
+  RenamePasskeyBody,
+  WebAuthnOptions,
 } from '@akashic/contracts';
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
@@ -32,6 +38,15 @@ import {
   sendInvitationEmail,
 } from './invitations.js';
 import { describeMe, listMyOrgs } from './me.js';
+import {
+  authenticationOptions,
+  deletePasskey,
+  listPasskeys,
+  registerPasskey,
+  registrationOptions,
+  renamePasskey,
+  signInWithPasskey,
+} from './passkeys.js';
 import { requestPasswordReset, resetPassword } from './password-reset.js';
 import { clearSessionCookie, createSession, revokeAllSessions, revokeSession, setSessionCookie } from './sessions.js';
 import { signIn, signUp } from './sign-in.js';
@@ -425,3 +440,158 @@ export const revokeTokenRoute = defineRoute({
 });
 
 export const tokenRoutes = [listTokenScopesRoute, listTokensRoute, createTokenRoute, revokeTokenRoute];
+
+// Passkeys
+
+const passkeyTags = ['Passkeys'];
+
+/** Passkeys are managed from a signed-in session, never with an API token or key. */
+function sessionOnly(principal: Pick<Principal, 'via'>): void {
+  if (principal.via !== 'session') throw new AppError('forbidden', 'Passkeys are managed from a signed-in session');
+}
+
+export const listPasskeysRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/passkeys',
+  operationId: 'listPasskeys',
+  summary: 'Your passkeys',
+  tags: passkeyTags,
+  auth: 'user',
+  schemas: { response: z.object({ items: z.array(Passkey) }) },
+  async handler({ principal, services }) {
+    sessionOnly(principal);
+    return { items: await listPasskeys(services.db, principal.userId) };
+  },
+});
+
+export const passkeyRegistrationOptionsRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/passkeys/registration-options',
+  operationId: 'passkeyRegistrationOptions',
+  summary: 'Start registering a passkey: options for navigator.credentials.create() (valid 5 minutes, once)',
+  tags: passkeyTags,
+  auth: 'user',
+  schemas: { response: WebAuthnOptions },
+  async handler({ principal, services }) {
+    sessionOnly(principal);
+    return {
+      ...(await registrationOptions(services.db, services.config.webauthn, {
+        id: principal.userId,
+        email: principal.email,
+        name: principal.name,
+      })),
+    };
+  },
+});
+
+export const registerPasskeyRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/passkeys',
+  operationId: 'registerPasskey',
+  summary: 'Finish registering a passkey with the authenticator’s response',
+  tags: passkeyTags,
+  auth: 'user',
+  status: 201,
+  schemas: { body: RegisterPasskeyBody, response: Passkey },
+  async handler({ principal, services, input, meta }) {
+    sessionOnly(principal);
+    return registerPasskey(
+      services.db,
+      services.config.webauthn,
+      { id: principal.userId, email: principal.email },
+      input.body,
+      meta,
+    );
+  },
+});
+
+export const renamePasskeyRoute = defineRoute({
+  method: 'PATCH',
+  path: '/api/v1/passkeys/:id',
+  operationId: 'renamePasskey',
+  summary: 'Rename one of your passkeys',
+  tags: passkeyTags,
+  auth: 'user',
+  schemas: { params: IdParams, body: RenamePasskeyBody, response: Passkey },
+  async handler({ principal, services, input, meta }) {
+    sessionOnly(principal);
+    return renamePasskey(
+      services.db,
+      { id: principal.userId, email: principal.email },
+      input.params.id,
+      input.body.name,
+      meta,
+    );
+  },
+});
+
+export const deletePasskeyRoute = defineRoute({
+  method: 'DELETE',
+  path: '/api/v1/passkeys/:id',
+  operationId: 'deletePasskey',
+  summary: 'Delete one of your passkeys (it no longer signs you in)',
+  tags: passkeyTags,
+  auth: 'user',
+  status: 204,
+  schemas: { params: IdParams },
+  async handler({ principal, services, input, meta }) {
+    sessionOnly(principal);
+    await deletePasskey(services.db, { id: principal.userId, email: principal.email }, input.params.id, meta);
+  },
+});
+
+export const passkeySignInOptionsRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/auth/passkey/options',
+  operationId: 'passkeySignInOptions',
+  summary: 'Start a passkey sign-in: options for navigator.credentials.get() (valid 5 minutes, once)',
+  tags,
+  auth: 'public',
+  schemas: { response: WebAuthnOptions },
+  async handler({ services, meta }) {
+    const { db, config, limiter } = services;
+    return { ...(await authenticationOptions(db, config.webauthn, limiter, meta.ip)) };
+  },
+});
+
+export const passkeySignInRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/auth/passkey/sign-in',
+  operationId: 'passkeySignIn',
+  summary: 'Sign in with a passkey (sets the session cookie)',
+  tags,
+  auth: 'public',
+  schemas: { body: PasskeySignInBody, response: Me },
+  async handler({ input, services, meta, reply }) {
+    const { db, config, limiter } = services;
+    const { userId, defaultOrgId } = await signInWithPasskey(db, config.webauthn, limiter, input.body.response, meta);
+    const session = await createSession(db, config, {
+      userId,
+      orgId: defaultOrgId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    setSessionCookie(reply, config, meta.secure, session);
+    const u = await db.pool.query<{ email: string; name: string }>('SELECT email, name FROM users WHERE id = $1', [
+      userId,
+    ]);
+    return describeMe(db, {
+      userId,
+      email: u.rows[0]!.email,
+      name: u.rows[0]!.name,
+      via: 'session',
+      sessionId: session.id,
+      sessionOrgId: defaultOrgId,
+    });
+  },
+});
+
+export const passkeyRoutes = [
+  passkeySignInOptionsRoute,
+  passkeySignInRoute,
+  listPasskeysRoute,
+  passkeyRegistrationOptionsRoute,
+  registerPasskeyRoute,
+  renamePasskeyRoute,
+  deletePasskeyRoute,
+];

@@ -33,7 +33,7 @@ export interface AuthzRequest {
   orgId: string;
   action: string;
   resource: EntityRef;
-  via: 'session' | 'token';
+  via: 'session' | 'token' | 'apikey';
 }
 
 export interface PolicyEngine {

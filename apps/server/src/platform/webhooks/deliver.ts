@@ -25,6 +25,13 @@ export interface DeliveryOptions {
   /** CIDRs allowed despite the guard (a local receiver in tests or development). Empty by default. */
   allow?: AllowList;
   resolve?: Resolve;
+  /**
+   * Keep-alive agents to reuse connections (the sender's, one pair per process). Connections are pooled by the
+   * checked address they were opened to, so reuse never skips the guard. Default: a new connection per delivery.
+   */
+  agents?: { http: http.Agent; https: https.Agent };
+  /** Certificates trusted besides the system's (a local https receiver in tests or development). */
+  ca?: string | Buffer;
 }
 
 export interface DeliveryRequest {
@@ -91,7 +98,8 @@ export async function deliverWebhook(request: DeliveryRequest, options: Delivery
       if (reason) return failed('refused', `${url.hostname} is ${address}: ${reason}`, address);
     }
     const address = addresses[0]!;
-    const answer = await post(url, address, request, options.maxResponseBytes ?? 4096, controller.signal);
+    const agent = options.agents ? (url.protocol === 'https:' ? options.agents.https : options.agents.http) : false;
+    const answer = await post(url, address, request, options.maxResponseBytes ?? 4096, controller.signal, agent, options.ca);
     if ('code' in answer) {
       return controller.signal.aborted
         ? failed('timeout', `no complete answer within ${timeoutMs} ms`, address)
@@ -134,6 +142,8 @@ function post(
   request: DeliveryRequest,
   maxBytes: number,
   signal: AbortSignal,
+  agent: http.Agent | false,
+  ca: string | Buffer | undefined,
 ): Promise<Answer | { code: string }> {
   const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
   const secure = url.protocol === 'https:';
@@ -146,7 +156,8 @@ function post(
       method: 'POST',
       headers: { ...request.headers, host: url.host, 'content-length': String(body.length) },
       ...(secure && !net.isIP(name) ? { servername: name } : {}),
-      agent: false,
+      ...(secure && ca ? { ca } : {}),
+      agent,
       signal,
     });
     req.on('error', (err: NodeJS.ErrnoException) => resolve({ code: err.code ?? err.message }));

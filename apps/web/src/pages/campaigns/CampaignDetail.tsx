@@ -1,6 +1,6 @@
 /**
- * One campaign: its details (changed, archived, restored or deleted by those allowed), the vote goal with what it
- * rests on, the budget with its weekly burn and spend, and the team. What a person may change follows the
+ * One campaign: its dashboard first (Dashboard.tsx), then its details (changed, archived, restored or deleted by those
+ * allowed), the vote goal with what it rests on, the budget with its weekly burn and spend, and the team. What a person may change follows the
  * campaign's `permissions` (the server decides; the page only hides what would be refused).
  */
 import type { Campaign, CampaignDetail, CreateCampaignBody } from '@akashic/contracts';
@@ -10,15 +10,17 @@ import { useFeedback } from '../../components/feedback';
 import { useSubmission } from '../../components/forms';
 import { Badge, LoadError, Loading, PageHeader, Panel } from '../../components/layout';
 import { formatDate } from '../../format';
-import { useAction, useResource } from '../../hooks';
+import { useAction, useLiveReload, useResource } from '../../hooks';
 import { Link, navigate } from '../../router';
 import { BudgetPanel } from './Budget';
 import { CampaignForm } from './CampaignForm';
+import { DashboardPanels } from './Dashboard';
 import { stateNamesOf, useCatalog } from './CampaignsPage';
 import { CAMPAIGN_ROLE_LABELS, CAMPAIGNS_PATH, TYPE_LABELS, jurisdictionLabel } from './labels';
 import { MessagesPanel } from './messages/MessagesPanel';
 import { TeamPanel } from './Team';
 import { votersPath } from './voters/labels';
+import { eventsPath, turfsPath } from './field/labels';
 import { VoteGoalPanel } from './VoteGoal';
 import '../intelligence/intelligence.css';
 import '../forecasts/forecasts.css';
@@ -29,6 +31,8 @@ export function CampaignDetailPage({ id }: { id: string }) {
   const catalog = useCatalog();
   const stateNames = useMemo(() => stateNamesOf(catalog.data), [catalog.data]);
   const [editing, setEditing] = useState(false);
+  // Its details, team and budget as others change them (not while the form is open: that would discard edits).
+  useLiveReload((e) => e.campaignId === id && !e.type.startsWith('campaigns.message') && !editing, detail.reload);
   const { announce, confirm } = useFeedback();
   const edit = useSubmission();
   const { busy, act } = useAction();
@@ -147,6 +151,7 @@ export function CampaignDetailPage({ id }: { id: string }) {
           )}
         </Panel>
       )}
+      <DashboardPanels campaignId={c.id} />
       <VoteGoalPanel goal={c.voteGoal} />
       <BudgetPanel campaign={c} canEdit={c.permissions.budget && canChange} onChanged={detail.reload} />
       <TeamPanel campaign={c} canEdit={c.permissions.team && canChange} onChanged={detail.reload} />
@@ -158,6 +163,19 @@ export function CampaignDetailPage({ id }: { id: string }) {
         <p>
           <Link to={votersPath(c.id)} className="button secondary">
             Open voters and segments
+          </Link>
+        </p>
+      </Panel>
+      <Panel
+        title="Field"
+        description="Events with RSVPs and check-in, turfs with walk lists, and canvassing door to door."
+      >
+        <p className="actions">
+          <Link to={eventsPath(c.id)} className="button secondary">
+            Events
+          </Link>
+          <Link to={turfsPath(c.id)} className="button secondary">
+            Turfs and canvassing
           </Link>
         </p>
       </Panel>

@@ -17,7 +17,7 @@ import { useFeedback } from '../../components/feedback';
 import { SelectField, useSubmission } from '../../components/forms';
 import { Badge, LoadError, LoadMore, Loading, PageHeader, Panel, TableWrap } from '../../components/layout';
 import { formatDate } from '../../format';
-import { usePages, useResource } from '../../hooks';
+import { useLiveReload, usePages, useResource } from '../../hooks';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session';
 import { CampaignForm } from './CampaignForm';
@@ -52,6 +52,8 @@ export function CampaignsPage() {
     [status, type],
   );
   const { first, items } = pages;
+  // Campaigns created, changed or removed by others appear as it happens.
+  useLiveReload((e) => e.type.startsWith('campaigns.campaign.'), first.reload);
 
   return (
     <>

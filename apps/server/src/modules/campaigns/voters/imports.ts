@@ -107,7 +107,7 @@ export async function createImport(
     [id, orgId, campaign.id, body.fileName, JSON.stringify(body.mapping ?? {}), target, userId],
   );
   const j = (await readImport(tx, orgId, campaign.id, id))!;
-  await recordImport(record, 'voters.import.created', id, { after: j });
+  await recordImport(record, 'voter_import.created', id, { after: j });
   return j;
 }
 
@@ -190,7 +190,7 @@ export async function runImport(
         orgId,
         actor: c.actor,
         module: 'campaigns',
-        action: 'voters.import.failed',
+        action: 'voter_import.failed',
         target: { type: 'voter_import', id: importId },
         after: view(j),
         meta: c.meta,
@@ -380,7 +380,7 @@ async function importRows(
       ],
     );
     const j = (await readImport(tx, orgId, campaignId, importId))!;
-    await recordImport(c.record, 'voters.import.completed', importId, { after: j });
+    await recordImport(c.record, 'voter_import.completed', importId, { after: j });
     return j;
   }
 }

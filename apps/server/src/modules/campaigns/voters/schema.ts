@@ -131,6 +131,8 @@ export const voterContacts = pgTable(
       foreignColumns: [voters.orgId, voters.campaignId, voters.id],
     }).onDelete('cascade'),
     index('voter_contacts_voter_idx').on(t.voterId, t.contactedAt.desc()),
+    // The dashboard's contacts per day: a campaign's contacts in a time window.
+    index('voter_contacts_campaign_idx').on(t.orgId, t.campaignId, t.contactedAt),
     check('voter_contacts_channel_check', sql`${t.channel} IN (${oneOf(CONTACT_CHANNELS)})`),
     check('voter_contacts_outcome_check', sql`${t.outcome} IN (${oneOf(CONTACT_OUTCOMES)})`),
     tenantPolicy('voter_contacts'),

@@ -104,6 +104,43 @@ export async function getVoter(tx: Tx, orgId: string, campaignId: string, id: st
 
 const recordContact = recorder('voter', (c: Contact) => c);
 
+/**
+ * Writes a contact and moves the voter's contact status to its outcome's unless a later contact exists; the voter
+ * row is locked. `contactedAt` null: now. The contact, or undefined when the voter is not the campaign's.
+ */
+export async function insertContact(
+  tx: Tx,
+  orgId: string,
+  userId: string,
+  campaignId: string,
+  voterId: string,
+  c: { channel: Contact['channel']; outcome: Contact['outcome']; note: string | null; contactedAt: string | null },
+): Promise<Contact | undefined> {
+  const v = await tx.client.query(
+    'SELECT 1 FROM voters WHERE org_id = $1 AND campaign_id = $2 AND id = $3 FOR UPDATE',
+    [orgId, campaignId, voterId],
+  );
+  if (!v.rowCount) return undefined;
+  const id = randomUUID();
+  await tx.client.query(
+    `INSERT INTO voter_contacts (id, org_id, campaign_id, voter_id, contacted_at, channel, outcome, note, user_id)
+     VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6, $7, $8, $9)`,
+    [id, orgId, campaignId, voterId, c.contactedAt, c.channel, c.outcome, c.note, userId],
+  );
+  await tx.client.query(
+    `UPDATE voters v SET contact_status = $4, updated_at = now()
+      WHERE org_id = $1 AND campaign_id = $2 AND id = $3
+        AND NOT EXISTS (SELECT 1 FROM voter_contacts c WHERE c.voter_id = v.id AND c.contacted_at > $5::timestamptz)`,
+    [orgId, campaignId, voterId, CONTACT_OUTCOME_STATUS[c.outcome], c.contactedAt ?? new Date().toISOString()],
+  );
+  return (
+    await tx.client.query<Contact>(
+      `SELECT ${CONTACT_COLUMNS} FROM voter_contacts c WHERE c.org_id = $1 AND c.id = $2`,
+      [orgId, id],
+    )
+  ).rows[0]!;
+}
+
 /** Records a contact; the voter's contact status follows the latest contact's outcome. */
 export async function createContact(
   tx: Tx,
@@ -114,30 +151,14 @@ export async function createContact(
   body: CreateContactBody,
   record: Recorder,
 ): Promise<Contact> {
-  const v = await tx.client.query(
-    'SELECT 1 FROM voters WHERE org_id = $1 AND campaign_id = $2 AND id = $3 FOR UPDATE',
-    [orgId, campaignId, voterId],
-  );
-  if (!v.rowCount) throw notFound('Voter');
-  const id = randomUUID();
-  await tx.client.query(
-    `INSERT INTO voter_contacts (id, org_id, campaign_id, voter_id, contacted_at, channel, outcome, note, user_id)
-     VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6, $7, $8, $9)`,
-    [id, orgId, campaignId, voterId, body.contactedAt ?? null, body.channel, body.outcome, body.note ?? null, userId],
-  );
-  await tx.client.query(
-    `UPDATE voters v SET contact_status = $4, updated_at = now()
-      WHERE org_id = $1 AND campaign_id = $2 AND id = $3
-        AND NOT EXISTS (SELECT 1 FROM voter_contacts c WHERE c.voter_id = v.id AND c.contacted_at > $5::timestamptz)`,
-    [orgId, campaignId, voterId, CONTACT_OUTCOME_STATUS[body.outcome], body.contactedAt ?? new Date().toISOString()],
-  );
-  const c = (
-    await tx.client.query<Contact>(
-      `SELECT ${CONTACT_COLUMNS} FROM voter_contacts c WHERE c.org_id = $1 AND c.id = $2`,
-      [orgId, id],
-    )
-  ).rows[0]!;
-  await recordContact(record, 'voters.contact.recorded', voterId, { after: c });
+  const c = await insertContact(tx, orgId, userId, campaignId, voterId, {
+    channel: body.channel,
+    outcome: body.outcome,
+    note: body.note ?? null,
+    contactedAt: body.contactedAt ?? null,
+  });
+  if (!c) throw notFound('Voter');
+  await recordContact(record, 'voter_contact.recorded', voterId, { after: c });
   return c;
 }
 
@@ -190,7 +211,7 @@ export async function createSegment(
     [id, orgId, campaignId, body.name, JSON.stringify(body.filter), userId],
   );
   const s = await readSegment(tx, orgId, campaignId, id);
-  await recordSegment(record, 'voters.segment.created', id, { after: s });
+  await recordSegment(record, 'voter_segment.created', id, { after: s });
   return s;
 }
 
@@ -210,7 +231,7 @@ export async function updateSegment(
     [orgId, campaignId, id, body.name ?? before.name, JSON.stringify(body.filter ?? before.filter)],
   );
   const after = await readSegment(tx, orgId, campaignId, id);
-  await recordSegment(record, 'voters.segment.updated', id, { before, after });
+  await recordSegment(record, 'voter_segment.updated', id, { before, after });
   return after;
 }
 
@@ -221,7 +242,7 @@ export async function deleteSegment(tx: Tx, orgId: string, campaignId: string, i
     campaignId,
     id,
   ]);
-  await recordSegment(record, 'voters.segment.deleted', id, { before });
+  await recordSegment(record, 'voter_segment.deleted', id, { before });
 }
 
 // ---- CSV export ------------------------------------------------------------------------------------------------
@@ -249,7 +270,7 @@ const EXPORT_COLUMNS = [
 ] as const satisfies readonly (readonly [string, keyof Voter])[];
 
 /** A CSV cell (RFC 4180); a leading =, +, - or @ is prefixed with ' so spreadsheets never run it as a formula. */
-function cell(v: unknown): string {
+export function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
   let s = String(v);
   if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;

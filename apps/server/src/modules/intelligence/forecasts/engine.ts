@@ -14,6 +14,7 @@ import type {
 } from '@akashic/contracts';
 import {
   countyFactors,
+  countyTwoPartyWeights,
   dayNumber,
   electionDay,
   fitCountyModel,
@@ -400,11 +401,12 @@ export function runScenario(s: ScenarioSpec): Omit<ScenarioResult, 'scenario'> {
       nationShifts: i.regionShifts,
       levers: i.turnout,
     });
+    const w2 = countyTwoPartyWeights(m.county, weights);
     const acc = new Map<string, [number, number]>();
     let dem = 0;
     let tot = 0;
     shares.forEach((c, k) => {
-      const w = weights?.get(c.fips) ?? m.county.counties[k]!.lastTotal;
+      const w = w2[k]!;
       const a = acc.get(c.state) ?? [0, 0];
       a[0] += w * c.dem_two_party;
       a[1] += w;

@@ -17,7 +17,7 @@ import type {
 } from '@akashic/contracts';
 import { AMERICAN_NATIONS } from '@akashic/contracts';
 import { checkRevision, type CheckIssue } from '@akashic/messaging';
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { api, errorMessage } from '../../../api';
 import { useFeedback } from '../../../components/feedback';
 import { SelectField, TextField, formValue } from '../../../components/forms';
@@ -97,6 +97,7 @@ function VersionEditor({
   const [subject, setSubject] = useState(v.head?.subject ?? '');
   const { announce } = useFeedback();
   const { busy, act } = useAction();
+  const textId = useId();
   const live = useMemo(
     () =>
       checkRevision({
@@ -150,9 +151,11 @@ function VersionEditor({
           disabled={!canEdit}
         />
       )}
-      <label className="field">
-        <span>Text</span>
+      {/* Labelled by `for`, not by wrapping: a wrapping label would make the text itself part of the box's name. */}
+      <div className="field">
+        <label htmlFor={textId}>Text</label>
         <textarea
+          id={textId}
           className="message-text"
           rows={8}
           value={text}
@@ -160,7 +163,7 @@ function VersionEditor({
           aria-describedby="checks"
           onChange={(e) => setText(e.target.value)}
         />
-      </label>
+      </div>
       <Checks id="checks" text={text} issues={live.issues} metrics={live.metrics} />
       <div className="actions">
         {canEdit && (

@@ -5,7 +5,7 @@ import { api } from '../../../api';
 import { FormError, SelectField, TextField, formValue, useSubmission } from '../../../components/forms';
 import { Badge, LoadError, Loading, LoadMore, Panel, TableWrap } from '../../../components/layout';
 import { formatDate } from '../../../format';
-import { usePages } from '../../../hooks';
+import { useLiveReload, usePages } from '../../../hooks';
 import { Link, navigate } from '../../../router';
 import { CAMPAIGNS_PATH } from '../labels';
 import { CHANNEL_LABELS, STATUS_LABELS, STATUS_TONES } from './labels';
@@ -22,6 +22,8 @@ export function MessagesPanel({ campaignId, canWrite }: { campaignId: string; ca
       }),
     [campaignId],
   );
+  // Messages written, reviewed or decided by others: their statuses change here as it happens.
+  useLiveReload((e) => e.campaignId === campaignId && e.type.startsWith('campaigns.message'), list.first.reload);
   const [creating, setCreating] = useState(false);
   const sub = useSubmission();
 

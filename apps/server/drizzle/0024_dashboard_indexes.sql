@@ -1,0 +1,2 @@
+CREATE INDEX "voter_contacts_campaign_idx" ON "voter_contacts" USING btree ("org_id","campaign_id","contacted_at");--> statement-breakpoint
+CREATE INDEX "canvass_results_campaign_idx" ON "canvass_results" USING btree ("org_id","campaign_id","recorded_at");

@@ -1,0 +1,209 @@
+/**
+ * Durable consumers (platform/events/consumer.ts) and the metering consumer, on the test app's in-process bus and
+ * its real (embedded) PostgreSQL: one effect per event whatever the bus does — redelivered, republished, raced by
+ * two subscribers, or failing half-way — and usage readable by admins only.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/helpers.js';
+import type { Delivery } from '../src/platform/events/bus.js';
+import { processDelivery, startConsumer, type Consumer } from '../src/platform/events/consumer.js';
+import { meteringConsumer } from '../src/platform/metering/usage.js';
+import { CAMPAIGN, created } from './support/campaigns.js';
+import { addMember } from './support/cli.js';
+import { connect } from './support/db.js';
+import { relayOutbox, waitFor } from './support/events.js';
+import { as, expectProblem, signInActor, signUpActor, type Actor } from './support/http.js';
+
+let app: TestApp;
+let admin: pg.Client;
+let owner: Actor;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  admin = await connect(app.db.adminUrl);
+  owner = await signUpActor(app.url, 'consumer-owner');
+});
+afterAll(async () => {
+  await admin?.end();
+  await app?.close();
+});
+
+const delivery = (orgId: string, type = 'campaigns.campaign.created', occurredAt = new Date().toISOString()) =>
+  ({
+    id: randomUUID(),
+    orgId,
+    type,
+    occurredAt,
+    payload: {},
+    subject: `akashic.${orgId}.${type}`,
+    attempt: 1,
+  }) satisfies Delivery;
+
+async function usageOf(orgId: string, type: string): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>(
+    `SELECT coalesce(sum(events), 0)::int AS n FROM usage_daily WHERE org_id = $1 AND event_type = $2`,
+    [orgId, type],
+  );
+  return rows[0]!.n;
+}
+
+async function receipts(consumer: string, eventId: string): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM consumer_receipts WHERE consumer = $1 AND event_id = $2`,
+    [consumer, eventId],
+  );
+  return rows[0]!.n;
+}
+
+describe('processDelivery', () => {
+  it('has one effect for an event delivered twice, and writes its receipt with it', async () => {
+    const { services } = app.platform;
+    const d = delivery(owner.orgId, 'platform.twice.happened');
+    expect(await processDelivery(services.db, services, meteringConsumer, d)).toBe(true);
+    expect(await processDelivery(services.db, services, meteringConsumer, { ...d, attempt: 2 })).toBe(false);
+    expect(await usageOf(owner.orgId, 'platform.twice.happened')).toBe(1);
+    expect(await receipts('metering', d.id)).toBe(1);
+  });
+
+  it('has one effect when two deliveries of the same event race (the second waits, then finds the receipt)', async () => {
+    const { services } = app.platform;
+    const d = delivery(owner.orgId, 'platform.raced.happened');
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => processDelivery(services.db, services, meteringConsumer, d)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await usageOf(owner.orgId, 'platform.raced.happened')).toBe(1);
+  });
+
+  it('rolls the receipt back with a failed effect, so the redelivery has the effect once', async () => {
+    const { services } = app.platform;
+    let calls = 0;
+    const flaky: Consumer = {
+      name: 'flaky',
+      filter: {},
+      async handle(event, ctx) {
+        await meteringConsumer.handle(event, ctx);
+        if (++calls === 1) throw new Error('injected failure after the effect');
+      },
+    };
+    const d = delivery(owner.orgId, 'platform.flaky.happened');
+    await expect(processDelivery(services.db, services, flaky, d)).rejects.toThrow('injected failure');
+    expect(await receipts('flaky', d.id)).toBe(0);
+    expect(await usageOf(owner.orgId, 'platform.flaky.happened')).toBe(0);
+    expect(await processDelivery(services.db, services, flaky, { ...d, attempt: 2 })).toBe(true);
+    expect(await processDelivery(services.db, services, flaky, { ...d, attempt: 3 })).toBe(false);
+    expect(await usageOf(owner.orgId, 'platform.flaky.happened')).toBe(1);
+  });
+
+  it('runs in the event’s org: a handler cannot write another org’s rows', async () => {
+    const { services } = app.platform;
+    const other = await signUpActor(app.url, 'consumer-other');
+    const trespass: Consumer = {
+      name: 'trespass',
+      filter: {},
+      async handle(event, { tx }) {
+        await tx.client.query(
+          `INSERT INTO usage_daily (org_id, day, event_type, events) VALUES ($1, current_date, 'x.y.z', 1)`,
+          [other.orgId],
+        );
+      },
+    };
+    await expect(processDelivery(services.db, services, trespass, delivery(owner.orgId))).rejects.toThrow(
+      /row-level security/,
+    );
+    expect(await usageOf(other.orgId, 'x.y.z')).toBe(0);
+  });
+});
+
+describe('startConsumer on the bus', () => {
+  it('retries a failing handler and acknowledges a duplicate without a second effect', async () => {
+    const { services } = app.platform;
+    let failures = 1;
+    const seen: number[] = [];
+    const consumer: Consumer = {
+      name: 'retrying',
+      filter: { module: 'retry' },
+      async handle(event, ctx) {
+        seen.push(event.attempt);
+        // Counted under its own name: the app's metering consumer counts the event too.
+        await meteringConsumer.handle({ ...event, type: 'retrying.effect.counted' }, ctx);
+        if (failures-- > 0) throw new Error('first attempt fails');
+      },
+    };
+    const sub = await startConsumer(services.bus, services.db, services, consumer, { retryDelayMs: 10 });
+    try {
+      const d = delivery(owner.orgId, 'retry.thing.happened');
+      const { subject: _s, attempt: _a, ...event } = d;
+      await services.bus.publish(event);
+      await waitFor(async () => (await receipts('retrying', d.id)) === 1, 'the retried event');
+      expect(seen).toEqual([1, 2]);
+      // The relay republishing after a crash, outside the duplicate window: handled, no second effect.
+      await processDelivery(services.db, services, consumer, { ...d, attempt: 1 });
+      expect(await usageOf(owner.orgId, 'retrying.effect.counted')).toBe(1);
+    } finally {
+      await sub.close();
+    }
+  });
+});
+
+describe('usage metering', () => {
+  it('counts the outbox events of an org by UTC day and type, once, as the worker’s consumer', async () => {
+    const o = await signUpActor(app.url, 'usage-owner');
+    await created(o, '/api/v1/campaigns', CAMPAIGN);
+    const events = await relayOutbox(app, admin, o.orgId, 'metering');
+    // Relayed again (a relay restart): the bus or the receipts drop every one of them.
+    await relayOutbox(app, admin, o.orgId, 'metering');
+    const day = new Date().toISOString().slice(0, 10);
+    const r = await as(o, 'GET', `/api/v1/usage?from=${day}&to=${day}`);
+    expect(r.status, r.text).toBe(200);
+    const byType = new Map<string, number>();
+    for (const e of events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+    expect(r.body.total).toBe(events.length);
+    expect(r.body.days).toHaveLength(1);
+    expect(new Map(r.body.totals.map((t: { eventType: string; events: number }) => [t.eventType, t.events]))).toEqual(
+      byType,
+    );
+    expect(byType.get('campaigns.campaign.created')).toBe(1);
+  });
+
+  it('reads whole days in range, both ends included, and answers an empty range with nothing', async () => {
+    const { services } = app.platform;
+    const o = await signUpActor(app.url, 'usage-days');
+    for (const at of [
+      '2026-01-01T23:59:59.999Z',
+      '2026-01-02T00:00:00.000Z',
+      '2026-01-03T12:00:00Z',
+      '2026-01-03T13:00:00Z',
+    ]) {
+      await processDelivery(services.db, services, meteringConsumer, delivery(o.orgId, 'platform.org.updated', at));
+    }
+    const r = await as(o, 'GET', '/api/v1/usage?from=2026-01-02&to=2026-01-03');
+    expect(r.body).toEqual({
+      from: '2026-01-02',
+      to: '2026-01-03',
+      days: [
+        { day: '2026-01-02', total: 1, byType: [{ eventType: 'platform.org.updated', events: 1 }] },
+        { day: '2026-01-03', total: 2, byType: [{ eventType: 'platform.org.updated', events: 2 }] },
+      ],
+      totals: [{ eventType: 'platform.org.updated', events: 3 }],
+      total: 3,
+    });
+    const none = await as(o, 'GET', '/api/v1/usage?from=2025-01-01&to=2025-01-31');
+    expect(none.body).toMatchObject({ days: [], totals: [], total: 0 });
+  });
+
+  it('is for admins only, and names the field of a bad range', async () => {
+    const staff = await addMember(app.db.adminUrl, owner.orgId, 'manager');
+    const m = await signInActor(app.url, staff.email, staff.password, owner.orgId);
+    expectProblem(await as(m, 'GET', '/api/v1/usage?from=2026-01-01&to=2026-01-02'), 403, 'forbidden');
+    const backwards = await as(owner, 'GET', '/api/v1/usage?from=2026-01-02&to=2026-01-01');
+    expectProblem(backwards, 400, 'validation_failed');
+    expect(backwards.body.errors.map((e: { field: string }) => e.field)).toEqual(['query.to']);
+    const tooLong = await as(owner, 'GET', '/api/v1/usage?from=2024-01-01&to=2026-01-01');
+    expect(tooLong.body.errors.map((e: { field: string }) => e.field)).toEqual(['query.to']);
+    const missing = await as(owner, 'GET', '/api/v1/usage?from=2026-02-30');
+    expect(missing.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['query.from', 'query.to']);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * The page's side of the service worker (src/sw/sw.ts): registration, the "new version" state the update prompt
+ * reads, and deleting the signed-in user's cached API reads.
+ */
+import { useSyncExternalStore } from 'react';
+import { Workbox } from 'workbox-window';
+import { API_CACHE } from './sw/shared';
+
+let workbox: Workbox | null = null;
+let updateWaiting = false;
+const listeners = new Set<() => void>();
+
+function setUpdateWaiting(v: boolean) {
+  updateWaiting = v;
+  for (const l of listeners) l();
+}
+
+/**
+ * Register `/sw.js` (built console only: `vite dev` has no service worker). A new version that installs while this
+ * page is open waits until the person chooses to reload (`applyUpdate`), so a page is never switched under them.
+ */
+export function registerServiceWorker(): void {
+  if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
+  workbox = new Workbox('/sw.js', { scope: '/' });
+  workbox.addEventListener('waiting', () => setUpdateWaiting(true));
+  // The new version took over (here or in another tab): load the page it belongs to.
+  workbox.addEventListener('controlling', (e) => {
+    if (e.isUpdate) window.location.reload();
+  });
+  void workbox.register();
+}
+
+/** True while a new version of the console is installed and waiting. */
+export function useUpdateWaiting(): boolean {
+  return useSyncExternalStore(
+    (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    () => updateWaiting,
+  );
+}
+
+/** Let the waiting version take over; the page reloads when it does. */
+export function applyUpdate(): void {
+  workbox?.messageSkipWaiting();
+}
+
+/**
+ * Delete the API reads cached for offline use: on sign-out and whenever a session ends or begins, so nothing read
+ * by one user is ever answered to the next one on this device.
+ */
+export async function clearUserData(): Promise<void> {
+  if (typeof caches !== 'undefined') await caches.delete(API_CACHE);
+}

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench:events`: commit → webhook receipt on loopback, sustained, on this machine's PostgreSQL and NATS
+ * JetStream; raw JetStream publish throughput measured in the same run as the ceiling.
+ *
+ * Pipeline (in this process, as a worker runs it): writers commit changes (recordChange: audit entry + outbox row)
+ * → outbox relay (LISTEN/NOTIFY, SKIP LOCKED batches) → JetStream → webhook dispatcher consumer (a delivery per
+ * matching endpoint, with its receipt) → sender (keep-alive, concurrent) → a loopback receiver. Latency is from each
+ * event's commit to its receipt; events/s is what the receiver got over the run's wall time.
+ * Target: ≥ 5,000 events/s, p99 < 1 s. Last line is JSON.
+ *
+ * DATABASE_URL (superuser, default postgres://postgres@127.0.0.1:5432/postgres), NATS_URL (default
+ * nats://127.0.0.1:4222); the run uses its own database, stream and subject prefix and removes them afterwards.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'nats';
+import pg from 'pg';
+import { loadConfig } from '../apps/server/src/config.js';
+import { ensureDatabase } from '../apps/server/src/db/index.js';
+import { quoteIdent } from '../apps/server/src/db/roles.js';
+import { recordChange } from '../apps/server/src/platform/audit/record.js';
+import { natsEventBus } from '../apps/server/src/platform/events/nats-bus.js';
+import { memoryMailer } from '../apps/server/src/platform/mail/mailer.js';
+import { sealWebhookSecret } from '../apps/server/src/platform/webhooks/endpoints.js';
+import { newWebhookSecret } from '../apps/server/src/platform/webhooks/signature.js';
+import { createPlatform } from '../apps/server/src/server.js';
+import { startWorkers } from '../apps/server/src/workers.js';
+
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
+const PER_TX = Number(process.env.BENCH_EVENTS_PER_TX ?? 10);
+const CEILING_EVENTS = Number(process.env.BENCH_CEILING_EVENTS ?? 20_000);
+const ORGS = 16;
+const SECRET = 'bench-secret-bench-secret-bench-secret-01';
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+
+async function main() {
+  const run = randomBytes(4).toString('hex');
+  const prefix = `akashic_bench_${run}`;
+  const stream = `AKASHIC_BENCH_${run}`;
+  const dbName = `akashic_bench_events_${run}`;
+  const adminUrl = await ensureDatabase(SERVER_URL, dbName);
+  const bus = await natsEventBus({ url: NATS_URL, prefix, stream, name: `akashic-bench-${run}` });
+
+  // The ceiling: raw JetStream publishes, pipelined like the relay's batches, into a stream of its own (so the
+  // pipeline's consumers never see these events).
+  const ceilingStream = `${stream}_CEILING`;
+  const ceilingBus = await natsEventBus({ url: NATS_URL, prefix: `${prefix}_ceiling`, stream: ceilingStream });
+  const ceilingStarted = performance.now();
+  for (let sent = 0; sent < CEILING_EVENTS; sent += 500) {
+    await Promise.all(
+      Array.from({ length: 500 }, () =>
+        ceilingBus.publish({
+          id: randomUUID(),
+          orgId: randomUUID(),
+          type: 'bench.ceiling.published',
+          occurredAt: new Date().toISOString(),
+          payload: { n: sent },
+        }),
+      ),
+    );
+  }
+  const jetstreamPerS = CEILING_EVENTS / ((performance.now() - ceilingStarted) / 1000);
+  await ceilingBus.close();
+  console.log(`JetStream publish ceiling: ${Math.round(jetstreamPerS)} events/s (${CEILING_EVENTS} events)`);
+
+  const received = new Map<string, number>();
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const id = String(req.headers['webhook-id']);
+      if (!received.has(id)) received.set(id, performance.now());
+      res.writeHead(204).end();
+    });
+  });
+  receiver.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const port = (receiver.address() as AddressInfo).port;
+
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: adminUrl,
+    AKASHIC_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'false',
+    ROLES: 'worker',
+    DATABASE_POOL_MAX: '40',
+    WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
+    WEBHOOK_CONCURRENCY: '128',
+  });
+  const platform = await createPlatform(config, { bus, mailer: memoryMailer() });
+  const { db } = platform.services;
+  const orgs = Array.from({ length: ORGS }, () => randomUUID());
+  for (const orgId of orgs) {
+    const id = randomUUID();
+    await db.transaction({ orgId }, (tx) =>
+      tx.client.query(`INSERT INTO webhook_endpoints (id, org_id, url, event_types, secret) VALUES ($1,$2,$3,$4,$5)`, [
+        id,
+        orgId,
+        `http://127.0.0.1:${port}/${orgId}`,
+        ['*'],
+        sealWebhookSecret(SECRET, id, newWebhookSecret()),
+      ]),
+    );
+  }
+  const workers = await startWorkers(platform);
+
+  const committedAt = new Map<string, number>();
+  const started = performance.now();
+  const until = started + DURATION_S * 1000;
+  await Promise.all(
+    Array.from({ length: WRITERS }, async (_, w) => {
+      while (performance.now() < until) {
+        const orgId = orgs[w % ORGS]!;
+        const ids = await db.transaction({ orgId }, async (tx) => {
+          const out: string[] = [];
+          for (let i = 0; i < PER_TX; i++) {
+            const r = await recordChange(tx, {
+              orgId,
+              actor: { type: 'system', id: null },
+              module: 'campaigns',
+              action: 'campaign.updated',
+              target: { type: 'campaign', id: randomUUID() },
+              payload: { n: i },
+            });
+            out.push(r.eventId);
+          }
+          return out;
+        });
+        const at = performance.now();
+        for (const id of ids) committedAt.set(id, at);
+      }
+    }),
+  );
+  const committed = committedAt.size;
+  const commitS = (performance.now() - started) / 1000;
+  console.log(`committed ${committed} events in ${commitS.toFixed(1)} s (${Math.round(committed / commitS)}/s)`);
+  const drainDeadline = performance.now() + 120_000;
+  while ([...committedAt.keys()].some((id) => !received.has(id)) && performance.now() < drainDeadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const latencies = [...committedAt].filter(([id]) => received.has(id)).map(([id, at]) => received.get(id)! - at);
+  latencies.sort((a, b) => a - b);
+  const lastReceipt = Math.max(...[...committedAt.keys()].map((id) => received.get(id) ?? 0));
+  const eventsPerS = latencies.length / ((lastReceipt - started) / 1000);
+  const p50 = percentile(latencies, 0.5);
+  const p99 = percentile(latencies, 0.99);
+  console.log(
+    `delivered ${latencies.length}/${committed} events to webhooks: ${Math.round(eventsPerS)} events/s sustained, ` +
+      `commit → receipt p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
+  );
+
+  await workers.stop();
+  await platform.close();
+  await new Promise<void>((r) => receiver.close(() => r()));
+  receiver.closeAllConnections();
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await nc.jetstreamManager();
+  for (const s of [stream, ceilingStream]) await jsm.streams.delete(s).catch(() => {});
+  await nc.close();
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`);
+  await admin.end();
+  console.log(
+    JSON.stringify({
+      bench: 'events',
+      events_per_s: Math.round(eventsPerS),
+      p99_ms: Math.round(p99),
+      jetstream_publish_per_s: Math.round(jetstreamPerS),
+      ratio: Number((eventsPerS / jetstreamPerS).toFixed(3)),
+    }),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
