@@ -213,11 +213,13 @@ describe('a slow client', () => {
     const { realtime, bus } = app.platform.services;
     await waitFor(() => realtime.connections === 0, 'earlier streams to close');
     // A stream nobody reads: what is written stays buffered.
+    // Still signed in when a heartbeat re-checks it (on a loaded machine one may fire while the events go out).
+    const principal = { userId: owner.userId, email: owner.email, name: 'o', via: 'session', sessionId: 'x' } as const;
     const unread = realtime.connect({
-      principal: { userId: owner.userId, email: owner.email, name: 'o', via: 'session', sessionId: 'x' },
+      principal,
       org: { id: owner.orgId, role: 'owner' },
       lastEventId: undefined,
-      reauthenticate: async () => null,
+      reauthenticate: async () => principal,
     });
     const id = () => crypto.randomUUID();
     const big = { target: { type: 'org', id: owner.orgId }, after: { pad: 'x'.repeat(100) } };
@@ -233,5 +235,37 @@ describe('a slow client', () => {
     await waitFor(() => unread.destroyed, 'the slow stream to be dropped');
     expect(unread.readableLength).toBeLessThanOrEqual(262_144 + 1024);
     expect(realtime.connections).toBe(0);
+  });
+});
+
+describe('a stream closed by a re-check', () => {
+  it('takes no more events once its closing frame is written: no push after the end, no stream error', async () => {
+    const { realtime, bus } = app.platform.services;
+    const unread = realtime.connect({
+      principal: { userId: owner.userId, email: owner.email, name: 'o', via: 'session', sessionId: 'gone' },
+      org: { id: owner.orgId, role: 'owner' },
+      lastEventId: undefined,
+      reauthenticate: async () => null, // signed out: the next heartbeat's re-check ends the stream
+    });
+    // Nobody reads it yet, so its end is not consumed and the stream stays open to (wrong) pushes.
+    const errors: Error[] = [];
+    unread.on('error', (e) => errors.push(e));
+    await new Promise((r) => setTimeout(r, 700)); // two heartbeats: the re-check has ended it
+    for (let i = 0; i < 5; i++) {
+      await bus.publish({
+        id: crypto.randomUUID(),
+        orgId: owner.orgId,
+        type: 'platform.org.updated',
+        occurredAt: new Date().toISOString(),
+        payload: { target: { type: 'org', id: owner.orgId } },
+      });
+    }
+    await new Promise((r) => setTimeout(r, 700)); // two more heartbeats and the five events' fan-out
+    let text = '';
+    unread.on('data', (chunk) => (text += String(chunk)));
+    await new Promise<void>((r) => (unread.closed ? r() : unread.once('close', () => r())));
+    expect(errors).toEqual([]);
+    expect(text.split('event: closed')).toHaveLength(2);
+    expect(text.slice(text.indexOf('event: closed'))).not.toContain('\nid: ');
   });
 });

@@ -57,6 +57,8 @@ interface Connection extends Listener {
   reauthenticate: () => Promise<Principal | null>;
   sessionId: string | undefined;
   tokenId: string | undefined;
+  /** Its closing frame is written: nothing more may be (a push after EOF would be an error). */
+  ended?: boolean;
 }
 
 interface RingEntry {
@@ -91,7 +93,7 @@ export function createRealtimeHub(deps: {
       }));
 
   function write(c: Connection, text: string) {
-    if (c.stream.destroyed) return;
+    if (c.stream.destroyed || c.ended) return;
     if (c.stream.readableLength > options.maxBufferedBytes) {
       log.warn({ userId: c.userId, buffered: c.stream.readableLength }, 'realtime: slow client dropped');
       c.stream.destroy();
@@ -101,7 +103,8 @@ export function createRealtimeHub(deps: {
   }
 
   function end(c: Connection, reason: string) {
-    if (c.stream.destroyed) return;
+    if (c.stream.destroyed || c.ended) return;
+    c.ended = true;
     c.stream.push(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
     c.stream.push(null);
   }
