@@ -237,7 +237,7 @@ describe('changing, rotating and revoking', () => {
     expect((await owner.client.get(`/api/v1/api-keys/${key.id}`)).body.previous).toBeNull();
     // No grace: the old secret stops at once.
     const third = await owner.client.post(`/api/v1/api-keys/${key.id}/rotate`, { graceMinutes: 0 });
-    expect((await bearer(second).get('/api/v1/org')).status).toBe(401);
+    expect(await statusSettles(second, 401)).toBe(401);
     expect((await bearer(third.body.secret).get('/api/v1/org')).status).toBe(200);
     const audit = await owner.client.get('/api/v1/audit?action=apikey.rotated');
     expect(audit.body.items).toHaveLength(2);
@@ -353,7 +353,13 @@ describe('the key’s service identity', () => {
   it('goes with its organization, in the same transaction: revoked keys’ too, no other org’s', async () => {
     const owner = await signUp(app, 'owner');
     const other = await signUp(app, 'other');
-    const { key: live } = await createKey(owner.client, { name: 'live', role: 'viewer', scopes: ['org.read'] });
+    const { key: live, secret } = await createKey(owner.client, {
+      name: 'live',
+      role: 'manager',
+      scopes: ['org.read', 'campaign.create', 'campaign.read'],
+    });
+    // Rows the key created name its identity (created_by): they go with the org too.
+    expect((await bearer(secret).post('/api/v1/campaigns', { ...CAMPAIGN, name: 'By key' })).status).toBe(201);
     const { key: revoked } = await createKey(owner.client, { name: 'gone', role: 'viewer', scopes: ['org.read'] });
     expect((await owner.client.delete(`/api/v1/api-keys/${revoked.id}`)).status).toBe(204);
     const { key: kept } = await createKey(other.client, { name: 'kept', role: 'viewer', scopes: ['org.read'] });
