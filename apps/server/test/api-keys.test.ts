@@ -38,6 +38,18 @@ async function statusSettles(secret: string, status: number, url = app.url, path
   }
 }
 
+/** Run `fn` with a second app instance on the same database: its own auth cache and LISTEN connection. */
+async function withSecondProcess(fn: (second: Platform, url: string) => Promise<void>) {
+  const second: Platform = await createPlatform(testConfig(app.db.adminUrl));
+  try {
+    await second.built.app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = second.built.app.server.address();
+    await fn(second, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`);
+  } finally {
+    await second.close();
+  }
+}
+
 async function createKey(client: Client, body: Record<string, unknown>) {
   const r = await client.post('/api/v1/api-keys', body);
   expect(r.status, r.text).toBe(201);
@@ -253,12 +265,7 @@ describe('changing, rotating and revoking', () => {
   });
 
   it('revocation is immediate on every process sharing the database, for both secrets', async () => {
-    // A second app instance on the same database, its own auth cache and LISTEN connection.
-    const second: Platform = await createPlatform(testConfig(app.db.adminUrl));
-    await second.built.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = second.built.app.server.address();
-    const url2 = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    try {
+    await withSecondProcess(async (second, url2) => {
       const owner = await signUp(app, 'owner');
       const { key, secret: old } = await createKey(owner.client, { name: 'k', role: 'viewer', scopes: ['org.read'] });
       const rotated = await owner.client.post(`/api/v1/api-keys/${key.id}/rotate`, { graceMinutes: 60 });
@@ -283,20 +290,13 @@ describe('changing, rotating and revoking', () => {
       expect((await owner.client.delete(`/api/v1/api-keys/${key.id}`)).status).toBe(204);
       expect((await owner.client.post(`/api/v1/api-keys/${key.id}/rotate`, {})).status).toBe(409);
       expect((await owner.client.get('/api/v1/audit?action=apikey.revoked')).body.items).toHaveLength(1);
-    } finally {
-      await second.close();
-    }
+    });
   });
 });
 
 describe('a key never does more than its creator may do now', () => {
   it('follows its creator’s demotion, promotion and removal at once on every process', async () => {
-    // A second app instance on the same database, its own auth cache and LISTEN connection.
-    const second: Platform = await createPlatform(testConfig(app.db.adminUrl));
-    await second.built.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = second.built.app.server.address();
-    const url2 = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    try {
+    await withSecondProcess(async (_second, url2) => {
       const owner = await signUp(app, 'owner');
       const admin = await addMember(app, owner.client, 'admin');
       const { secret } = await createKey(admin.client, {
@@ -323,9 +323,7 @@ describe('a key never does more than its creator may do now', () => {
 
       expect((await owner.client.delete(`/api/v1/members/${admin.userId}`)).status).toBe(204);
       for (const url of [url2, app.url]) expect(await statusSettles(secret, 401, url)).toBe(401);
-    } finally {
-      await second.close();
-    }
+    });
   });
 
   it('stops when its creator’s account is deleted', async () => {
