@@ -17,8 +17,7 @@ import { logMailer, smtpMailer, type Mailer } from './platform/mail/mailer.js';
 import { serverEventBus } from './platform/events/open.js';
 import { natsProbe } from './platform/ops/nats-probe.js';
 import type { EventBus, Subscription } from './platform/events/bus.js';
-import { startConsumer } from './platform/events/consumer.js';
-import { cacheInvalidations, consumers } from './consumers.js';
+import { cacheInvalidations, startConsumers } from './consumers.js';
 import { memoryCache, redisCache, type Cache } from './platform/cache/cache.js';
 import { startCacheInvalidation } from './platform/cache/invalidation.js';
 import { createRealtimeHub } from './platform/realtime/hub.js';
@@ -118,7 +117,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   }
   // The worker role runs the durable consumers (several workers share each consumer's events).
   if (config.roles.has('worker')) {
-    for (const c of consumers) subscriptions.push(await startConsumer(bus, database, services, c));
+    subscriptions.push(...(await startConsumers(bus, database, services)));
   }
   return {
     services,

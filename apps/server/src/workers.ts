@@ -1,21 +1,16 @@
 /**
- * The background jobs of process role `worker`: the maintenance purge, event reminders, the outbox relay, the webhook dispatcher
- * (a durable consumer) and the webhook sender. Each is safe in several worker processes at once: the purge is
- * idempotent, relays and senders claim disjoint rows, the dispatcher's consumer is shared and its receipts dedupe.
+ * The background jobs of process role `worker`: the maintenance purge, event reminders, the outbox relay and the
+ * webhook sender (the durable consumers, the webhook dispatcher among them, start in server.ts from consumers.ts).
+ * Each is safe in several worker processes at once: the purge is idempotent, relays and senders claim disjoint rows.
  */
 import pg from 'pg';
 import type { Config } from './config.js';
-import { startConsumer } from './platform/events/consumer.js';
 import { startReminderWorker } from './modules/campaigns/field/reminders.js';
 import { startMaintenanceWorker } from './platform/maintenance/worker.js';
 import { startRelay } from './platform/outbox/relay.js';
-import { webhookDispatcher } from './platform/webhooks/dispatcher.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './platform/webhooks/retry.js';
 import { keepAliveAgents, startWebhookSender } from './platform/webhooks/sender.js';
 import type { Platform } from './server.js';
-
-/** Concurrent subscribers of the webhook dispatcher per worker process. */
-export const DISPATCHER_SUBSCRIBERS = 8;
 
 export interface Workers {
   stop(): Promise<void>;
@@ -36,11 +31,6 @@ export async function startWorkers(platform: Platform): Promise<Workers> {
   const maintenance = startMaintenanceWorker(db, log);
   const reminders = startReminderWorker(db, services.mailer, log);
   const relay = startRelay({ pool: relayPool, bus, listen: db.listen, log: log.child({ component: 'relay' }) });
-  // Several subscribers share the dispatcher's durable consumer: events are handled concurrently (each in its own
-  // transaction), not one at a time behind each other's round trips.
-  const dispatchers = await Promise.all(
-    Array.from({ length: DISPATCHER_SUBSCRIBERS }, () => startConsumer(bus, db, services, webhookDispatcher)),
-  );
   const sender = startWebhookSender({
     db,
     mailer: services.mailer,
@@ -58,7 +48,6 @@ export async function startWorkers(platform: Platform): Promise<Workers> {
   return {
     async stop() {
       await relay.stop();
-      await Promise.all(dispatchers.map((d) => d.close()));
       await sender.stop();
       await maintenance.stop();
       await reminders.stop();

@@ -38,6 +38,18 @@ async function statusSettles(secret: string, status: number, url = app.url, path
   }
 }
 
+/** Run `fn` with a second app instance on the same database: its own auth cache and LISTEN connection. */
+async function withSecondProcess(fn: (second: Platform, url: string) => Promise<void>) {
+  const second: Platform = await createPlatform(testConfig(app.db.adminUrl));
+  try {
+    await second.built.app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = second.built.app.server.address();
+    await fn(second, `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`);
+  } finally {
+    await second.close();
+  }
+}
+
 async function createKey(client: Client, body: Record<string, unknown>) {
   const r = await client.post('/api/v1/api-keys', body);
   expect(r.status, r.text).toBe(201);
@@ -237,7 +249,7 @@ describe('changing, rotating and revoking', () => {
     expect((await owner.client.get(`/api/v1/api-keys/${key.id}`)).body.previous).toBeNull();
     // No grace: the old secret stops at once.
     const third = await owner.client.post(`/api/v1/api-keys/${key.id}/rotate`, { graceMinutes: 0 });
-    expect((await bearer(second).get('/api/v1/org')).status).toBe(401);
+    expect(await statusSettles(second, 401)).toBe(401);
     expect((await bearer(third.body.secret).get('/api/v1/org')).status).toBe(200);
     const audit = await owner.client.get('/api/v1/audit?action=apikey.rotated');
     expect(audit.body.items).toHaveLength(2);
@@ -253,12 +265,7 @@ describe('changing, rotating and revoking', () => {
   });
 
   it('revocation is immediate on every process sharing the database, for both secrets', async () => {
-    // A second app instance on the same database, its own auth cache and LISTEN connection.
-    const second: Platform = await createPlatform(testConfig(app.db.adminUrl));
-    await second.built.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = second.built.app.server.address();
-    const url2 = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    try {
+    await withSecondProcess(async (second, url2) => {
       const owner = await signUp(app, 'owner');
       const { key, secret: old } = await createKey(owner.client, { name: 'k', role: 'viewer', scopes: ['org.read'] });
       const rotated = await owner.client.post(`/api/v1/api-keys/${key.id}/rotate`, { graceMinutes: 60 });
@@ -283,9 +290,50 @@ describe('changing, rotating and revoking', () => {
       expect((await owner.client.delete(`/api/v1/api-keys/${key.id}`)).status).toBe(204);
       expect((await owner.client.post(`/api/v1/api-keys/${key.id}/rotate`, {})).status).toBe(409);
       expect((await owner.client.get('/api/v1/audit?action=apikey.revoked')).body.items).toHaveLength(1);
-    } finally {
-      await second.close();
-    }
+    });
+  });
+});
+
+describe('a key never does more than its creator may do now', () => {
+  it('follows its creator’s demotion, promotion and removal at once on every process', async () => {
+    await withSecondProcess(async (_second, url2) => {
+      const owner = await signUp(app, 'owner');
+      const admin = await addMember(app, owner.client, 'admin');
+      const { secret } = await createKey(admin.client, {
+        name: 'k',
+        role: 'admin',
+        scopes: ['org.read', 'audit.read'],
+      });
+      // Both processes have the key cached, acting as an admin.
+      for (const url of [app.url, url2]) {
+        expect(await statusSettles(secret, 200, url, '/api/v1/audit')).toBe(200);
+        expect((await bearer(secret, url).get('/api/v1/audit')).status).toBe(200);
+      }
+      const demote = await owner.client.patch(`/api/v1/members/${admin.userId}`, { role: 'manager' });
+      expect(demote.status, demote.text).toBe(200);
+      for (const url of [url2, app.url]) {
+        // The creator is a manager now: so is the key, whatever its ceiling says.
+        expect(await statusSettles(secret, 403, url, '/api/v1/audit')).toBe(403);
+        expect((await bearer(secret, url).get('/api/v1/org')).status).toBe(200);
+      }
+      expect((await owner.client.patch(`/api/v1/members/${admin.userId}`, { role: 'owner' })).status).toBe(200);
+      // Promoted above the key's ceiling: the key is back to its own ceiling, never above it.
+      for (const url of [url2, app.url]) expect(await statusSettles(secret, 200, url, '/api/v1/audit')).toBe(200);
+      expect((await bearer(secret).patch('/api/v1/org', { name: 'Renamed by key' })).status).toBe(403);
+
+      expect((await owner.client.delete(`/api/v1/members/${admin.userId}`)).status).toBe(204);
+      for (const url of [url2, app.url]) expect(await statusSettles(secret, 401, url)).toBe(401);
+    });
+  });
+
+  it('stops when its creator’s account is deleted', async () => {
+    const owner = await signUp(app, 'owner');
+    const admin = await addMember(app, owner.client, 'admin');
+    const { key, secret } = await createKey(admin.client, { name: 'k', role: 'viewer', scopes: ['org.read'] });
+    expect(await statusSettles(secret, 200)).toBe(200);
+    await adminQuery(app, 'DELETE FROM users WHERE id = $1', [admin.userId]);
+    expect(await statusSettles(secret, 401)).toBe(401);
+    expect((await owner.client.get(`/api/v1/api-keys/${key.id}`)).body.createdBy).toBeNull();
   });
 });
 
@@ -298,5 +346,29 @@ describe('the key’s service identity', () => {
     expect(r.status).toBe(401);
     const members = (await owner.client.get('/api/v1/members')).body.items.map((m: any) => m.userId);
     expect(members).not.toContain(key.id);
+  });
+
+  it('goes with its organization, in the same transaction: revoked keys’ too, no other org’s', async () => {
+    const owner = await signUp(app, 'owner');
+    const other = await signUp(app, 'other');
+    const { key: live, secret } = await createKey(owner.client, {
+      name: 'live',
+      role: 'manager',
+      scopes: ['org.read', 'campaign.create', 'campaign.read'],
+    });
+    // Rows the key created name its identity (created_by): they go with the org too.
+    expect((await bearer(secret).post('/api/v1/campaigns', { ...CAMPAIGN, name: 'By key' })).status).toBe(201);
+    const { key: revoked } = await createKey(owner.client, { name: 'gone', role: 'viewer', scopes: ['org.read'] });
+    expect((await owner.client.delete(`/api/v1/api-keys/${revoked.id}`)).status).toBe(204);
+    const { key: kept } = await createKey(other.client, { name: 'kept', role: 'viewer', scopes: ['org.read'] });
+    const ids = [live.id, revoked.id, kept.id];
+    const identities = async () =>
+      (await adminQuery(app, 'SELECT id FROM users WHERE id = ANY($1::uuid[])', [ids])).map((r) => r.id).sort();
+    expect(await identities()).toEqual([...ids].sort());
+
+    await adminQuery(app, 'DELETE FROM organizations WHERE id = $1', [owner.orgId]);
+    expect(await identities()).toEqual([kept.id]);
+    // The person who owned it keeps their account.
+    expect(await adminQuery(app, 'SELECT 1 FROM users WHERE id = $1', [owner.userId])).toHaveLength(1);
   });
 });

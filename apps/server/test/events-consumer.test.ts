@@ -10,10 +10,12 @@ import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import type { Delivery } from '../src/platform/events/bus.js';
 import { processDelivery, startConsumer, type Consumer } from '../src/platform/events/consumer.js';
 import { meteringConsumer } from '../src/platform/metering/usage.js';
+import { consumers } from '../src/consumers.js';
 import { CAMPAIGN, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
 import { connect } from './support/db.js';
 import { relayOutbox, waitFor } from './support/events.js';
+import { createEndpoint } from './support/webhooks.js';
 import { as, expectProblem, signInActor, signUpActor, type Actor } from './support/http.js';
 
 let app: TestApp;
@@ -145,6 +147,23 @@ describe('startConsumer on the bus', () => {
     } finally {
       await sub.close();
     }
+  });
+});
+
+describe('the worker role’s consumers', () => {
+  it('start in one place with the platform: the webhook dispatcher too, without the other background jobs', async () => {
+    // The test app is a platform of roles api and worker whose background jobs (src/workers.ts) were not started.
+    expect(consumers.map((c) => c.name)).toEqual(['metering', 'notifications', 'webhooks']);
+    const o = await signUpActor(app.url, 'dispatch-owner');
+    const endpoint = await createEndpoint(o, 'https://hooks.example.com/akashic', ['campaigns.*']);
+    await created(o, '/api/v1/campaigns', CAMPAIGN);
+    for (const c of consumers) await relayOutbox(app, admin, o.orgId, c.name);
+    const { rows } = await admin.query(
+      `SELECT d.endpoint_id FROM webhook_deliveries d JOIN outbox e ON e.id = d.event_id
+        WHERE d.org_id = $1 AND e.type = 'campaigns.campaign.created'`,
+      [o.orgId],
+    );
+    expect(rows).toEqual([{ endpoint_id: endpoint.id }]);
   });
 });
 

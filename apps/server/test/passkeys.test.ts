@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, TEST_WEBAUTHN_ORIGIN, signUp, startTestApp, type TestApp } from '../../../test/helpers.js';
+import { LOCK_AFTER_FAILURES } from '../src/platform/identity/sign-in.js';
 import { adminQuery } from './support/features.js';
 import { SoftAuthenticator } from './support/webauthn.js';
 
@@ -171,5 +172,66 @@ describe('signing in with a passkey', () => {
     await register(a.client, device);
     device.credentials[0]!.userHandle = Buffer.from(b.userId.replace(/-/g, ''), 'hex').toString('base64url');
     expect((await passkeySignIn(device)).reply.status).toBe(401);
+  });
+});
+
+describe('brute force, as for passwords', () => {
+  it('counts failed assertions against the account: locked, it cannot sign in by passkey or password', async () => {
+    const owner = await signUp(app, 'owner');
+    const device = authenticator();
+    await register(owner.client, device);
+    for (let i = 0; i < LOCK_AFTER_FAILURES; i++) {
+      const { reply } = await passkeySignIn(device, { origin: 'http://localhost.evil.example' });
+      expect(reply.status).toBe(401);
+    }
+    const [row] = await adminQuery(app, 'SELECT failed_logins, locked_until FROM users WHERE id = $1', [owner.userId]);
+    expect(row.failed_logins).toBe(LOCK_AFTER_FAILURES);
+    expect(row.locked_until.getTime()).toBeGreaterThan(Date.now());
+    // A valid assertion now is refused, and so is the right password.
+    const locked = (await passkeySignIn(device)).reply;
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('account_locked');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const password = await new Client(app.url).post('/api/v1/auth/sign-in', {
+      email: owner.email,
+      password: owner.password,
+    });
+    expect(password.body.code).toBe('account_locked');
+    // Once the lock has passed, a valid passkey signs in and clears the count.
+    await adminQuery(app, `UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1`, [owner.userId]);
+    expect((await passkeySignIn(device)).reply.status).toBe(200);
+    const [after] = await adminQuery(app, 'SELECT failed_logins FROM users WHERE id = $1', [owner.userId]);
+    expect(after.failed_logins).toBe(0);
+  });
+
+  it('refuses a passkey of an account locked by wrong passwords', async () => {
+    const owner = await signUp(app, 'owner');
+    const device = authenticator();
+    await register(owner.client, device);
+    for (let i = 0; i < LOCK_AFTER_FAILURES; i++) {
+      await new Client(app.url).post('/api/v1/auth/sign-in', { email: owner.email, password: 'wrong password!' });
+    }
+    const { reply } = await passkeySignIn(device);
+    expect(reply.status).toBe(429);
+    expect(reply.body.code).toBe('account_locked');
+  });
+
+  // Last in this file: it spends the address's sign-in allowance.
+  it('draws on the same per-address allowance as password sign-ins', async () => {
+    const owner = await signUp(app, 'owner');
+    const device = authenticator();
+    await register(owner.client, device);
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 429; i++) {
+      const r = await new Client(app.url).post('/api/v1/auth/sign-in', {
+        email: 'nobody@example.test',
+        password: 'x'.repeat(12),
+      });
+      status = r.status;
+    }
+    expect(status).toBe(429);
+    const { reply } = await passkeySignIn(device);
+    expect(reply.status).toBe(429);
+    expect(reply.body.code).toBe('rate_limited');
   });
 });

@@ -1,18 +1,14 @@
 /** API tokens: create (secret shown once), list and revoke personal tokens. */
 import type { ApiToken } from '@akashic/contracts';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api';
+import { ScopePicker, SecretOnce, type Scope } from '../components/credentials';
 import { useFeedback } from '../components/feedback';
 import { FormError, TextField, formValue, useSubmission } from '../components/forms';
 import { ActionsHeader, Badge, LoadError, Loading, PageHeader, Panel, TableWrap } from '../components/layout';
 import { formatDate, formatDateTime } from '../format';
 import { useResource } from '../hooks';
 import { useSession } from '../session';
-
-interface Scope {
-  action: string;
-  description: string;
-}
 
 interface Created {
   token: ApiToken;
@@ -59,62 +55,26 @@ export function TokensPage() {
 }
 
 function SecretPanel({ created, onDone }: { created: Created; onDone: () => void }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  const input = useRef<HTMLInputElement>(null);
-  const { announce } = useFeedback();
-  const [copied, setCopied] = useState(false);
-
-  useEffect(() => {
-    heading.current?.focus();
-  }, [created.secret]);
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopied(true);
-      announce('Token secret copied to the clipboard.');
-    } catch {
-      // No clipboard access (permissions, insecure context): select it so the user can copy by hand.
-      input.current?.select();
-      announce('Could not copy automatically. The secret is selected: press Ctrl+C (or ⌘C) to copy it.', 'info');
-    }
-  };
-
   return (
-    <section className="secret-panel" aria-labelledby="secret-heading">
-      <h2 id="secret-heading" ref={heading} tabIndex={-1}>
-        Copy your new token now
-      </h2>
-      <p className="warning-text">
-        <strong>This is the only time the secret of “{created.token.name}” is shown.</strong> Akashic stores only a hash
-        of it. Keep it somewhere safe, like a password manager or your deployment’s secret store. If you lose it, revoke
-        the token and create a new one.
-      </p>
-      <div className="secret-row">
-        <label htmlFor="token-secret" className="sr-only">
-          Token secret
-        </label>
-        <input
-          id="token-secret"
-          ref={input}
-          className="secret"
-          readOnly
-          value={created.secret}
-          spellCheck={false}
-          autoComplete="off"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <button type="button" className="button primary" onClick={() => void copy()}>
-          {copied ? 'Copied' : 'Copy secret'}
-        </button>
-      </div>
-      <p className="muted">
-        Use it as <code>Authorization: Bearer {created.token.prefix}…</code>
-      </p>
-      <button type="button" className="button secondary" onClick={onDone}>
-        I have saved the secret
-      </button>
-    </section>
+    <SecretOnce
+      id="token-secret"
+      label="Token secret"
+      title="Copy your new token now"
+      secret={created.secret}
+      warning={
+        <>
+          <strong>This is the only time the secret of “{created.token.name}” is shown.</strong> Akashic stores only a
+          hash of it. Keep it somewhere safe, like a password manager or your deployment’s secret store. If you lose it,
+          revoke the token and create a new one.
+        </>
+      }
+      usage={
+        <>
+          Use it as <code>Authorization: Bearer {created.token.prefix}…</code>
+        </>
+      }
+      onDone={onDone}
+    />
   );
 }
 
@@ -123,14 +83,6 @@ function CreateTokenPanel({ onCreated }: { onCreated: (c: Created) => void }) {
   const s = useSubmission();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const all = scopes.data?.scopes ?? [];
-
-  const toggle = (action: string, on: boolean) =>
-    setSelected((prev) => {
-      const next = new Set(prev);
-      if (on) next.add(action);
-      else next.delete(action);
-      return next;
-    });
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -151,7 +103,6 @@ function CreateTokenPanel({ onCreated }: { onCreated: (c: Created) => void }) {
     });
   };
 
-  const scopeError = s.fields.scopes;
   return (
     <Panel title="Create a token">
       <form ref={s.formRef} onSubmit={submit} noValidate className="stack" aria-label="Create a token">
@@ -177,63 +128,14 @@ function CreateTokenPanel({ onCreated }: { onCreated: (c: Created) => void }) {
             error={s.fields.expiresInDays}
           />
         </div>
-        <fieldset
-          className={`scopes${scopeError ? ' has-error' : ''}`}
-          aria-describedby={scopeError ? 'scopes-error' : 'scopes-hint'}
-        >
-          <legend>Scopes</legend>
-          <p className="hint" id="scopes-hint">
-            A token can only do what you can do yourself, and only the actions picked here.
-          </p>
-          {scopes.loading && !scopes.data ? (
-            <Loading label="Loading scopes…" />
-          ) : scopes.error ? (
-            <LoadError error={scopes.error} onRetry={scopes.reload} />
-          ) : (
-            <>
-              <div className="scope-tools">
-                <button
-                  type="button"
-                  className="button link"
-                  onClick={() => setSelected(new Set(all.map((x) => x.action)))}
-                >
-                  Select all
-                </button>
-                <button type="button" className="button link" onClick={() => setSelected(new Set())}>
-                  Clear
-                </button>
-              </div>
-              <ul className="scope-list">
-                {all.map((scope) => {
-                  const id = `scope-${scope.action.replace(/[^a-z0-9]+/gi, '-')}`;
-                  return (
-                    <li key={scope.action}>
-                      <input
-                        type="checkbox"
-                        id={id}
-                        checked={selected.has(scope.action)}
-                        onChange={(e) => toggle(scope.action, e.target.checked)}
-                        aria-describedby={`${id}-desc`}
-                      />
-                      <label htmlFor={id}>
-                        <code>{scope.action}</code>
-                      </label>
-                      <span className="scope-desc" id={`${id}-desc`}>
-                        {scope.description}
-                      </span>
-                    </li>
-                  );
-                })}
-              </ul>
-            </>
-          )}
-          {scopeError && (
-            <p className="field-error" id="scopes-error">
-              <span aria-hidden="true">⚠ </span>
-              {scopeError}
-            </p>
-          )}
-        </fieldset>
+        <ScopePicker
+          idPrefix="scope"
+          hint="A token can only do what you can do yourself, and only the actions picked here."
+          scopes={scopes}
+          selected={selected}
+          onChange={setSelected}
+          error={s.fields.scopes}
+        />
         <div>
           <button type="submit" className="button primary" disabled={s.busy}>
             {s.busy ? 'Creating…' : 'Create token'}

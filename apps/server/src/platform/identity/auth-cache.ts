@@ -17,8 +17,11 @@ interface Entry<V> {
 }
 
 export interface AuthCache {
-  /** Cached `load()` under `key`; `tags` are the invalidation keys the value depends on. */
-  get<V>(key: string, tags: string[], load: () => Promise<V>): Promise<V>;
+  /**
+   * Cached `load()` under `key`; `tags` are the invalidation keys the value depends on (or a function of the loaded
+   * value, when what it depends on is known only once it is read).
+   */
+  get<V>(key: string, tags: string[] | ((value: V) => string[]), load: () => Promise<V>): Promise<V>;
   readonly listening: boolean;
   /**
    * Call `listener` after every invalidation (with its tag: `session:<hash>`, `token:<hash>`,
@@ -76,7 +79,7 @@ export function createAuthCache(
     get listening() {
       return listening;
     },
-    async get<V>(key: string, tags: string[], load: () => Promise<V>): Promise<V> {
+    async get<V>(key: string, tags: string[] | ((value: V) => string[]), load: () => Promise<V>): Promise<V> {
       const hit = entries.get(key);
       if (hit && hit.expires > now() && listening) return hit.value as V;
       if (hit) entries.delete(key);
@@ -90,7 +93,7 @@ export function createAuthCache(
         entries.set(key, { value, expires: now() + ttl });
 
         if (byTag.size > 4 * maxEntries) clear(); // tags of expired entries pile up: start over
-        for (const t of tags) {
+        for (const t of typeof tags === 'function' ? tags(value) : tags) {
           let set = byTag.get(t);
           if (!set) byTag.set(t, (set = new Set()));
           set.add(key);

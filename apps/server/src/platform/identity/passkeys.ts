@@ -22,6 +22,7 @@ import type { Database, Tx } from '../../db/index.js';
 import { recordChange } from '../audit/record.js';
 import { AppError, notFound } from '../errors.js';
 import type { Limiter } from '../limiter/limiter.js';
+import { clearFailedSignIns, countFailedSignIn, refuseIfLocked, takeSignInAttempt } from './sign-in.js';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 const IP_LIMIT = { rate: 30, periodMs: 10 * 60_000, burst: 30 };
@@ -254,7 +255,8 @@ export async function deletePasskey(
   });
 }
 
-async function limitByIp(limiter: Limiter, ip: string) {
+/** Issuing sign-in challenges is limited per address on its own (conditional UI asks for one on every page load). */
+async function limitOptionsByIp(limiter: Limiter, ip: string) {
   const check = await limiter.take(`passkey:ip:${ip}`, IP_LIMIT);
   if (!check.allowed) {
     throw new AppError('rate_limited', 'Too many passkey sign-in attempts from this address; try again later', {
@@ -265,13 +267,17 @@ async function limitByIp(limiter: Limiter, ip: string) {
 
 /** Options for `navigator.credentials.get()`: any discoverable passkey of this site (the browser lists them). */
 export async function authenticationOptions(db: Database, config: WebAuthnConfig, limiter: Limiter, ip: string) {
-  await limitByIp(limiter, ip);
+  await limitOptionsByIp(limiter, ip);
   const options = await generateAuthenticationOptions({ rpID: config.rpId, userVerification: 'preferred' });
   await issueChallenge(db, options.challenge, 'authentication', null);
   return options;
 }
 
-/** Verify a passkey sign-in; the user it signs in, and the organization their session starts in. */
+/**
+ * Verify a passkey sign-in; the user it signs in, and the organization their session starts in. Held off like a
+ * password (sign-in.ts): each attempt draws on the address's sign-in allowance, a locked account is refused, and an
+ * assertion that fails for a credential of an account counts as that account's failed sign-in.
+ */
 export async function signInWithPasskey(
   db: Database,
   config: WebAuthnConfig,
@@ -279,7 +285,7 @@ export async function signInWithPasskey(
   response: AuthenticationResponseJSON,
   meta: Meta,
 ): Promise<{ userId: string; defaultOrgId: string | null }> {
-  await limitByIp(limiter, meta.ip);
+  await takeSignInAttempt(limiter, meta.ip);
   const refused = () => new AppError('invalid_credentials', 'This passkey could not sign you in');
   const challenge = await consumeChallenge(db, response.response.clientDataJSON, 'authentication', null);
   if (!challenge) throw refused();
@@ -289,13 +295,26 @@ export async function signInWithPasskey(
     public_key: Buffer;
     counter: number;
     transports: string[];
-  }>('SELECT id, user_id, public_key, counter, transports FROM passkeys WHERE credential_id = $1', [response.id]);
+    failed_logins: number;
+    locked_until: Date | null;
+  }>(
+    `SELECT p.id, p.user_id, p.public_key, p.counter, p.transports, u.failed_logins, u.locked_until
+       FROM passkeys p JOIN users u ON u.id = p.user_id
+      WHERE p.credential_id = $1`,
+    [response.id],
+  );
   const passkey = found.rows[0];
   if (!passkey) throw refused();
+  const account = { id: passkey.user_id, failed_logins: passkey.failed_logins, locked_until: passkey.locked_until };
+  refuseIfLocked(account);
+  const failed = async () => {
+    await countFailedSignIn(db, account);
+    return refused();
+  };
   const handle = response.response.userHandle;
   if (handle !== undefined && handle !== Buffer.from(userHandle(passkey.user_id)).toString('base64url'))
-    throw refused();
-  let newCounter: number;
+    throw await failed();
+  let newCounter: number | null = null;
   try {
     const v = await verifyAuthenticationResponse({
       response,
@@ -310,18 +329,19 @@ export async function signInWithPasskey(
       },
       requireUserVerification: false,
     });
-    if (!v.verified) throw refused();
-    newCounter = v.authenticationInfo.newCounter;
+    if (v.verified) newCounter = v.authenticationInfo.newCounter;
   } catch {
-    throw refused();
+    // Refused below, as unverified.
   }
+  if (newCounter === null) throw await failed();
   // The counter moves forward exactly once per signature (a replayed or cloned one loses the race).
   const used = await db.pool.query(
     `UPDATE passkeys SET counter = $2, last_used_at = now()
       WHERE id = $1 AND (($2 = 0 AND counter = 0) OR counter < $2)`,
     [passkey.id, newCounter],
   );
-  if (!used.rowCount) throw refused();
+  if (!used.rowCount) throw await failed();
+  await clearFailedSignIns(db, account);
   const m = await db.transaction({ userId: passkey.user_id }, (tx) =>
     tx.client.query<{ org_id: string }>(
       'SELECT org_id FROM memberships WHERE user_id = $1 ORDER BY created_at ASC LIMIT 1',

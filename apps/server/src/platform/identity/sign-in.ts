@@ -1,6 +1,7 @@
 /**
- * Sign-up and sign-in. Brute force is held off twice: per account (failed attempts lock the account with a
- * growing delay, recorded in the database so every server process agrees) and per client IP (rate limiter).
+ * Sign-up and sign-in. Brute force is held off twice, for passwords and passkeys (passkeys.ts) alike: per account
+ * (failed attempts lock the account with a growing delay, recorded in the database so every server process agrees)
+ * and per client IP (rate limiter: one allowance for both ways of signing in).
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/index.js';
@@ -45,11 +46,54 @@ export async function signUp(
 }
 
 /** The columns of `users` that password checks read. */
-export interface PasswordAccount {
-  id: string;
+export interface PasswordAccount extends SignInAccount {
   password_hash: string;
+}
+
+/** The columns of `users` the lockout reads, whatever the way of signing in (password or passkey). */
+export interface SignInAccount {
+  id: string;
   failed_logins: number;
   locked_until: Date | null;
+}
+
+/** A locked account is refused whatever it presents, a right password or a valid passkey. */
+export function refuseIfLocked(user: SignInAccount): void {
+  if (user.locked_until && user.locked_until.getTime() > Date.now()) {
+    throw new AppError('account_locked', 'Too many failed sign-in attempts; try again later or reset your password', {
+      retryAfter: Math.ceil((user.locked_until.getTime() - Date.now()) / 1000),
+    });
+  }
+}
+
+/** Count a failed sign-in of the account (a wrong password, a passkey assertion that fails); lock it past the limit. */
+export async function countFailedSignIn(db: Database, user: Pick<SignInAccount, 'id'>): Promise<void> {
+  // Counted in the database, so concurrent failures each count.
+  const { rows } = await db.pool.query<{ failed_logins: number }>(
+    'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins',
+    [user.id],
+  );
+  const lockMs = lockDurationMs(rows[0]?.failed_logins ?? 0);
+  if (lockMs) {
+    await db.pool.query('UPDATE users SET locked_until = $2 WHERE id = $1', [user.id, new Date(Date.now() + lockMs)]);
+  }
+}
+
+/** A successful sign-in clears the account's count of failures. */
+export async function clearFailedSignIns(db: Database, user: SignInAccount): Promise<void> {
+  if (user.failed_logins > 0) {
+    await db.pool.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id]);
+  }
+}
+
+/** One sign-in attempt from `ip`: passwords and passkeys draw on the same allowance. */
+export async function takeSignInAttempt(limiter: Limiter, ip: string): Promise<void> {
+  const ipCheck = await limiter.take(`signin:ip:${ip}`, IP_LIMIT);
+  if (!ipCheck.allowed) {
+    throw new AppError('rate_limited', 'Too many sign-in attempts from this address; try again later', {
+      retryAfter: Math.ceil(ipCheck.retryAfterMs / 1000),
+    });
+  }
 }
 
 /**
@@ -57,24 +101,12 @@ export interface PasswordAccount {
  * invitation): a locked account is refused, a wrong password counts a failure, a right one clears the count.
  */
 export async function verifyAccountPassword(db: Database, user: PasswordAccount, password: string): Promise<void> {
-  if (user.locked_until && user.locked_until.getTime() > Date.now()) {
-    throw new AppError('account_locked', 'Too many failed sign-in attempts; try again later or reset your password', {
-      retryAfter: Math.ceil((user.locked_until.getTime() - Date.now()) / 1000),
-    });
-  }
+  refuseIfLocked(user);
   if (!(await verifyPassword(user.password_hash, password))) {
-    const failures = user.failed_logins + 1;
-    const lockMs = lockDurationMs(failures);
-    await db.pool.query('UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [
-      user.id,
-      failures,
-      lockMs ? new Date(Date.now() + lockMs) : null,
-    ]);
+    await countFailedSignIn(db, user);
     throw new AppError('invalid_credentials');
   }
-  if (user.failed_logins > 0) {
-    await db.pool.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [user.id]);
-  }
+  await clearFailedSignIns(db, user);
 }
 
 export async function signIn(
@@ -83,12 +115,7 @@ export async function signIn(
   input: { email: string; password: string },
   meta: { requestId: string; ip: string },
 ): Promise<{ userId: string; defaultOrgId: string | null }> {
-  const ipCheck = await limiter.take(`signin:ip:${meta.ip}`, IP_LIMIT);
-  if (!ipCheck.allowed) {
-    throw new AppError('rate_limited', 'Too many sign-in attempts from this address; try again later', {
-      retryAfter: Math.ceil(ipCheck.retryAfterMs / 1000),
-    });
-  }
+  await takeSignInAttempt(limiter, meta.ip);
   const { rows } = await db.pool.query<PasswordAccount>(
     'SELECT id, password_hash, failed_logins, locked_until FROM users WHERE lower(email) = $1',
     [input.email],

@@ -4,19 +4,15 @@
  */
 import type { ApiKey, CreatedApiKey, OrgRole } from '@akashic/contracts';
 import { ORG_ROLES } from '@akashic/contracts';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../../api';
+import { ScopePicker, SecretOnce, type Scope } from '../../components/credentials';
 import { useFeedback } from '../../components/feedback';
 import { FormError, SelectField, TextField, formValue, useSubmission } from '../../components/forms';
 import { ActionsHeader, Badge, LoadError, Loading, Panel, TableWrap } from '../../components/layout';
 import { ROLE_LABELS, formatDate, formatDateTime } from '../../format';
 import { useResource } from '../../hooks';
 import { useSession } from '../../session';
-
-interface Scope {
-  action: string;
-  description: string;
-}
 
 const GRACE_CHOICES = [
   { minutes: 0, label: 'None: the old secret stops now' },
@@ -55,70 +51,38 @@ export function ApiKeysSection() {
 }
 
 function SecretPanel({ created, rotated, onDone }: { created: CreatedApiKey; rotated: boolean; onDone: () => void }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  const input = useRef<HTMLInputElement>(null);
-  const { announce } = useFeedback();
-  const [copied, setCopied] = useState(false);
-  useEffect(() => heading.current?.focus(), [created.secret]);
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopied(true);
-      announce('API key secret copied to the clipboard.');
-    } catch {
-      input.current?.select();
-      announce('Could not copy automatically. The secret is selected: press Ctrl+C (or ⌘C) to copy it.', 'info');
-    }
-  };
   const previous = created.key.previous;
   return (
-    <section className="secret-panel" aria-labelledby="key-secret-heading">
-      <h2 id="key-secret-heading" ref={heading} tabIndex={-1}>
-        {rotated ? 'Copy the new secret now' : 'Copy your new API key now'}
-      </h2>
-      <p className="warning-text">
-        <strong>This is the only time the secret of “{created.key.name}” is shown.</strong> Akashic stores only a hash
-        of it. Put it in your integration’s secret store.
-      </p>
-      {rotated && (
-        <p>
-          {previous ? (
-            <>
-              The old secret ({previous.prefix}…) keeps working until{' '}
-              <time dateTime={previous.expiresAt}>{formatDateTime(previous.expiresAt)}</time>: deploy the new one before
-              then.
-            </>
-          ) : (
-            'The old secret has stopped working.'
-          )}
-        </p>
-      )}
-      <div className="secret-row">
-        <label htmlFor="api-key-secret" className="sr-only">
-          API key secret
-        </label>
-        <input
-          id="api-key-secret"
-          ref={input}
-          className="secret"
-          readOnly
-          value={created.secret}
-          spellCheck={false}
-          autoComplete="off"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <button type="button" className="button primary" onClick={() => void copy()}>
-          {copied ? 'Copied' : 'Copy secret'}
-        </button>
-      </div>
-      <p className="muted">
-        Use it as <code>Authorization: Bearer {created.key.prefix}…</code>
-      </p>
-      <button type="button" className="button secondary" onClick={onDone}>
-        I have saved the secret
-      </button>
-    </section>
+    <SecretOnce
+      id="api-key-secret"
+      label="API key secret"
+      title={rotated ? 'Copy the new secret now' : 'Copy your new API key now'}
+      secret={created.secret}
+      warning={
+        <>
+          <strong>This is the only time the secret of “{created.key.name}” is shown.</strong> Akashic stores only a hash
+          of it. Put it in your integration’s secret store.
+        </>
+      }
+      note={
+        rotated &&
+        (previous ? (
+          <>
+            The old secret ({previous.prefix}…) keeps working until{' '}
+            <time dateTime={previous.expiresAt}>{formatDateTime(previous.expiresAt)}</time>: deploy the new one before
+            then.
+          </>
+        ) : (
+          'The old secret has stopped working.'
+        ))
+      }
+      usage={
+        <>
+          Use it as <code>Authorization: Bearer {created.key.prefix}…</code>
+        </>
+      }
+      onDone={onDone}
+    />
   );
 }
 
@@ -140,14 +104,6 @@ function CreateKeyPanel({ onCreated }: { onCreated: (c: CreatedApiKey) => void }
       setSelected((prev) => new Set(scopes.data!.scopes.map((x) => x.action).filter((a) => prev.has(a))));
   }, [scopes.data]);
 
-  const toggle = (action: string, on: boolean) =>
-    setSelected((prev) => {
-      const next = new Set(prev);
-      if (on) next.add(action);
-      else next.delete(action);
-      return next;
-    });
-
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
@@ -167,7 +123,6 @@ function CreateKeyPanel({ onCreated }: { onCreated: (c: CreatedApiKey) => void }
     });
   };
 
-  const scopeError = s.fields.scopes;
   return (
     <Panel title="Create an API key" description="For an integration: it belongs to the organization, not to you.">
       <form ref={s.formRef} onSubmit={submit} noValidate className="stack" aria-label="Create an API key">
@@ -205,64 +160,14 @@ function CreateKeyPanel({ onCreated }: { onCreated: (c: CreatedApiKey) => void }
             error={s.fields.expiresAt}
           />
         </div>
-        <fieldset
-          className={`scopes${scopeError ? ' has-error' : ''}`}
-          aria-describedby={scopeError ? 'key-scopes-error' : 'key-scopes-hint'}
-        >
-          <legend>Scopes</legend>
-          <p className="hint" id="key-scopes-hint">
-            The key can only do the actions picked here, and only as far as its role allows. Keys never manage keys or
-            tokens.
-          </p>
-          {scopes.loading && !scopes.data ? (
-            <Loading label="Loading scopes…" />
-          ) : scopes.error ? (
-            <LoadError error={scopes.error} onRetry={scopes.reload} />
-          ) : (
-            <>
-              <div className="scope-tools">
-                <button
-                  type="button"
-                  className="button link"
-                  onClick={() => setSelected(new Set(all.map((x) => x.action)))}
-                >
-                  Select all
-                </button>
-                <button type="button" className="button link" onClick={() => setSelected(new Set())}>
-                  Clear
-                </button>
-              </div>
-              <ul className="scope-list">
-                {all.map((scope) => {
-                  const id = `key-scope-${scope.action.replace(/[^a-z0-9]+/gi, '-')}`;
-                  return (
-                    <li key={scope.action}>
-                      <input
-                        type="checkbox"
-                        id={id}
-                        checked={selected.has(scope.action)}
-                        onChange={(e) => toggle(scope.action, e.target.checked)}
-                        aria-describedby={`${id}-desc`}
-                      />
-                      <label htmlFor={id}>
-                        <code>{scope.action}</code>
-                      </label>
-                      <span className="scope-desc" id={`${id}-desc`}>
-                        {scope.description}
-                      </span>
-                    </li>
-                  );
-                })}
-              </ul>
-            </>
-          )}
-          {scopeError && (
-            <p className="field-error" id="key-scopes-error">
-              <span aria-hidden="true">⚠ </span>
-              {scopeError}
-            </p>
-          )}
-        </fieldset>
+        <ScopePicker
+          idPrefix="key-scope"
+          hint="The key can only do the actions picked here, and only as far as its role allows. Keys never manage keys or tokens."
+          scopes={scopes}
+          selected={selected}
+          onChange={setSelected}
+          error={s.fields.scopes}
+        />
         <div>
           <button type="submit" className="button primary" disabled={s.busy}>
             {s.busy ? 'Creating…' : 'Create API key'}

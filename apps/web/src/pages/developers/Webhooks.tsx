@@ -7,6 +7,7 @@
 import type { WebhookEndpoint } from '@akashic/contracts';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../../api';
+import { ChoiceFieldset, ChoiceList, SecretOnce, type Choice } from '../../components/credentials';
 import { useFeedback } from '../../components/feedback';
 import { FormError, TextField, formValue, useSubmission } from '../../components/forms';
 import { ActionsHeader, Badge, LoadError, Loading, Panel, TableWrap } from '../../components/layout';
@@ -104,82 +105,48 @@ function SecretPanel({
   rotated: boolean;
   onDone: () => void;
 }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  const input = useRef<HTMLInputElement>(null);
-  const { announce } = useFeedback();
-  const [copied, setCopied] = useState(false);
-  useEffect(() => heading.current?.focus(), [endpoint.secret]);
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(endpoint.secret);
-      setCopied(true);
-      announce('Signing secret copied to the clipboard.');
-    } catch {
-      input.current?.select();
-      announce('Could not copy automatically. The secret is selected: press Ctrl+C (or ⌘C) to copy it.', 'info');
-    }
-  };
   return (
-    <section className="secret-panel" aria-labelledby="webhook-secret-heading">
-      <h2 id="webhook-secret-heading" ref={heading} tabIndex={-1}>
-        {rotated ? 'Copy the new signing secret now' : 'Copy the endpoint’s signing secret now'}
-      </h2>
-      <p className="warning-text">
-        <strong>This is the only time the signing secret of {endpoint.url} is shown.</strong> Your receiver verifies
-        each delivery’s <code>webhook-signature</code> with it (see Getting started).
-      </p>
-      {rotated && (
-        <p>
-          {endpoint.overlapEndsAt ? (
-            <>
-              Until <time dateTime={endpoint.overlapEndsAt}>{formatDateTime(endpoint.overlapEndsAt)}</time> deliveries
-              are signed with the previous secret too: deploy the new one before then.
-            </>
-          ) : (
-            'The previous secret no longer signs deliveries.'
-          )}
-        </p>
-      )}
-      <div className="secret-row">
-        <label htmlFor="webhook-secret" className="sr-only">
-          Signing secret
-        </label>
-        <input
-          id="webhook-secret"
-          ref={input}
-          className="secret"
-          readOnly
-          value={endpoint.secret}
-          spellCheck={false}
-          autoComplete="off"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <button type="button" className="button primary" onClick={() => void copy()}>
-          {copied ? 'Copied' : 'Copy secret'}
-        </button>
-      </div>
-      <button type="button" className="button secondary" onClick={onDone}>
-        I have saved the secret
-      </button>
-    </section>
+    <SecretOnce
+      id="webhook-secret"
+      label="Signing secret"
+      title={rotated ? 'Copy the new signing secret now' : 'Copy the endpoint’s signing secret now'}
+      secret={endpoint.secret}
+      warning={
+        <>
+          <strong>This is the only time the signing secret of {endpoint.url} is shown.</strong> Your receiver verifies
+          each delivery’s <code>webhook-signature</code> with it (see Getting started).
+        </>
+      }
+      note={
+        rotated &&
+        (endpoint.overlapEndsAt ? (
+          <>
+            Until <time dateTime={endpoint.overlapEndsAt}>{formatDateTime(endpoint.overlapEndsAt)}</time> deliveries are
+            signed with the previous secret too: deploy the new one before then.
+          </>
+        ) : (
+          'The previous secret no longer signs deliveries.'
+        ))
+      }
+      onDone={onDone}
+    />
   );
 }
 
 /** The filters offered: every event, each module and entity wildcard, and each exact type of the catalogue. */
-function filterGroups(types: EventType[]): { module: string; filters: { value: string; hint: string }[] }[] {
-  const modules = new Map<string, { value: string; hint: string }[]>();
+function filterGroups(types: EventType[]): { module: string; filters: Choice[] }[] {
+  const modules = new Map<string, Choice[]>();
   const seen = new Set<string>();
   for (const t of types) {
     const [module, entity] = t.type.split('.');
-    if (!modules.has(module!)) modules.set(module!, [{ value: `${module}.*`, hint: `Every ${module} event` }]);
+    if (!modules.has(module!)) modules.set(module!, [{ value: `${module}.*`, description: `Every ${module} event` }]);
     const list = modules.get(module!)!;
     const entityFilter = `${module}.${entity}.*`;
     if (!seen.has(entityFilter)) {
       seen.add(entityFilter);
-      list.push({ value: entityFilter, hint: `Every ${entity?.replace(/_/g, ' ')} event` });
+      list.push({ value: entityFilter, description: `Every ${entity?.replace(/_/g, ' ')} event` });
     }
-    list.push({ value: t.type, hint: t.description });
+    list.push({ value: t.type, description: t.description });
   }
   return [...modules].map(([module, filters]) => ({ module, filters }));
 }
@@ -198,71 +165,38 @@ function EventTypePicker({
   const groups = useMemo(() => filterGroups(catalogue.data?.items ?? []), [catalogue.data]);
   const known = new Set(['*', ...groups.flatMap((g) => g.filters.map((f) => f.value))]);
   // Filters saved earlier that the catalogue no longer lists stay visible, so they can be removed.
-  const other = [...selected].filter((f) => !known.has(f));
-  const toggle = (value: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on) next.add(value);
-    else next.delete(value);
-    onChange(next);
-  };
-  const box = (value: string, hint: string) => {
-    const id = `event-filter-${value.replace(/[^a-z0-9]+/gi, '-')}`;
-    return (
-      <li key={value}>
-        <input
-          type="checkbox"
-          id={id}
-          checked={selected.has(value)}
-          onChange={(e) => toggle(value, e.target.checked)}
-          aria-describedby={`${id}-desc`}
-        />
-        <label htmlFor={id}>
-          <code>{value}</code>
-        </label>
-        <span className="scope-desc" id={`${id}-desc`}>
-          {hint}
-        </span>
-      </li>
-    );
-  };
+  const other = [...selected].filter((f) => !known.has(f)).map((value) => ({ value, description: 'Saved filter' }));
+  const list = (choices: Choice[]) => (
+    <ChoiceList idPrefix="event-filter" choices={choices} selected={selected} onChange={onChange} />
+  );
   return (
-    <fieldset
-      className={`scopes${error ? ' has-error' : ''}`}
-      aria-describedby={error ? 'event-filters-error' : 'event-filters-hint'}
-    >
-      <legend>Events to send</legend>
-      <p className="hint" id="event-filters-hint">
-        Pick every event, whole modules (<code>campaigns.*</code>), one kind of record (
-        <code>campaigns.campaign.*</code>) or exact event types.
-      </p>
-      {catalogue.loading && !catalogue.data ? (
-        <Loading label="Loading event types…" />
-      ) : catalogue.error ? (
-        <LoadError error={catalogue.error} onRetry={catalogue.reload} />
-      ) : (
+    <ChoiceFieldset
+      idPrefix="event-filters"
+      legend="Events to send"
+      hint={
         <>
-          <ul className="scope-list">{box('*', 'Every event of the organization')}</ul>
-          {other.length > 0 && <ul className="scope-list">{other.map((f) => box(f, 'Saved filter'))}</ul>}
-          {groups.map((g) => (
-            <details key={g.module} className="filter-group" open={g.filters.some((f) => selected.has(f.value))}>
-              <summary>
-                <code>{g.module}</code>{' '}
-                <span className="muted">
-                  ({g.filters.filter((f) => selected.has(f.value)).length} of {g.filters.length} selected)
-                </span>
-              </summary>
-              <ul className="scope-list">{g.filters.map((f) => box(f.value, f.hint))}</ul>
-            </details>
-          ))}
+          Pick every event, whole modules (<code>campaigns.*</code>), one kind of record (
+          <code>campaigns.campaign.*</code>) or exact event types.
         </>
-      )}
-      {error && (
-        <p className="field-error" id="event-filters-error">
-          <span aria-hidden="true">⚠ </span>
-          {error}
-        </p>
-      )}
-    </fieldset>
+      }
+      resource={catalogue}
+      loadingLabel="Loading event types…"
+      error={error}
+    >
+      {list([{ value: '*', description: 'Every event of the organization' }])}
+      {other.length > 0 && list(other)}
+      {groups.map((g) => (
+        <details key={g.module} className="filter-group" open={g.filters.some((f) => selected.has(f.value))}>
+          <summary>
+            <code>{g.module}</code>{' '}
+            <span className="muted">
+              ({g.filters.filter((f) => selected.has(f.value)).length} of {g.filters.length} selected)
+            </span>
+          </summary>
+          {list(g.filters)}
+        </details>
+      ))}
+    </ChoiceFieldset>
   );
 }
 

@@ -17,6 +17,7 @@ import {
   type UpdateEventBody,
   type WalkInBody,
 } from '@akashic/contracts';
+import type { QueryResultRow } from 'pg';
 import type { Tx } from '../../../db/index.js';
 import { isoTimestamp, keysetPage } from '../../../db/keyset.js';
 import { AppError, notFound, staleVersion } from '../../../platform/errors.js';
@@ -38,6 +39,14 @@ const EVENT_COLUMNS = `e.id, e.campaign_id AS "campaignId", e.title, e.kind, e.d
   e.created_by AS "createdBy", ${isoTimestamp('e.created_at')} AS "createdAt",
   ${isoTimestamp('e.updated_at')} AS "updatedAt", e.version`;
 
+const EVENT: RowSpec = {
+  table: 'field_events',
+  alias: 'e',
+  columns: EVENT_COLUMNS,
+  parent: 'campaign_id',
+  what: 'Event',
+};
+
 const recordEvent = recorder('field_event', (e: FieldEvent) => e);
 const recordRsvp = recorder('field_rsvp', (r: Rsvp) => r);
 
@@ -48,17 +57,38 @@ export async function readEvent(
   id: string,
   lock = false,
 ): Promise<FieldEvent> {
-  if (lock)
-    await tx.client.query('SELECT 1 FROM field_events WHERE org_id = $1 AND campaign_id = $2 AND id = $3 FOR UPDATE', [
-      orgId,
-      campaignId,
-      id,
-    ]);
-  const r = await tx.client.query<FieldEvent>(
-    `SELECT ${EVENT_COLUMNS} FROM field_events e WHERE e.org_id = $1 AND e.campaign_id = $2 AND e.id = $3`,
-    [orgId, campaignId, id],
+  return readRow<FieldEvent>(tx, EVENT, [orgId, campaignId, id], lock);
+}
+
+/** A row of `field_events` (parent: its campaign) or `field_rsvps` (parent: its event), as its API shape. */
+interface RowSpec {
+  table: 'field_events' | 'field_rsvps';
+  alias: string;
+  columns: string;
+  parent: 'campaign_id' | 'event_id';
+  /** What a missing row is called in the 404. */
+  what: string;
+}
+
+/**
+ * One row by (org, parent, id), locked first when asked. Two statements: the columns read other rows (counts,
+ * waitlist positions), which `FOR UPDATE` cannot lock, and under READ COMMITTED the read after the lock sees what
+ * the lock's previous holder committed.
+ */
+async function readRow<T extends QueryResultRow>(
+  tx: Tx,
+  spec: RowSpec,
+  [orgId, parentId, id]: [string, string, string],
+  lock: boolean,
+): Promise<T> {
+  const where = (a: string) => `${a}org_id = $1 AND ${a}${spec.parent} = $2 AND ${a}id = $3`;
+  const values = [orgId, parentId, id];
+  if (lock) await tx.client.query(`SELECT 1 FROM ${spec.table} WHERE ${where('')} FOR UPDATE`, values);
+  const r = await tx.client.query<T>(
+    `SELECT ${spec.columns} FROM ${spec.table} ${spec.alias} WHERE ${where(`${spec.alias}.`)}`,
+    values,
   );
-  if (!r.rows[0]) throw notFound('Event');
+  if (!r.rows[0]) throw notFound(spec.what);
   return r.rows[0];
 }
 
@@ -231,19 +261,10 @@ const RSVP_COLUMNS = `r.id, r.event_id AS "eventId", r.name, r.email, r.phone, r
   r.walk_in AS "walkIn", ${isoTimestamp('r.checked_in_at')} AS "checkedInAt", r.checked_in_by AS "checkedInBy",
   ${isoTimestamp('r.created_at')} AS "createdAt", ${isoTimestamp('r.updated_at')} AS "updatedAt"`;
 
+const RSVP: RowSpec = { table: 'field_rsvps', alias: 'r', columns: RSVP_COLUMNS, parent: 'event_id', what: 'RSVP' };
+
 export async function readRsvp(tx: Tx, orgId: string, eventId: string, id: string, lock = false): Promise<Rsvp> {
-  if (lock)
-    await tx.client.query('SELECT 1 FROM field_rsvps WHERE org_id = $1 AND event_id = $2 AND id = $3 FOR UPDATE', [
-      orgId,
-      eventId,
-      id,
-    ]);
-  const r = await tx.client.query<Rsvp>(
-    `SELECT ${RSVP_COLUMNS} FROM field_rsvps r WHERE r.org_id = $1 AND r.event_id = $2 AND r.id = $3`,
-    [orgId, eventId, id],
-  );
-  if (!r.rows[0]) throw notFound('RSVP');
-  return r.rows[0];
+  return readRow<Rsvp>(tx, RSVP, [orgId, eventId, id], lock);
 }
 
 export function listRsvps(
