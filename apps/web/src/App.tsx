@@ -52,6 +52,14 @@ function preloadOpeningPage() {
 }
 preloadOpeningPage();
 
+/**
+ * Who is signed in, asked as soon as the console's code runs rather than after its first render, so the answer is
+ * not one more step in the chain before the page can show anything. The App's first session load takes it.
+ */
+let openingSession: Promise<Me> | null = api.get<Me>('/api/v1/me', { session: false });
+// Handled there; until then a failure (offline, signed out) must not count as an unhandled rejection.
+openingSession.catch(() => {});
+
 type Boot = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready' };
 
 /** Pages for signed-out visitors; /accept-invite and /reset-password work either way. */
@@ -73,11 +81,12 @@ export function App() {
   // The app's one live stream, for the organization the session acts in.
   useLiveConnection(me?.currentOrgId ?? null);
 
-  // Load the session once (and on "Try again").
+  // Load the session once (and on "Try again"); the first time, take the request made before the first render.
   useEffect(() => {
     let cancelled = false;
-    api
-      .get<Me>('/api/v1/me', { session: false })
+    const request = openingSession ?? api.get<Me>('/api/v1/me', { session: false });
+    openingSession = null;
+    request
       .then((m) => {
         if (cancelled) return;
         setMe(m);
