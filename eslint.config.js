@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Entry points hand the environment to the config parser; scripts and test set-up configure their own runs.
-    files: ['apps/server/bin/**', 'scripts/**', 'bench/**', 'e2e/**', 'test/setup/**', '.ci/**', '*.config.*'],
+    files: ['apps/server/bin/**', 'scripts/**', 'bench/**', 'e2e/**', 'test/setup/**', 'test/server-process.ts', '.ci/**', '*.config.*'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

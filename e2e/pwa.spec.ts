@@ -7,6 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromiumProfile, pngSize } from './browser.js';
@@ -153,8 +154,13 @@ describe('installable console (PWA)', () => {
     await page.goto(`${baseUrl}/sign-in`);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const original = readFileSync(SW_FILE, 'utf8');
-    // A deployment: the served worker changes by one byte.
-    writeFileSync(SW_FILE, `${original}\n// next version ${run}\n`);
+    // A deployment: the served worker changes by one line, and so do the compressed copies the server sends of it.
+    const deploy = (text: string) => {
+      writeFileSync(SW_FILE, text);
+      writeFileSync(`${SW_FILE}.br`, brotliCompressSync(text));
+      writeFileSync(`${SW_FILE}.gz`, gzipSync(text));
+    };
+    deploy(`${original}\n// next version ${run}\n`);
     try {
       await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
       const prompt = page.getByRole('status').filter({ hasText: 'A new version of Akashic is available.' });
@@ -167,7 +173,7 @@ describe('installable console (PWA)', () => {
       const waiting = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.waiting);
       expect(waiting).toBeNull();
     } finally {
-      writeFileSync(SW_FILE, original);
+      deploy(original);
     }
   });
 

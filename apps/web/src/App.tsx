@@ -9,30 +9,56 @@ import { useLiveConnection } from './hooks';
 import { useFeedback } from './components/feedback';
 import { Loading, Logo } from './components/layout';
 import { Shell, SkipLink } from './components/Shell';
-import { AcceptInvitePage } from './pages/AcceptInvite';
-import { AuditPage } from './pages/Audit';
-import { DEVELOPERS_PATH, DevelopersPage } from './pages/developers/DevelopersPage';
-import { CampaignDetailPage } from './pages/campaigns/CampaignDetail';
-import { CampaignsPage, NewCampaignPage } from './pages/campaigns/CampaignsPage';
-import { CAMPAIGNS_PATH } from './pages/campaigns/labels';
-import { MessageEditorPage } from './pages/campaigns/messages/MessageEditor';
-import { VotersPage } from './pages/campaigns/voters/VotersPage';
-import { EventPage, EventsPage } from './pages/campaigns/field/EventsPage';
-import { TurfsPage } from './pages/campaigns/field/TurfsPage';
-import { CanvassPage } from './pages/campaigns/field/CanvassPage';
-import { ForecastsPage } from './pages/forecasts/ForecastsPage';
-import { IntelligencePage } from './pages/intelligence/IntelligencePage';
+import { lazyPage, PageBoundary, preloadPage } from './lazy-page';
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage } from './pages/auth';
-import { MembersPage } from './pages/Members';
-import { NotificationsPage } from './pages/Notifications';
-import { PasskeysPage } from './pages/Passkeys';
+import { CAMPAIGNS_PATH } from './pages/campaigns/labels';
+import { DEVELOPERS_PATH } from './pages/developers/paths';
 import { MODULES, ModulePage, OverviewPage } from './pages/modules';
 import { CreateOrgPage, NoOrgPage, NotFoundPage, SettingsPage } from './pages/Organization';
-import { TokensPage } from './pages/Tokens';
 import { unsubscribeThisDevice } from './push';
 import { clearUserData } from './pwa';
 import { navigate, useLocation } from './router';
 import { SessionContext, currentOrg, type SessionValue } from './session';
+
+// Every other page is a chunk of its own (lazy-page.tsx); the public pages, the overview and the organization pages
+// are small and stay in the entry chunk.
+const AcceptInvitePage = lazyPage(() => import('./pages/AcceptInvite'), 'AcceptInvitePage');
+const AuditPage = lazyPage(() => import('./pages/Audit'), 'AuditPage');
+const DevelopersPage = lazyPage(() => import('./pages/developers/DevelopersPage'), 'DevelopersPage');
+const CampaignDetailPage = lazyPage(() => import('./pages/campaigns/CampaignDetail'), 'CampaignDetailPage');
+const CampaignsPage = lazyPage(() => import('./pages/campaigns/CampaignsPage'), 'CampaignsPage');
+const NewCampaignPage = lazyPage(() => import('./pages/campaigns/CampaignsPage'), 'NewCampaignPage');
+const MessageEditorPage = lazyPage(() => import('./pages/campaigns/messages/MessageEditor'), 'MessageEditorPage');
+const VotersPage = lazyPage(() => import('./pages/campaigns/voters/VotersPage'), 'VotersPage');
+const EventPage = lazyPage(() => import('./pages/campaigns/field/EventsPage'), 'EventPage');
+const EventsPage = lazyPage(() => import('./pages/campaigns/field/EventsPage'), 'EventsPage');
+const TurfsPage = lazyPage(() => import('./pages/campaigns/field/TurfsPage'), 'TurfsPage');
+const CanvassPage = lazyPage(() => import('./pages/campaigns/field/CanvassPage'), 'CanvassPage');
+const ForecastsPage = lazyPage(() => import('./pages/forecasts/ForecastsPage'), 'ForecastsPage');
+const IntelligencePage = lazyPage(() => import('./pages/intelligence/IntelligencePage'), 'IntelligencePage');
+const MembersPage = lazyPage(() => import('./pages/Members'), 'MembersPage');
+const NotificationsPage = lazyPage(() => import('./pages/Notifications'), 'NotificationsPage');
+const PasskeysPage = lazyPage(() => import('./pages/Passkeys'), 'PasskeysPage');
+const TokensPage = lazyPage(() => import('./pages/Tokens'), 'TokensPage');
+
+/**
+ * The page this visit opens on is fetched while the session is still loading (a signed-out visitor is sent to the
+ * sign-in page instead, which is in the entry chunk).
+ */
+function preloadOpeningPage() {
+  const opening = window.location.pathname.replace(/(.)\/+$/, '$1');
+  if (opening === '/accept-invite') void AcceptInvitePage.preload().catch(() => {});
+  else preloadPage(Page({ path: opening, hasOrg: true }));
+}
+preloadOpeningPage();
+
+/**
+ * Who is signed in, asked as soon as the console's code runs rather than after its first render, so the answer is
+ * not one more step in the chain before the page can show anything. The App's first session load takes it.
+ */
+let openingSession: Promise<Me> | null = api.get<Me>('/api/v1/me', { session: false });
+// Handled there; until then a failure (offline, signed out) must not count as an unhandled rejection.
+openingSession.catch(() => {});
 
 type Boot = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'ready' };
 
@@ -55,11 +81,12 @@ export function App() {
   // The app's one live stream, for the organization the session acts in.
   useLiveConnection(me?.currentOrgId ?? null);
 
-  // Load the session once (and on "Try again").
+  // Load the session once (and on "Try again"); the first time, take the request made before the first render.
   useEffect(() => {
     let cancelled = false;
-    api
-      .get<Me>('/api/v1/me', { session: false })
+    const request = openingSession ?? api.get<Me>('/api/v1/me', { session: false });
+    openingSession = null;
+    request
       .then((m) => {
         if (cancelled) return;
         setMe(m);
@@ -116,6 +143,7 @@ export function App() {
   }, [me, setMe]);
 
   if (boot.state === 'loading') {
+    // index.html paints the same markup before any script runs.
     return (
       <div className="boot">
         <Logo size={48} />
@@ -147,7 +175,13 @@ export function App() {
   }
 
   const { path } = location;
-  if (path === '/accept-invite') return <AcceptInvitePage me={me} onSignedIn={setMe} />;
+  if (path === '/accept-invite') {
+    return (
+      <PageBoundary resetKey={path}>
+        <AcceptInvitePage me={me} onSignedIn={setMe} />
+      </PageBoundary>
+    );
+  }
   if (path === '/reset-password') return <ResetPasswordPage onReset={() => setMe(null)} />;
   if (PUBLIC_ONLY.has(path)) {
     if (session) return <Redirect to="/" />;
@@ -163,7 +197,9 @@ export function App() {
     <SessionContext.Provider value={session}>
       <Shell>
         {/* Remount the page when the organization changes, so everything is re-read for the new one. */}
-        <Page key={session.me.currentOrgId ?? 'none'} path={path} hasOrg={session.org !== null} />
+        <PageBoundary resetKey={path}>
+          <Page key={session.me.currentOrgId ?? 'none'} path={path} hasOrg={session.org !== null} />
+        </PageBoundary>
       </Shell>
     </SessionContext.Provider>
   );

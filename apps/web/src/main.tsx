@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { FeedbackProvider } from './components/feedback';
@@ -8,11 +8,16 @@ import './styles.css';
 
 registerServiceWorker();
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <FeedbackProvider>
-      <App />
-      <UpdatePrompt />
-    </FeedbackProvider>
-  </StrictMode>,
+const root = createRoot(document.getElementById('root')!);
+// As a transition, the first render yields to the browser every few milliseconds instead of holding the main thread
+// for its whole length (index.html's loading state stays on screen meanwhile).
+startTransition(() =>
+  root.render(
+    <StrictMode>
+      <FeedbackProvider>
+        <App />
+        <UpdatePrompt />
+      </FeedbackProvider>
+    </StrictMode>,
+  ),
 );

@@ -16,11 +16,18 @@ function setUpdateWaiting(v: boolean) {
 }
 
 /**
- * Register `/sw.js` (built console only: `vite dev` has no service worker). A new version that installs while this
- * page is open waits until the person chooses to reload (`applyUpdate`), so a page is never switched under them.
+ * Register `/sw.js` (built console only: `vite dev` has no service worker) once the page has loaded, so installing
+ * it — and precaching every chunk of the console — never competes with the page's own first requests. A new version
+ * that installs while this page is open waits until the person chooses to reload (`applyUpdate`), so a page is never
+ * switched under them.
  */
 export function registerServiceWorker(): void {
   if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}
+
+function register() {
   workbox = new Workbox('/sw.js', { scope: '/' });
   workbox.addEventListener('waiting', () => setUpdateWaiting(true));
   // The new version took over (here or in another tab): load the page it belongs to.

@@ -23,8 +23,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * The built console's content-hashed files (Vite writes them under assets/): they never change under their name.
  * Everything else (index.html, the manifest, icons and above all the service worker `sw.js`) is revalidated on every
  * load, so a deployed version reaches browsers at once; `Service-Worker-Allowed: /` confirms the worker's scope.
+ * Text files are sent as the build compressed them (`<file>.br`, `<file>.gz`: apps/web/scripts/compress.mjs), as
+ * the request's Accept-Encoding allows; `Vary: Accept-Encoding` is set for every console response (onRequest).
  */
 const WEB_ASSETS = /^assets\/[^/]+$/;
+const PRECOMPRESSED = /\.(br|gz)$/;
 
 /** Routes that are not declarations (operations, docs, static console): public by design. */
 export const RAW_PUBLIC_PATHS = [
@@ -84,13 +87,16 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
   app.addHook('onRequest', (req, reply, done) => {
     reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', req.id);
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    const isApi = req.url.startsWith('/api/');
+    if (isApi) reply.header('cache-control', 'no-store');
+    // Anything else may be the console's files, sent compressed or not by the request's Accept-Encoding.
+    else reply.header('vary', 'Accept-Encoding');
     if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
     const origin = req.headers.origin;
     if (origin && config.corsOrigins.includes(origin)) {
       reply.header('access-control-allow-origin', origin);
       reply.header('access-control-allow-credentials', 'true');
-      reply.header('vary', 'Origin');
+      reply.header('vary', isApi ? 'Origin' : 'Origin, Accept-Encoding');
       if (req.method === 'OPTIONS') {
         reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE');
         reply.header('access-control-allow-headers', 'content-type, authorization, x-akashic-org, x-request-id');
@@ -158,10 +164,11 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
       prefix: '/',
       wildcard: true,
       index: 'index.html',
-      // Cache headers are set here, per file.
+      preCompressed: true,
+      // Cache headers are set here, per file (named without the .br/.gz of a precompressed copy).
       cacheControl: false,
       setHeaders: (res, file) => {
-        const name = path.relative(webRoot, file).split(path.sep).join('/');
+        const name = path.relative(webRoot, file).split(path.sep).join('/').replace(PRECOMPRESSED, '');
         res.setHeader('cache-control', WEB_ASSETS.test(name) ? 'public, max-age=31536000, immutable' : 'no-cache');
         if (name === 'sw.js') res.setHeader('service-worker-allowed', '/');
       },
@@ -181,4 +188,3 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
 
   return { app, openapi };
 }
-

@@ -13,9 +13,8 @@ import { ApiReference } from './ApiReference';
 import { EventCatalogue } from './EventCatalogue';
 import { GettingStarted } from './GettingStarted';
 import { GraphqlExplorer } from './GraphqlExplorer';
+import { DEVELOPERS_PATH } from './paths';
 import { WEBHOOKS_PATH, WebhooksSection } from './Webhooks';
-
-export const DEVELOPERS_PATH = '/developers';
 
 interface Section {
   to: string;

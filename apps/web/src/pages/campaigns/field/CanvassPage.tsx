@@ -13,7 +13,7 @@ import {
   type Household,
   type WalkVoter,
 } from '@akashic/contracts';
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../../../api';
 import { useFeedback } from '../../../components/feedback';
 import { Badge, LoadError, Loading, PageHeader } from '../../../components/layout';
@@ -85,9 +85,13 @@ export function CanvassPage({ campaignId, turfId }: { campaignId: string; turfId
         const page = await api.get<{ items: Household[]; nextCursor: string | null }>(`${base}/walk-list`, {
           query: { limit: 50, cursor: from ?? undefined },
         });
-        setHouseholds((h) => (replace ? page.items : [...h, ...page.items]));
-        setCursor(page.nextCursor);
-        setLoadError(null);
+        // A page of doors is a long list to render on a phone: as a transition, rendering it yields to taps and to
+        // the turf's header instead of blocking the main thread.
+        startTransition(() => {
+          setHouseholds((h) => (replace ? page.items : [...h, ...page.items]));
+          setCursor(page.nextCursor);
+          setLoadError(null);
+        });
       } catch (e) {
         setLoadError(e);
       }
