@@ -81,8 +81,9 @@ async function importOurs(s: Session, campaignId: string, file: string) {
   let done = false;
   const poll = (async () => {
     while (!done) {
-      const j = await api(s, 'GET', `/api/v1/campaigns/${campaignId}/voter-imports/${job.id}`);
-      phases[j.phase] ??= (performance.now() - started) / 1000;
+      // A poll may lose its connection while the server is busy scoring; the next one reads the phase again.
+      const j = await api(s, 'GET', `/api/v1/campaigns/${campaignId}/voter-imports/${job.id}`).catch(() => null);
+      if (j) phases[j.phase] ??= (performance.now() - started) / 1000;
       await new Promise((r) => setTimeout(r, 200));
     }
   })();

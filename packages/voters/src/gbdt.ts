@@ -383,7 +383,8 @@ function packTrees(m: GbdtModel): PackedTrees {
 
 /**
  * Raw scores of rows 0..count-1 of X into `out`, exactly `gbdtScore` of each (the same additions in the same order),
- * tree by tree over the block so that one tree's nodes stay in cache while every row walks it.
+ * walking the packed trees: no offset arithmetic per node, and the model is unpacked once per call instead of per row.
+ * (Walking tree by tree over blocks of 256 rows measured slower than this, row by row.)
  */
 export function gbdtScoreBlock(m: GbdtModel, X: Float32Array, count: number, out: Float64Array): void {
   const F = m.features;
@@ -403,8 +404,6 @@ export function gbdtScoreBlock(m: GbdtModel, X: Float32Array, count: number, out
     out[r] = s;
   }
 }
-/** Rows scored together tree by tree (their features, 256 x 31 floats, stay in the first-level cache). */
-const SCORE_ROWS = 256;
 
 /**
  * Per-feature contributions of row r (Saabas): base + sum(contributions) equals gbdtScore. `base` here is the sum of
