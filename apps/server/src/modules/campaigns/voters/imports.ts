@@ -272,6 +272,14 @@ async function importRows(
 
   const decoder = new TextDecoder('utf-8');
   let lastProgress = Date.now();
+  // Progress while reading is written beside the stream, one write at a time: reading never waits for it. Each is
+  // settled (and its failure raised) before the next phase's write, and before a failed import is recorded.
+  let reading: Promise<void> | null = null;
+  let readingError: unknown = null;
+  const readingSettled = async () => {
+    await reading;
+    if (readingError) throw readingError;
+  };
   let head = '';
   /** Pushes text; the header line first, alone, so that its elections are numbered before any row is read. */
   const push = async (text: string) => {
@@ -298,6 +306,8 @@ async function importRows(
   try {
     return await streamRows();
   } catch (err) {
+    // A progress write still under way would land after the failure is recorded.
+    await (reading as Promise<void> | null);
     // A COPY still open holds the connection: fail it, so that the transaction can roll back.
     const open = copy as ReturnType<typeof copyFrom> | null;
     if (open && !open.writableFinished) {
@@ -315,10 +325,13 @@ async function importRows(
       await push(decoder.decode(chunk, { stream: true }));
       await send();
       const reader = parser.rows;
-      if (reader && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+      if (reader && !reading && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
-        await writeProgress(c, campaignId, importId, 'reading', progress.bytes, reader);
+        reading = writeProgress(c, campaignId, importId, 'reading', progress.bytes, reader)
+          .catch((e: unknown) => void (readingError = e))
+          .finally(() => (reading = null));
       }
+      if (readingError) throw readingError;
     }
     await push(decoder.decode() + (copy ? '' : '\n'));
     const reader = parser.end();
@@ -328,6 +341,7 @@ async function importRows(
     await finished(stage);
     if (copyError) throw copyError;
     const m = mapping!;
+    await readingSettled();
     await writeProgress(c, campaignId, importId, 'scoring', progress.bytes, reader);
 
     // Scores from the good rows' own history; an import whose file cannot be scored still imports.
