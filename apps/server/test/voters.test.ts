@@ -10,6 +10,8 @@ import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import { CAMPAIGN, created } from './support/campaigns.js';
 import { connect } from './support/db.js';
 import { as, signUpActor, type Actor } from './support/http.js';
+import { voterIdPrefix } from '../src/modules/campaigns/voters/imports.js';
+import { parseRegistration } from '../src/modules/campaigns/voters/file-reader.js';
 import { importCsv, syntheticCsv } from './support/voters.js';
 
 let app: TestApp;
@@ -151,6 +153,37 @@ describe('importing a voter file', () => {
     expect(first.reply.body.scores.heldOutAuc).toBeGreaterThan(0.6);
     expect(after.turnoutScore).toBeGreaterThanOrEqual(0);
     expect(after.persuasionScore).not.toBeNull();
+  });
+
+  it('gives new voters time-ordered ids (UUID version 7): a later import adds after them and keeps updated ids', async () => {
+    const c = await newCampaign();
+    const lines = syntheticCsv(300, 11).trimEnd().split('\n');
+    const firstFile = lines.slice(0, 201).join('\n') + '\n';
+    // the second file: 100 voters of the first and 100 new ones
+    const secondFile = [lines[0], ...lines.slice(101, 201), ...lines.slice(201, 301).map((l) => `NEW${l}`)].join('\n');
+    const ids = async () =>
+      new Map(
+        (
+          await admin.query<{ voter_id: string; id: string }>(
+            'SELECT voter_id, id::text FROM voters WHERE campaign_id = $1',
+            [c],
+          )
+        ).rows.map((r) => [r.voter_id, r.id]),
+      );
+    const a = await importCsv(owner, c, firstFile);
+    expect(a.reply.body).toMatchObject({ status: 'succeeded', rowsInserted: 200, rowsUpdated: 0 });
+    const before = await ids();
+    const b = await importCsv(owner, c, secondFile);
+    expect(b.reply.body).toMatchObject({ status: 'succeeded', rowsInserted: 100, rowsUpdated: 100 });
+    const after = await ids();
+    expect(after.size).toBe(300);
+    const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const id of after.values()) expect(id).toMatch(v7);
+    for (const [voterId, id] of before) expect(after.get(voterId)).toBe(id);
+    const oldMax = [...before.values()].sort().at(-1)!;
+    const added = [...after].filter(([voterId]) => voterId.startsWith('NEW')).map(([, id]) => id);
+    expect(added).toHaveLength(100);
+    for (const id of added) expect(id > oldMax).toBe(true);
   });
 
   it('leaves nothing written when the import fails mid-way, and marks the job failed', async () => {
@@ -301,5 +334,32 @@ describe('segments', () => {
     const lines = csvOut.text.trim().split('\r\n');
     expect(lines[0]).toMatch(/^voter_id,first_name/);
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(seen);
+  });
+});
+
+describe('import helpers', () => {
+  it('voter id prefixes are UUID version 7 up to the row number, led by the millisecond timestamp', () => {
+    const now = Date.UTC(2026, 10, 24, 4, 30);
+    const p = voterIdPrefix(now);
+    expect(`${p}00000001`).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(p.slice(0, 8) + p.slice(9, 13), 16)).toBe(now);
+    expect(voterIdPrefix(now + 1) > voterIdPrefix(now)).toBe(true);
+    // two imports in the same millisecond still differ (random bits)
+    const same = new Set(Array.from({ length: 50 }, () => voterIdPrefix(now)));
+    expect(same.size).toBe(50);
+  });
+
+  it('reads registration dates, the YYYY-MM fast path agreeing with the general forms', () => {
+    expect(parseRegistration('2014-11')).toEqual({ text: '2014-11', month: 2014 * 12 + 10 });
+    expect(parseRegistration('1900-01')).toEqual({ text: '1900-01', month: 1900 * 12 });
+    expect(parseRegistration('2100-12')).toEqual({ text: '2100-12', month: 2100 * 12 + 11 });
+    for (const bad of ['1899-12', '2101-01', '2014-00', '2014-13', '0000-01'])
+      expect(parseRegistration(bad)).toBeNull();
+    // the same month written in the other accepted forms
+    for (const t of ['201411', '2014/11', '11/2014', '2014-11-30', '11/30/2014'])
+      expect(parseRegistration(t)?.month).toBe(2014 * 12 + 10);
+    expect(parseRegistration('2014-11-31')).toBeNull();
+    // seven characters with a dash but not digits fall through to the general forms (and fail there)
+    for (const t of ['20a4-11', '2014-1x', '+014-11', '2014- 1']) expect(parseRegistration(t)).toBeNull();
   });
 });

@@ -349,6 +349,63 @@ export function gbdtScore(m: GbdtModel, X: Float32Array, r: number): number {
 }
 
 /**
+ * The trees for scoring many rows: one array per node field with absolute node numbers, an internal node's children
+ * side by side in `child` (left at 2n, right at 2n + 1) and a leaf's feature -1.
+ */
+interface PackedTrees {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float32Array;
+  child: Int32Array;
+  value: Float64Array;
+}
+const packedTrees = new WeakMap<GbdtModel, PackedTrees>();
+
+function packTrees(m: GbdtModel): PackedTrees {
+  let p = packedTrees.get(m);
+  if (p) return p;
+  const nodes = m.feature.length;
+  const child = new Int32Array(2 * nodes);
+  const roots = Int32Array.from(m.treeStart);
+  for (let t = 0; t < m.treeStart.length; t++) {
+    const t0 = m.treeStart[t]!;
+    const t1 = t + 1 < m.treeStart.length ? m.treeStart[t + 1]! : nodes;
+    for (let n = t0; n < t1; n++) {
+      if (m.feature[n]! < 0) continue;
+      child[2 * n] = t0 + m.left[n]!;
+      child[2 * n + 1] = t0 + m.right[n]!;
+    }
+  }
+  p = { roots, feature: m.feature, threshold: m.threshold, child, value: m.value };
+  packedTrees.set(m, p);
+  return p;
+}
+
+/**
+ * Raw scores of rows 0..count-1 of X into `out`, exactly `gbdtScore` of each (the same additions in the same order),
+ * walking the packed trees: no offset arithmetic per node, and the model is unpacked once per call instead of per row.
+ * (Walking tree by tree over blocks of 256 rows measured slower than this, row by row.)
+ */
+export function gbdtScoreBlock(m: GbdtModel, X: Float32Array, count: number, out: Float64Array): void {
+  const F = m.features;
+  const { roots, feature, threshold, child, value } = packTrees(m);
+  const T = roots.length;
+  for (let r = 0, o = 0; r < count; r++, o += F) {
+    let s = m.base;
+    for (let t = 0; t < T; t++) {
+      let node = roots[t]!;
+      let fi = feature[node]!;
+      while (fi >= 0) {
+        node = X[o + fi]! <= threshold[node]! ? child[2 * node]! : child[2 * node + 1]!;
+        fi = feature[node]!;
+      }
+      s += value[node]!;
+    }
+    out[r] = s;
+  }
+}
+
+/**
  * Per-feature contributions of row r (Saabas): base + sum(contributions) equals gbdtScore. `base` here is the sum of
  * the root values and the initial score, i.e. the score of an "average" row.
  */

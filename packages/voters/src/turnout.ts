@@ -23,7 +23,7 @@ import {
   type FeatureContext,
   type Target,
 } from './features.js';
-import { fitGbdt, gbdtContributions, gbdtScore, type GbdtModel, type GbdtParams } from './gbdt.js';
+import { fitGbdt, gbdtContributions, gbdtScore, gbdtScoreBlock, type GbdtModel, type GbdtParams } from './gbdt.js';
 import { fitLogistic, logisticContributions, logisticScore, type LogisticModel } from './logistic.js';
 import { createRng } from '@akashic/forecast';
 import { historyBefore, parseElectionKey, VoterFileError, type Election, type VoterFile } from './voter-file.js';
@@ -64,6 +64,13 @@ export interface ScoreOptions {
   /** also learn from past elections of the other types (always done when the predicted type has too few) */
   allTypes?: boolean;
   gbdt?: Partial<GbdtParams>;
+  /**
+   * Also fit the other candidate models on the held-out election and score the heuristics there, and measure each
+   * feature's importance (default true). False fits and evaluates the predicting model alone, for callers that report
+   * neither (an import): the held-out AUC, log loss and calibration and the probabilities are the same either way;
+   * `candidates` then lists the predicting model only, `heuristics` and `importance` are empty.
+   */
+  compare?: boolean;
   progress?: (message: string) => void;
 }
 
@@ -201,12 +208,21 @@ export function predictRows(
   const probabilities = new Float32Array(n);
   const kept = keepFeatures.map(() => new Float32Array(n));
   const X = new Float32Array(BLOCK * F);
+  const trees = new Float64Array(BLOCK);
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
     const ids = rows ? rows.subarray(start, end) : Uint32Array.from({ length: end - start }, (_, j) => start + j);
     computeFeatures(ctx, ids, X);
+    if (m.gbdt) gbdtScoreBlock(m.gbdt, X, end - start, trees);
     for (let r = 0; r < end - start; r++) {
-      probabilities[start + r] = sigmoid(fittedScore(m, X, r));
+      // fittedScore(m, X, r), with the trees' scores of the whole block computed at once
+      const z =
+        m.kind === 'gbdt'
+          ? trees[r]!
+          : m.kind === 'logistic'
+            ? logisticScore(m.logistic!, X, r)
+            : (trees[r]! + logisticScore(m.logistic!, X, r)) / 2;
+      probabilities[start + r] = sigmoid(z);
       keepFeatures.forEach((f, j) => (kept[j]![start + r] = X[r * F + f]!));
     }
   }
@@ -222,11 +238,13 @@ function evaluateRows(m: Fitted, ctx: FeatureContext, rows: Uint32Array, keepFea
   const blend = new Float32Array(n);
   const kept = keepFeatures.map(() => new Float32Array(n));
   const X = new Float32Array(BLOCK * F);
+  const trees = new Float64Array(BLOCK);
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
     computeFeatures(ctx, rows.subarray(start, end), X);
+    gbdtScoreBlock(m.gbdt!, X, end - start, trees);
     for (let r = 0; r < end - start; r++) {
-      const a = gbdtScore(m.gbdt!, X, r);
+      const a = trees[r]!;
       const b = logisticScore(m.logistic!, X, r);
       gbdt[start + r] = sigmoid(a);
       logistic[start + r] = sigmoid(b);
@@ -284,11 +302,12 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
   const ex = buildExamples(file, trainSet, perElection, seed);
 
   const chosen: ModelKind = opts.model ?? 'gbdt';
+  const compare = opts.compare ?? true;
 
   // 1. held-out evaluation: fit on elections before the held-out one, score every voter who could vote in it
   progress(`fitting on ${beforeHold.length} elections, holding out ${hold.key}`);
   const holdFit = fitKind(
-    'blend',
+    compare ? 'blend' : chosen,
     ex,
     rowsWhere(ex, (k) => file.elections[k]!.day < hold.day),
     opts,
@@ -299,20 +318,27 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
   const holdLabels = new Uint8Array(holdRows.length);
   const holdCol = file.votes[holdK]!;
   for (let j = 0; j < holdRows.length; j++) holdLabels[j] = holdCol[holdRows[j]!]! > 0 ? 1 : 0;
-  const heurIdx = HEURISTICS.map((h) => featureIndex(h.feature));
-  const ev = evaluateRows(holdFit, holdCtx, holdRows, heurIdx);
-  const candidates = (['gbdt', 'logistic', 'blend'] as const).map((kind) => ({
-    model: kind,
-    auc: auc(ev[kind], holdLabels),
-  }));
-  const chosenProbs = ev[chosen];
-  const kept = ev.kept;
-  const heuristics = HEURISTICS.map((h, j) => ({ name: h.name, auc: auc(kept[j]!, holdLabels) }));
+  let candidates: { model: ModelKind; auc: number }[];
+  let chosenProbs: Float32Array;
+  let heuristics: { name: string; auc: number }[] = [];
+  if (compare) {
+    const heurIdx = HEURISTICS.map((h) => featureIndex(h.feature));
+    const ev = evaluateRows(holdFit, holdCtx, holdRows, heurIdx);
+    candidates = (['gbdt', 'logistic', 'blend'] as const).map((kind) => ({
+      model: kind,
+      auc: auc(ev[kind], holdLabels),
+    }));
+    chosenProbs = ev[chosen];
+    heuristics = HEURISTICS.map((h, j) => ({ name: h.name, auc: auc(ev.kept[j]!, holdLabels) }));
+  } else {
+    chosenProbs = predictRows({ ...holdFit, kind: chosen }, holdCtx, holdRows).probabilities;
+    candidates = [{ model: chosen, auc: auc(chosenProbs, holdLabels) }];
+  }
   let turnout = 0;
   for (const v of holdLabels) turnout += v;
   let ll = 0;
   for (let j = 0; j < holdRows.length; j++) {
-    const p = Math.min(1 - 1e-12, Math.max(1e-12, chosenProbs![j]!));
+    const p = Math.min(1 - 1e-12, Math.max(1e-12, chosenProbs[j]!));
     ll -= holdLabels[j] ? Math.log(p) : Math.log(1 - p);
   }
   const heldOut: HeldOutReport = {
@@ -321,7 +347,7 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
     turnout: turnout / Math.max(1, holdRows.length),
     auc: candidates.find((c) => c.model === chosen)!.auc,
     log_loss: ll / Math.max(1, holdRows.length),
-    calibration: calibrationTable(chosenProbs!, holdLabels),
+    calibration: calibrationTable(chosenProbs, holdLabels),
     candidates,
     heuristics,
   };
@@ -369,7 +395,7 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
     trainingRows: ex.n,
     ignoredElections,
     otherTypesUsed,
-    importance: importance(final, context, seed),
+    importance: compare ? importance(final, context, seed) : [],
     targetColumnAuc,
   };
 }

@@ -19,6 +19,7 @@ import {
   fitLogistic,
   gbdtContributions,
   gbdtScore,
+  gbdtScoreBlock,
   generateSyntheticVoterFile,
   historyBefore,
   logisticContributions,
@@ -294,6 +295,25 @@ describe('leakage guard', () => {
     expect(() => featureContext(historyBefore(file, e.day + 1), e)).toThrow(/feature leakage/);
   });
 
+  it('without the comparison (an import) gives the same probabilities and held-out figures, fitting one model', () => {
+    const key = 'GENERAL_2018-11-06';
+    for (const model of ['gbdt', 'blend'] as const) {
+      const a = scoreTurnout(file, key, { seed: 3, model });
+      const b = scoreTurnout(file, key, { seed: 3, model, compare: false });
+      expect(Array.from(b.probabilities)).toEqual(Array.from(a.probabilities));
+      const { candidates, heuristics, ...held } = b.heldOut;
+      const { candidates: allCandidates, heuristics: _h, ...heldAll } = a.heldOut;
+      // AUC, log loss, calibration table, electorate and turnout of the held-out election
+      expect(held).toEqual(heldAll);
+      expect(allCandidates).toHaveLength(3);
+      expect(candidates).toEqual([{ model, auc: allCandidates.find((c) => c.model === model)!.auc }]);
+      expect(heuristics).toEqual([]);
+      expect(a.heldOut.heuristics.length).toBeGreaterThan(0);
+      expect(b.importance).toEqual([]);
+      expect(b.fitted.logistic === null).toBe(model === 'gbdt');
+    }
+  });
+
   it('scores never depend on the target column or later ones', () => {
     const key = 'GENERAL_2018-11-06';
     const day = parseElectionKey(key)!.day;
@@ -394,6 +414,20 @@ describe('models', () => {
     }
     // the interacting features carry the gain; noise features carry little
     expect(g.gain[2]! + g.gain[5]!).toBeGreaterThan(5 * g.gain[12]!);
+  });
+
+  it('scores a block of rows exactly as row by row (the same sums, bit for bit)', () => {
+    const g = fitGbdt(X, y, F, train, valid, { seed: 4 });
+    expect(g.rounds).toBeGreaterThan(5);
+    const out = new Float64Array(n + 3).fill(NaN);
+    gbdtScoreBlock(g, X, n, out);
+    for (let r = 0; r < n; r++) expect(out[r]).toBe(gbdtScore(g, X, r));
+    // rows past the block are left alone
+    expect(Number.isNaN(out[n])).toBe(true);
+    // a block starting elsewhere in the matrix
+    const part = new Float64Array(7);
+    gbdtScoreBlock(g, X.subarray(100 * F), 7, part);
+    for (let r = 0; r < 7; r++) expect(part[r]).toBe(gbdtScore(g, X, 100 + r));
   });
 
   it('logistic regression contributions are coefficient x (x - mean) and add up to the score', () => {

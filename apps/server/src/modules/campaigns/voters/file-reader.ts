@@ -35,8 +35,28 @@ function copyText(s: string): string {
 }
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+/** The value of the `count` ASCII digits of `t` from `at`, or -1 if one of them is not a digit. */
+function digits(t: string, at: number, count: number): number {
+  let v = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const pad2 = (x: number) => (x < 10 ? `0${x}` : String(x));
+
 /** A registration date as `YYYY-MM` or `YYYY-MM-DD` with its month number (`year * 12 + month - 1`); null if invalid. */
 export function parseRegistration(t: string): { text: string; month: number } | null {
+  // the common `YYYY-MM` without a regular expression (what the general path below answers for it)
+  if (t.length === 7 && t.charCodeAt(4) === 45) {
+    const y = digits(t, 0, 4);
+    const mo = digits(t, 5, 2);
+    if (y >= 0 && mo >= 0)
+      return y >= 1900 && y <= 2100 && mo >= 1 && mo <= 12 ? { text: t, month: y * 12 + mo - 1 } : null;
+  }
   let y: number, mo: number, d: number | null;
   let m = /^(\d{4})[-/]?(\d{2})(?:[-/]?(\d{2}))?$/.exec(t);
   if (m) {
@@ -53,8 +73,7 @@ export function parseRegistration(t: string): { text: string; month: number } | 
     const dt = new Date(Date.UTC(y, mo - 1, d));
     if (dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
   }
-  const pad = (x: number) => String(x).padStart(2, '0');
-  return { text: `${y}-${pad(mo)}${d !== null ? `-${pad(d)}` : ''}`, month: y * 12 + mo - 1 };
+  return { text: `${y}-${pad2(mo)}${d !== null ? `-${pad2(d)}` : ''}`, month: y * 12 + mo - 1 };
 }
 
 class CategoricalColumn {
@@ -182,8 +201,10 @@ export class VoterRowReader {
     if (byCol !== undefined) {
       const t = rec.trimmed(byCol);
       if (t !== '') {
-        const m = BIRTH_YEAR_RE.exec(t);
-        const y = m ? Number(m[1]) : NaN;
+        // a plain `YYYY` without a regular expression (the same year BIRTH_YEAR_RE reads from it)
+        const plain = t.length === 4 ? digits(t, 0, 4) : -1;
+        const m = plain >= 0 ? null : BIRTH_YEAR_RE.exec(t);
+        const y = plain >= 0 ? plain : m ? Number(m[1]) : NaN;
         if (y >= 1880 && y <= 2030) {
           birthYear = y;
           byText = String(y);

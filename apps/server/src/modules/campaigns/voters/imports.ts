@@ -12,7 +12,7 @@
  * Any failure rolls the whole transaction back, so nothing is half-written; the job is then marked failed. Progress
  * is written by short transactions of their own while the import runs, so `GET` reads it at any time.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { CreateImportBody, ImportScores, Page, VoterImport } from '@akashic/contracts';
@@ -272,6 +272,14 @@ async function importRows(
 
   const decoder = new TextDecoder('utf-8');
   let lastProgress = Date.now();
+  // Progress while reading is written beside the stream, one write at a time: reading never waits for it. Each is
+  // settled (and its failure raised) before the next phase's write, and before a failed import is recorded.
+  let reading: Promise<void> | null = null;
+  let readingError: unknown = null;
+  const readingSettled = async () => {
+    await reading;
+    if (readingError) throw readingError;
+  };
   let head = '';
   /** Pushes text; the header line first, alone, so that its elections are numbered before any row is read. */
   const push = async (text: string) => {
@@ -298,6 +306,8 @@ async function importRows(
   try {
     return await streamRows();
   } catch (err) {
+    // A progress write still under way would land after the failure is recorded.
+    await (reading as Promise<void> | null);
     // A COPY still open holds the connection: fail it, so that the transaction can roll back.
     const open = copy as ReturnType<typeof copyFrom> | null;
     if (open && !open.writableFinished) {
@@ -315,10 +325,13 @@ async function importRows(
       await push(decoder.decode(chunk, { stream: true }));
       await send();
       const reader = parser.rows;
-      if (reader && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+      if (reader && !reading && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
-        await writeProgress(c, campaignId, importId, 'reading', progress.bytes, reader);
+        reading = writeProgress(c, campaignId, importId, 'reading', progress.bytes, reader)
+          .catch((e: unknown) => void (readingError = e))
+          .finally(() => (reading = null));
       }
+      if (readingError) throw readingError;
     }
     await push(decoder.decode() + (copy ? '' : '\n'));
     const reader = parser.end();
@@ -328,6 +341,7 @@ async function importRows(
     await finished(stage);
     if (copyError) throw copyError;
     const m = mapping!;
+    await readingSettled();
     await writeProgress(c, campaignId, importId, 'scoring', progress.bytes, reader);
 
     // Scores from the good rows' own history; an import whose file cannot be scored still imports.
@@ -424,6 +438,12 @@ async function electionNumbers(tx: Tx, orgId: string, campaignId: string, keys: 
  * Staged rows into `voters`. A voter already in the campaign keeps what this file does not hold: fields the file
  * has no column for, votes in elections the file has no column for, contact status, and scores when none were
  * computed.
+ *
+ * New voters get time-ordered ids (`voterIdPrefix`), so the indexes holding `id` grow at their end instead of taking a
+ * random page for every row. The campaign's first import (no voter yet: imports of a campaign run one at a time under
+ * its advisory lock) is a plain INSERT, since no row can conflict (the reader rejects a voter id seen twice in the file);
+ * later ones go through ON CONFLICT. The join with the scores runs in memory (work_mem for this transaction), not
+ * in sort files on disk.
  */
 async function upsertVoters(
   tx: Tx,
@@ -440,10 +460,25 @@ async function upsertVoters(
   );
   const inFile = fileElections.map((e) => e.number);
   const otherGenerals = allGenerals.rows.map((r) => r.number).filter((n) => !inFile.includes(n));
+  const first = await tx.client.query(`SELECT 1 FROM voters WHERE org_id = $1 AND campaign_id = $2 LIMIT 1`, [
+    orgId,
+    campaignId,
+  ]);
+  await tx.client.query(`SET LOCAL work_mem = '${UPSERT_WORK_MEM}'`);
+  const insert = `INSERT INTO voters AS voters (id, org_id, campaign_id, ${mapped.join(', ')}, votes, generals_voted,
+                                     turnout_score, persuasion_score, import_id)
+       SELECT ($4 || lpad(to_hex(s.row_no), 8, '0'))::uuid, $1, $2,
+              ${mapped.map((f) => (f === 'birth_year' ? 's.birth_year::smallint' : `s.${f}`)).join(', ')},
+              s.votes, s.generals_voted, sc.turnout, sc.persuasion, $3
+         FROM voter_stage s LEFT JOIN voter_stage_scores sc ON sc.row_no = s.row_no`;
+  if (!first.rowCount) {
+    const r = await tx.client.query(insert, [orgId, campaignId, importId, voterIdPrefix()]);
+    return { inserted: r.rowCount ?? 0, updated: 0 };
+  }
   const set = [
     ...mapped.filter((f) => f !== 'voter_id').map((f) => `${f} = EXCLUDED.${f}`),
-    `votes = ARRAY(SELECT v FROM unnest(voters.votes) v WHERE v <> ALL($4::smallint[])) || EXCLUDED.votes`,
-    `generals_voted = EXCLUDED.generals_voted + (SELECT count(*) FROM unnest(voters.votes) v WHERE v = ANY($5::smallint[]))`,
+    `votes = ARRAY(SELECT v FROM unnest(voters.votes) v WHERE v <> ALL($5::smallint[])) || EXCLUDED.votes`,
+    `generals_voted = EXCLUDED.generals_voted + (SELECT count(*) FROM unnest(voters.votes) v WHERE v = ANY($6::smallint[]))`,
     'turnout_score = coalesce(EXCLUDED.turnout_score, voters.turnout_score)',
     'persuasion_score = coalesce(EXCLUDED.persuasion_score, voters.persuasion_score)',
     'import_id = EXCLUDED.import_id',
@@ -451,17 +486,29 @@ async function upsertVoters(
   ];
   const r = await tx.client.query<{ inserted: string; updated: string }>(
     `WITH up AS (
-       INSERT INTO voters AS voters (org_id, campaign_id, ${mapped.join(', ')}, votes, generals_voted, turnout_score,
-                                     persuasion_score, import_id)
-       SELECT $1, $2, ${mapped.map((f) => (f === 'birth_year' ? 's.birth_year::smallint' : `s.${f}`)).join(', ')},
-              s.votes, s.generals_voted, sc.turnout, sc.persuasion, $3
-         FROM voter_stage s LEFT JOIN voter_stage_scores sc ON sc.row_no = s.row_no
+       ${insert}
        ON CONFLICT (campaign_id, voter_id) DO UPDATE SET ${set.join(', ')}
        RETURNING (xmax = 0) AS fresh)
      SELECT count(*) FILTER (WHERE fresh) AS inserted, count(*) FILTER (WHERE NOT fresh) AS updated FROM up`,
-    [orgId, campaignId, importId, inFile, otherGenerals],
+    [orgId, campaignId, importId, voterIdPrefix(), inFile, otherGenerals],
   );
   return { inserted: Number(r.rows[0]!.inserted), updated: Number(r.rows[0]!.updated) };
+}
+
+/** Memory for the upsert's join of staged rows and scores (a million rows of each fit, instead of spilling to disk). */
+const UPSERT_WORK_MEM = '256MB';
+
+/**
+ * The first 28 hex digits (with dashes) of a UUID version 7 for this import's new voters; the row number fills the
+ * last 8. The 48-bit millisecond timestamp leads, so a campaign's ids grow from import to import; 42 random bits
+ * keep two imports of the same millisecond apart.
+ */
+export function voterIdPrefix(now = Date.now()): string {
+  const hex = now.toString(16).padStart(12, '0').slice(-12);
+  const rand = randomBytes(6).toString('hex');
+  // version 7 in the 13th digit, variant 10xx in the 17th
+  const variant = (8 | (parseInt(rand[3]!, 16) & 3)).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${rand.slice(0, 3)}-${variant}${rand.slice(4, 7)}-${rand.slice(7, 11)}`;
 }
 
 /** Turnout (for `target`) and persuasion scores of a file's voters, with what the job reports about the model. */
@@ -481,7 +528,8 @@ function scoreFile(
   if (file.rows === 0) return { turnout: null, persuasion: null, summary };
   let turnout: Float32Array | null = null;
   try {
-    const r = scoreTurnout(file, target, { seed: 2024 });
+    // The import reports the predicting model's held-out figures only: the other candidates are not fitted.
+    const r = scoreTurnout(file, target, { seed: 2024, compare: false });
     turnout = r.probabilities;
     const h = r.heldOut;
     summary.heldOutAuc = Number.isFinite(h.auc) ? Math.round(h.auc * 1e4) / 1e4 : null;
