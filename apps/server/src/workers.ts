@@ -14,8 +14,11 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './platform/webhooks/retr
 import { keepAliveAgents, startWebhookSender } from './platform/webhooks/sender.js';
 import type { Platform } from './server.js';
 
-/** Concurrent subscribers of the webhook dispatcher per worker process. */
-export const DISPATCHER_SUBSCRIBERS = 8;
+/**
+ * Subscribers of the webhook dispatcher per worker process. Each keeps a few batches of events in flight
+ * (consumer.ts), so one would do; a second keeps events flowing while the other's pull loop restarts.
+ */
+export const DISPATCHER_SUBSCRIBERS = 2;
 
 export interface Workers {
   stop(): Promise<void>;
@@ -33,11 +36,11 @@ export async function startWorkers(platform: Platform): Promise<Workers> {
   if (!platform.relayUrl) throw new Error('the outbox relay needs its role’s connection (DATABASE_RELAY_URL)');
   const relayPool = new pg.Pool({ connectionString: platform.relayUrl, max: 3, idleTimeoutMillis: 30_000 });
   relayPool.on('error', (err) => log.warn({ err: err.message }, 'idle relay database client error'));
-  const maintenance = startMaintenanceWorker(db, log);
+  const maintenance = startMaintenanceWorker(db, log, config.retention);
   const reminders = startReminderWorker(db, services.mailer, log);
   const relay = startRelay({ pool: relayPool, bus, listen: db.listen, log: log.child({ component: 'relay' }) });
-  // Several subscribers share the dispatcher's durable consumer: events are handled concurrently (each in its own
-  // transaction), not one at a time behind each other's round trips.
+  // The subscribers share the dispatcher's durable consumer; each handles its events in batches, one transaction
+  // per org and batch (consumer.ts), so deliveries are created a batch at a time, not one event per transaction.
   const dispatchers = await Promise.all(
     Array.from({ length: DISPATCHER_SUBSCRIBERS }, () => startConsumer(bus, db, services, webhookDispatcher)),
   );
