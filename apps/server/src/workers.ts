@@ -15,10 +15,10 @@ import { keepAliveAgents, startWebhookSender } from './platform/webhooks/sender.
 import type { Platform } from './server.js';
 
 /**
- * Subscribers of the webhook dispatcher per worker process. Each keeps a few batches of events in flight
- * (consumer.ts), so one would do; a second keeps events flowing while the other's pull loop restarts.
+ * Subscribers of the webhook dispatcher per worker process: one, since it keeps batches of events in flight
+ * (consumer.ts) rather than one event at a time.
  */
-export const DISPATCHER_SUBSCRIBERS = 2;
+export const DISPATCHER_SUBSCRIBERS = 1;
 
 export interface Workers {
   stop(): Promise<void>;

@@ -46,7 +46,7 @@ export interface Consumer {
  * with the ids that were handled now (the others had already been processed). Throws — and writes nothing — if
  * the handler throws or an event belongs to another org.
  */
-export function processOrgBatch(
+export async function processOrgBatch(
   db: Database,
   services: Services,
   consumer: Consumer,
@@ -68,7 +68,8 @@ export function processOrgBatch(
       [orgId, consumer.name, ids],
     );
     const fresh = new Set(rows.map((r) => r.event_id));
-    const todo = ids.filter((id) => fresh.has(id)).map((id) => distinct.get(id)!);
+    // Handled in the order they arrived.
+    const todo = [...distinct.values()].filter((e) => fresh.has(e.id));
     if (todo.length > 0) {
       const ctx = { tx, services };
       if (consumer.handleBatch) await consumer.handleBatch(todo, ctx);
@@ -96,7 +97,10 @@ export interface ConsumerOptions extends Omit<SubscribeOptions, 'durableName' | 
   batchSize?: number;
   /** Batches being written at once. Default 2. */
   batchesInFlight?: number;
-  /** Org transactions of one batch at once. Default 4. */
+  /**
+   * Org transactions of one batch at once. Default 2: with `batchesInFlight` it bounds the connections a consumer
+   * holds (4 by default), which it shares with the process's other consumers and, in one process, its requests.
+   */
   orgsInFlight?: number;
 }
 
@@ -112,7 +116,7 @@ export function startConsumer(
   consumer: Consumer,
   options: ConsumerOptions = {},
 ): Promise<Subscription> {
-  const { batchSize = 256, batchesInFlight = 2, orgsInFlight = 4, ...subscribe } = options;
+  const { batchSize = 256, batchesInFlight = 2, orgsInFlight = 2, ...subscribe } = options;
   const queue: Queued[] = [];
   let writing = 0;
 

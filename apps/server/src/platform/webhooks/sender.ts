@@ -239,12 +239,14 @@ async function recordAttempts(
       ],
     );
     // A streak ends with a success and starts with a failure; an endpoint whose state is unchanged is not written.
+    // Endpoints in id order, as every batch takes them.
+    const ends = [...streaks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     await tx.client.query(
       `UPDATE webhook_endpoints e SET failing_since = s.failing_since
          FROM unnest($2::uuid[], $3::timestamptz[]) AS s(id, failing_since)
         WHERE e.org_id = $1 AND e.id = s.id
           AND CASE WHEN s.failing_since IS NULL THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END`,
-      [orgId, [...streaks.keys()], [...streaks.values()]],
+      [orgId, ends.map(([id]) => id), ends.map(([, since]) => since)],
     );
     // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
     const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
@@ -331,8 +333,8 @@ export interface Sender {
   stop(): Promise<void>;
 }
 
-/** Org transactions at once, for the reads of a claim and for the records of a batch. */
-const ORGS_IN_FLIGHT = 4;
+/** Org transactions at once, for the reads of a claim and for the records of a batch (bounds connections held). */
+const ORGS_IN_FLIGHT = 2;
 /** Record batches being written at once. */
 const RECORDS_IN_FLIGHT = 2;
 
