@@ -194,7 +194,9 @@ async function main() {
   const commitS = (performance.now() - started) / 1000;
   console.log(`committed ${committed} events in ${commitS.toFixed(1)} s (${Math.round(committed / commitS)}/s)`);
   let from = started;
+  let drainCpu: { node: NodeJS.CpuUsage; backendS: number; trips: number } | undefined;
   if (!workers) {
+    drainCpu = { node: process.cpuUsage(), backendS: await backendCpuS(admin, dbName), trips: roundTrips.pipeline };
     from = performance.now();
     workers = await startWorkers(platform);
     for (const id of committedAt.keys()) committedAt.set(id, from);
@@ -220,6 +222,15 @@ async function main() {
   }
   const backendS = await backendCpuS(admin, dbName);
   const pipelineTrips = (roundTrips.pipeline - tripsBefore.pipeline) / committed;
+  if (drainCpu) {
+    // The drain alone: the pipeline (relay, consumers, sender) and the receiver, no writer.
+    const c = process.cpuUsage(drainCpu.node);
+    console.log(
+      `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs, PostgreSQL backends ` +
+        `${(((backendS - drainCpu.backendS) * 1e6) / committed).toFixed(0)} µs, ` +
+        `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips`,
+    );
+  }
   const writerTrips = (roundTrips.writers - tripsBefore.writers) / committed;
   const nodeCpuUs = (cpu.user + cpu.system) / committed;
   console.log(

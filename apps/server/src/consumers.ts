@@ -1,5 +1,5 @@
 /**
- * Every durable event consumer the `worker` role runs (platform/events/consumer.ts: one transaction per event,
+ * Every durable event consumer the `worker` role runs (platform/events/consumer.ts: one transaction per org and batch,
  * exactly-once effects through receipts). The realtime fan-out is not here: it is per `api` process.
  */
 import { budgetCacheInvalidations } from './modules/campaigns/budget.js';
