@@ -11,7 +11,9 @@
  * DATABASE_URL (superuser, default postgres://postgres@127.0.0.1:5432/postgres), NATS_URL (default
  * nats://127.0.0.1:4222); the run uses its own database, stream and subject prefix and removes them afterwards.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'nats';
@@ -33,8 +35,52 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
 const PER_TX = Number(process.env.BENCH_EVENTS_PER_TX ?? 10);
 const CEILING_EVENTS = Number(process.env.BENCH_CEILING_EVENTS ?? 20_000);
+/**
+ * BENCH_BACKLOG=1: commit for BENCH_DURATION with the workers stopped, then start them and time the drain of the
+ * backlog — the pipeline's own capacity and cost per event at full batches, apart from the writers' speed (latency
+ * from commit is then meaningless and not reported as such).
+ */
+const BACKLOG = process.env.BENCH_BACKLOG === '1';
 const ORGS = 16;
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
+
+/**
+ * Database round trips, counted at the driver: every `Client.query` call is one round trip (a multi-statement simple
+ * query too). The writers' own statements (the changes and their outbox rows) are counted apart from the pipeline's
+ * (relay, dispatcher, sender), so the pipeline's cost per event is load-independent and comparable between versions.
+ */
+const roundTrips = { writers: 0, pipeline: 0 };
+/** The pipeline's round trips by statement (its first words), to see where they go. */
+const pipelineStatements = new Map<string, number>();
+const writing = new AsyncLocalStorage<true>();
+const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+(pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+  if (writing.getStore()) roundTrips.writers++;
+  else {
+    roundTrips.pipeline++;
+    const q = args[0];
+    const text = typeof q === 'string' ? q : String((q as { text?: string } | null)?.text ?? '');
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 60);
+    pipelineStatements.set(key, (pipelineStatements.get(key) ?? 0) + 1);
+  }
+  return originalQuery.apply(this, args);
+};
+
+/** CPU seconds (user + system) the PostgreSQL backends serving `dbName` have used so far (from /proc; local server). */
+async function backendCpuS(admin: pg.Client, dbName: string): Promise<number> {
+  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+  const ticks = 100; // USER_HZ
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      // the backend exited meanwhile
+    }
+  }
+  return total;
+}
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -108,30 +154,37 @@ async function main() {
       ]),
     );
   }
-  const workers = await startWorkers(platform);
+  let workers = BACKLOG ? undefined : await startWorkers(platform);
 
   const committedAt = new Map<string, number>();
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  const tripsBefore = { ...roundTrips };
+  pipelineStatements.clear();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const until = started + DURATION_S * 1000;
   await Promise.all(
     Array.from({ length: WRITERS }, async (_, w) => {
       while (performance.now() < until) {
         const orgId = orgs[w % ORGS]!;
-        const ids = await db.transaction({ orgId }, async (tx) => {
-          const out: string[] = [];
-          for (let i = 0; i < PER_TX; i++) {
-            const r = await recordChange(tx, {
-              orgId,
-              actor: { type: 'system', id: null },
-              module: 'campaigns',
-              action: 'campaign.updated',
-              target: { type: 'campaign', id: randomUUID() },
-              payload: { n: i },
-            });
-            out.push(r.eventId);
-          }
-          return out;
-        });
+        const ids = await writing.run(true, () =>
+          db.transaction({ orgId }, async (tx) => {
+            const out: string[] = [];
+            for (let i = 0; i < PER_TX; i++) {
+              const r = await recordChange(tx, {
+                orgId,
+                actor: { type: 'system', id: null },
+                module: 'campaigns',
+                action: 'campaign.updated',
+                target: { type: 'campaign', id: randomUUID() },
+                payload: { n: i },
+              });
+              out.push(r.eventId);
+            }
+            return out;
+          }),
+        );
         const at = performance.now();
         for (const id of ids) committedAt.set(id, at);
       }
@@ -140,6 +193,15 @@ async function main() {
   const committed = committedAt.size;
   const commitS = (performance.now() - started) / 1000;
   console.log(`committed ${committed} events in ${commitS.toFixed(1)} s (${Math.round(committed / commitS)}/s)`);
+  let from = started;
+  let drainCpu: { node: NodeJS.CpuUsage; backendS: number; trips: number } | undefined;
+  if (!workers) {
+    drainCpu = { node: process.cpuUsage(), backendS: await backendCpuS(admin, dbName), trips: roundTrips.pipeline };
+    from = performance.now();
+    workers = await startWorkers(platform);
+    for (const id of committedAt.keys()) committedAt.set(id, from);
+    console.log(`backlog: ${committed} events committed before the workers started; draining it`);
+  }
   const drainDeadline = performance.now() + 120_000;
   while ([...committedAt.keys()].some((id) => !received.has(id)) && performance.now() < drainDeadline) {
     await new Promise((r) => setTimeout(r, 100));
@@ -147,33 +209,58 @@ async function main() {
   const latencies = [...committedAt].filter(([id]) => received.has(id)).map(([id, at]) => received.get(id)! - at);
   latencies.sort((a, b) => a - b);
   const lastReceipt = Math.max(...[...committedAt.keys()].map((id) => received.get(id) ?? 0));
-  const eventsPerS = latencies.length / ((lastReceipt - started) / 1000);
+  const eventsPerS = latencies.length / ((lastReceipt - from) / 1000);
   const p50 = percentile(latencies, 0.5);
   const p99 = percentile(latencies, 0.99);
   console.log(
     `delivered ${latencies.length}/${committed} events to webhooks: ${Math.round(eventsPerS)} events/s sustained, ` +
       `commit → receipt p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
   );
+  const cpu = process.cpuUsage(cpuBefore);
+  for (const [statement, n] of [...pipelineStatements].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
+    console.log(`  ${(n / committed).toFixed(3).padStart(7)} per event  ${statement}`);
+  }
+  const backendS = await backendCpuS(admin, dbName);
+  const pipelineTrips = (roundTrips.pipeline - tripsBefore.pipeline) / committed;
+  if (drainCpu) {
+    // The drain alone: the pipeline (relay, consumers, sender) and the receiver, no writer.
+    const c = process.cpuUsage(drainCpu.node);
+    console.log(
+      `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs, PostgreSQL backends ` +
+        `${(((backendS - drainCpu.backendS) * 1e6) / committed).toFixed(0)} µs, ` +
+        `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips`,
+    );
+  }
+  const writerTrips = (roundTrips.writers - tripsBefore.writers) / committed;
+  const nodeCpuUs = (cpu.user + cpu.system) / committed;
+  console.log(
+    `per event: ${pipelineTrips.toFixed(2)} pipeline round trips (relay, dispatcher, sender) + ` +
+      `${writerTrips.toFixed(2)} writer round trips; node CPU ${nodeCpuUs.toFixed(0)} µs ` +
+      `(whole process: writers, pipeline, receiver); PostgreSQL backends of the run's database ` +
+      `${((backendS * 1e6) / committed).toFixed(0)} µs (live backends only)`,
+  );
 
-  await workers.stop();
+  await workers!.stop();
   await platform.close();
+  await bus.close(); // passed in, so the platform leaves it open
   await new Promise<void>((r) => receiver.close(() => r()));
   receiver.closeAllConnections();
   const nc = await connect({ servers: NATS_URL });
   const jsm = await nc.jetstreamManager();
   for (const s of [stream, ceilingStream]) await jsm.streams.delete(s).catch(() => {});
   await nc.close();
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(dbName)} WITH (FORCE)`);
   await admin.end();
   console.log(
     JSON.stringify({
-      bench: 'events',
+      bench: BACKLOG ? 'events_backlog' : 'events',
       events_per_s: Math.round(eventsPerS),
       p99_ms: Math.round(p99),
       jetstream_publish_per_s: Math.round(jetstreamPerS),
       ratio: Number((eventsPerS / jetstreamPerS).toFixed(3)),
+      pipeline_round_trips_per_event: Number(pipelineTrips.toFixed(2)),
+      node_cpu_us_per_event: Math.round(nodeCpuUs),
+      pg_backend_cpu_us_per_event: Math.round((backendS * 1e6) / committed),
     }),
   );
 }

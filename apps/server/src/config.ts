@@ -67,6 +67,13 @@ const EnvSchema = z.object({
     .default(8 * 3_600_000),
   /** Webhooks: attempts in flight at once per worker process. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  /**
+   * Days a consumer's receipt of an event is kept (maintenance worker). At least 8: longer than JetStream keeps the
+   * event (7 days), so no redelivery can come after its receipt is gone.
+   */
+  EVENT_RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(30),
+  /** Days a webhook delivery attempt (request and answer excerpts) is kept in the delivery log. */
+  WEBHOOK_ATTEMPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Webhooks: comma-separated CIDRs allowed despite the SSRF guard — local receivers in development and tests only. */
   WEBHOOK_ALLOW_CIDRS: z.string().default(''),
   /**
@@ -159,6 +166,8 @@ export interface Config {
   realtime: { ringSize: number; maxPerUser: number; heartbeatMs: number; maxBufferedBytes: number };
   rateLimits: { enabled: boolean; plans: Record<PlanName, PlanLimit> };
   webhooks: WebhooksConfig;
+  /** How long the maintenance worker keeps event bookkeeping: consumer receipts and webhook attempts. */
+  retention: RetentionConfig;
   push: PushConfig;
   webauthn: WebAuthnConfig;
 }
@@ -169,6 +178,11 @@ export interface WebhooksConfig {
   retryCapMs: number;
   concurrency: number;
   allowCidrs: string[];
+}
+
+export interface RetentionConfig {
+  receiptDays: number;
+  webhookAttemptDays: number;
 }
 
 export interface WebAuthnConfig {
@@ -279,6 +293,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       concurrency: e.WEBHOOK_CONCURRENCY,
       allowCidrs,
     },
+    retention: { receiptDays: e.EVENT_RECEIPT_RETENTION_DAYS, webhookAttemptDays: e.WEBHOOK_ATTEMPT_RETENTION_DAYS },
     realtime: {
       ringSize: e.REALTIME_RING_SIZE,
       maxPerUser: e.REALTIME_MAX_CONNECTIONS_PER_USER,

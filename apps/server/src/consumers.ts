@@ -1,5 +1,5 @@
 /**
- * Every durable event consumer the `worker` role runs (platform/events/consumer.ts: one transaction per event,
+ * Every durable event consumer the `worker` role runs (platform/events/consumer.ts: one transaction per org and batch,
  * exactly-once effects through receipts), and `startConsumers`, the one place they are started (server.ts, for the
  * worker role). The realtime fan-out is not here: it is per `api` process.
  */
@@ -21,13 +21,13 @@ export const consumers: Consumer[] = [
   webhookDispatcher,
 ];
 
-/** Concurrent subscribers of the webhook dispatcher per worker process. */
-export const DISPATCHER_SUBSCRIBERS = 8;
-
 /**
- * Subscribers per process of a consumer (default 1). Several share the dispatcher's durable consumer: its events are
- * handled concurrently (each in its own transaction), not one at a time behind each other's round trips.
+ * Subscribers of the webhook dispatcher per worker process: one, since it keeps batches of events in flight
+ * (one transaction per org and batch, consumer.ts) rather than one event at a time.
  */
+export const DISPATCHER_SUBSCRIBERS = 1;
+
+/** Subscribers per process of a consumer (default 1); several would share its durable consumer. */
 const SUBSCRIBERS: ReadonlyMap<Consumer, number> = new Map([[webhookDispatcher, DISPATCHER_SUBSCRIBERS]]);
 
 /** Start every durable consumer (several worker processes share each one's events; receipts dedupe). */

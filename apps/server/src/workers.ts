@@ -28,7 +28,7 @@ export async function startWorkers(platform: Platform): Promise<Workers> {
   if (!platform.relayUrl) throw new Error('the outbox relay needs its role’s connection (DATABASE_RELAY_URL)');
   const relayPool = new pg.Pool({ connectionString: platform.relayUrl, max: 3, idleTimeoutMillis: 30_000 });
   relayPool.on('error', (err) => log.warn({ err: err.message }, 'idle relay database client error'));
-  const maintenance = startMaintenanceWorker(db, log);
+  const maintenance = startMaintenanceWorker(db, log, config.retention);
   const reminders = startReminderWorker(db, services.mailer, log);
   const relay = startRelay({ pool: relayPool, bus, listen: db.listen, log: log.child({ component: 'relay' }) });
   const sender = startWebhookSender({

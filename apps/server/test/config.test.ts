@@ -33,7 +33,11 @@ describe('configuration', () => {
   it('takes the VAPID key and subject from the environment, and refuses a key that is not one', () => {
     const base = { AKASHIC_SECRET: 'x'.repeat(32), AKASHIC_HOME: mkdtempSync(path.join(os.tmpdir(), 'akcfg-')) };
     // RFC 8291's example application server key pair.
-    const c = loadConfig({ ...base, VAPID_PRIVATE_KEY: 'yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw', VAPID_SUBJECT: 'mailto:ops@example.org' });
+    const c = loadConfig({
+      ...base,
+      VAPID_PRIVATE_KEY: 'yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw',
+      VAPID_SUBJECT: 'mailto:ops@example.org',
+    });
     expect(c.push.vapid.publicKey.toString('base64url')).toBe(
       'BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8',
     );
@@ -72,6 +76,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, WEBHOOK_ALLOW_CIDRS: 'localhost' })).toThrow(/not a CIDR/);
     const prod = { ...base, NODE_ENV: 'production', PUBLIC_URL: 'https://akashic.example' };
     expect(() => loadConfig({ ...prod, WEBHOOK_ALLOW_CIDRS: '10.0.0.0/8' })).toThrow(ConfigError);
+  });
+
+  it('keeps event receipts and webhook attempts 30 days by default, receipts never less than 8', () => {
+    const base = { DATABASE_URL: 'postgres://u@h/db', AKASHIC_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(base).retention).toEqual({ receiptDays: 30, webhookAttemptDays: 30 });
+    expect(
+      loadConfig({ ...base, EVENT_RECEIPT_RETENTION_DAYS: '8', WEBHOOK_ATTEMPT_RETENTION_DAYS: '1' }).retention,
+    ).toEqual({ receiptDays: 8, webhookAttemptDays: 1 });
+    // JetStream keeps events 7 days: a receipt must outlive every redelivery of its event.
+    expect(() => loadConfig({ ...base, EVENT_RECEIPT_RETENTION_DAYS: '7' })).toThrow(/EVENT_RECEIPT_RETENTION_DAYS/);
+    expect(() => loadConfig({ ...base, WEBHOOK_ATTEMPT_RETENTION_DAYS: '0' })).toThrow(
+      /WEBHOOK_ATTEMPT_RETENTION_DAYS/,
+    );
   });
 
   it('names every invalid variable', () => {

@@ -167,6 +167,73 @@ describe('the worker role’s consumers', () => {
   });
 });
 
+describe('startConsumer batches', () => {
+  it('writes queued events in batches, one transaction per org, never mixing orgs in one', async () => {
+    const { services } = app.platform;
+    const orgs = [(await signUpActor(app.url, 'batch-a')).orgId, (await signUpActor(app.url, 'batch-b')).orgId];
+    const batches: Array<{ setting: string; orgs: string[] }> = [];
+    const consumer: Consumer = {
+      name: 'batching',
+      filter: { module: 'batching' },
+      async handle() {
+        throw new Error('handleBatch is used');
+      },
+      async handleBatch(events, { tx }) {
+        const { rows } = await tx.client.query<{ org: string }>(`SELECT current_setting('app.org_id') AS org`);
+        batches.push({ setting: rows[0]!.org, orgs: events.map((e) => e.orgId) });
+      },
+    };
+    const sub = await startConsumer(services.bus, services.db, services, consumer);
+    try {
+      const events = Array.from({ length: 60 }, (_, i) => {
+        const { subject: _s, attempt: _a, ...e } = delivery(orgs[i % 2]!, 'batching.thing.happened');
+        return e;
+      });
+      for (const e of events) await services.bus.publish(e);
+      await waitFor(
+        async () => (await Promise.all(events.map((e) => receipts('batching', e.id)))).every((n) => n === 1),
+        'every event’s receipt',
+      );
+      expect(batches.flatMap((b) => b.orgs)).toHaveLength(60);
+      for (const b of batches) expect(b.orgs.every((o) => o === b.setting)).toBe(true);
+      // Events that queued while a batch was written went together into the next.
+      expect(Math.max(...batches.map((b) => b.orgs.length))).toBeGreaterThan(1);
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it('retries a failed batch event by event: only the poisonous event fails, its org’s others are handled', async () => {
+    const { services } = app.platform;
+    const org = (await signUpActor(app.url, 'batch-poison')).orgId;
+    const events = Array.from({ length: 8 }, () => {
+      const { subject: _s, attempt: _a, ...e } = delivery(org, 'poison.thing.happened');
+      return e;
+    });
+    const poison = events[3]!.id;
+    const consumer: Consumer = {
+      name: 'poisoned',
+      filter: { module: 'poison' },
+      async handle(event, ctx) {
+        if (event.id === poison) throw new Error('poison');
+        await meteringConsumer.handle({ ...event, type: 'poisoned.effect.counted' }, ctx);
+      },
+    };
+    const sub = await startConsumer(services.bus, services.db, services, consumer, { retryDelayMs: 10, maxDeliver: 3 });
+    try {
+      for (const e of events) await services.bus.publish(e);
+      await waitFor(
+        async () => (await usageOf(org, 'poisoned.effect.counted')) === 7,
+        'the seven healthy events’ effects',
+      );
+      expect(await receipts('poisoned', poison)).toBe(0);
+      for (const e of events.filter((x) => x.id !== poison)) expect(await receipts('poisoned', e.id)).toBe(1);
+    } finally {
+      await sub.close();
+    }
+  });
+});
+
 describe('usage metering', () => {
   it('counts the outbox events of an org by UTC day and type, once, as the worker’s consumer', async () => {
     const o = await signUpActor(app.url, 'usage-owner');

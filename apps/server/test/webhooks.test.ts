@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import { createDeliveries } from '../src/platform/webhooks/dispatcher.js';
-import { typeMatches } from '../src/platform/webhooks/filters.js';
+import { filtersMatching, typeMatches } from '../src/platform/webhooks/filters.js';
 import { verifyWebhook } from '../src/platform/webhooks/signature.js';
 import { startWorkers, type Workers } from '../src/workers.js';
 import { connect } from './support/db.js';
@@ -279,6 +279,22 @@ describe('dispatcher', () => {
     expect(typeMatches('campaigns.campaign.created', 'campaigns.campaign.deleted')).toBe(false);
   });
 
+  it('lists the filters that match a type exactly as typeMatches decides (the dispatcher matches in SQL with it)', () => {
+    const token = fc.constantFrom('campaigns', 'campaign', 'campaign_x', 'c', 'x');
+    const type = fc.array(token, { minLength: 2, maxLength: 4 }).map((t) => t.join('.'));
+    const filter = fc.oneof(
+      fc.constant('*'),
+      type,
+      fc.array(token, { minLength: 1, maxLength: 3 }).map((t) => `${t.join('.')}.*`),
+    );
+    fc.assert(
+      fc.property(filter, type, (f, t) => {
+        expect(filtersMatching(t).includes(f)).toBe(typeMatches(f, t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('creates exactly one delivery per matching endpoint of the event’s own org, over random subscription graphs', async () => {
     const db = app.platform.services.db;
     const orgs = [
@@ -313,18 +329,25 @@ describe('dispatcher', () => {
             created.push({ id, ...e });
           }
           try {
-            for (const ev of events) {
-              const event = { id: randomUUID(), type: ev.type, occurredAt: new Date().toISOString(), payload: {} };
-              const orgId = orgs[ev.org]!;
-              // Twice: an event the bus delivers again adds nothing.
-              await db.transaction({ orgId }, (tx) => createDeliveries(tx, orgId, event));
-              await db.transaction({ orgId }, (tx) => createDeliveries(tx, orgId, event));
+            const made = events.map((ev) => ({
+              ...ev,
+              event: { id: randomUUID(), type: ev.type, occurredAt: new Date().toISOString(), payload: {} },
+            }));
+            // Each org's events in one batch (the dispatcher's set-based path)…
+            for (const [o, orgId] of orgs.entries()) {
+              const batch = made.filter((m) => m.org === o).map((m) => m.event);
+              await db.transaction({ orgId }, (tx) => createDeliveries(tx, orgId, batch));
+            }
+            for (const { org, type, event } of made) {
+              const orgId = orgs[org]!;
+              // …then one by one: an event the bus delivers again adds nothing.
+              expect(await db.transaction({ orgId }, (tx) => createDeliveries(tx, orgId, [event]))).toBe(0);
               const { rows } = await admin.query<{ endpoint_id: string; org_id: string }>(
                 'SELECT endpoint_id, org_id FROM webhook_deliveries WHERE event_id = $1',
                 [event.id],
               );
               const expected = created
-                .filter((e) => e.org === ev.org && e.enabled && e.filters.some((f) => typeMatches(f, ev.type)))
+                .filter((e) => e.org === org && e.enabled && e.filters.some((f) => typeMatches(f, type)))
                 .map((e) => e.id)
                 .sort();
               expect(rows.map((r) => r.endpoint_id).sort()).toEqual(expected);

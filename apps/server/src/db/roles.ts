@@ -26,9 +26,15 @@ export const READ_ONLY: ReadonlySet<string> = new Set(REFERENCE_TABLES.map((t) =
  * may call: each does one fixed maintenance step the role could not do itself, e.g. `voters_analyze()`
  * (drizzle/0013_voters_analyze.sql) refreshes planner statistics after a voter-file import, and
  * `field_reminder_orgs()` (drizzle/0015_field_force_rls.sql) tells the reminder worker which organizations have
- * reminders due (their ids only; the work then runs in each organization's context).
+ * reminders due (their ids only; the work then runs in each organization's context), and
+ * `event_retention_orgs(…)` (drizzle migration `event_retention`) tells the maintenance worker which organizations
+ * have consumer receipts or webhook attempts past their retention (ids only; deleted in each org's context).
  */
-export const DEFINER_FUNCTIONS: readonly string[] = ['voters_analyze()', 'field_reminder_orgs()'];
+export const DEFINER_FUNCTIONS: readonly string[] = [
+  'voters_analyze()',
+  'field_reminder_orgs()',
+  'event_retention_orgs(timestamp with time zone,timestamp with time zone)',
+];
 
 export function appRolePassword(secret: string): string {
   return createHmac('sha256', secret).update('akashic:db-app-role').digest('base64url');

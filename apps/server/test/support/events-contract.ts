@@ -227,4 +227,44 @@ export function eventBusContract(open: () => Promise<EventBus>, prefix: string) 
     await sleep(300);
     expect(both().sort()).toEqual(events.map((e) => e.id).sort());
   });
+
+  it('keeps up to `concurrency` handlers in flight, one at a time by default, and acknowledges each as it resolves', async () => {
+    const b = await bus();
+    for (const concurrency of [undefined, 8]) {
+      const org = randomUUID();
+      let inFlight = 0;
+      let most = 0;
+      const release: Array<() => void> = [];
+      const c = collector(async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise<void>((r) => release.push(r));
+        inFlight--;
+      });
+      const name = durable();
+      const sub = await b.subscribe({ orgId: org }, c.handler, {
+        durableName: name,
+        ackWaitMs: 5000,
+        ...(concurrency ? { concurrency } : {}),
+      });
+      const events = Array.from({ length: 12 }, () => eventOf(org));
+      for (const e of events) await b.publish(e);
+      const expected = concurrency ?? 1;
+      await c.until((seen) => seen.length >= expected);
+      await sleep(200); // no more than that many start while the first are held
+      expect(c.seen).toHaveLength(expected);
+      while (c.seen.length < events.length || release.length > 0) {
+        release.splice(0).forEach((r) => r());
+        await sleep(20);
+      }
+      expect(most).toBe(expected);
+      expect(c.ids().sort()).toEqual(events.map((e) => e.id).sort());
+      await sub.close();
+      // Every event was acknowledged: the durable consumer resumes with nothing left.
+      const again = collector();
+      const resumed = await b.subscribe({ orgId: org }, again.handler, { durableName: name });
+      await sleep(300);
+      expect(again.seen).toHaveLength(0);
+      await resumed.close();
+    }
+  });
 }

@@ -55,6 +55,11 @@ export interface SubscribeOptions {
    * (The in-process bus goes away with its process anyway.)
    */
   inactiveThresholdMs?: number;
+  /**
+   * Handlers of this subscriber in flight at once. Default 1: one event at a time, in the order received. A consumer
+   * that batches its work (consumer.ts) takes many, so that the events waiting behind one batch form the next.
+   */
+  concurrency?: number;
 }
 
 export interface Subscription {
@@ -107,7 +112,48 @@ export function subscriptionSettings(prefix: string, filter: EventFilter, option
     maxDeliver: options.maxDeliver,
     startAt: options.startAt ?? 'all',
     inactiveThresholdMs: options.inactiveThresholdMs,
+    concurrency: Math.max(1, Math.floor(options.concurrency ?? 1)),
   };
+}
+
+/**
+ * At most `limit` tasks in flight: `free` waits for a free slot, `start` starts a task in it (`run` does both);
+ * `drain` waits for them all. With a limit of 1 every task finishes before the next is even looked for. A task that
+ * throws makes the next `free`, `run` or `drain` throw its error (as awaiting it directly would have), never an
+ * unhandled rejection.
+ */
+export function boundedTasks(limit: number) {
+  const inFlight = new Set<Promise<void>>();
+  let failure: { err: unknown } | undefined;
+  const rethrow = () => {
+    if (!failure) return;
+    const { err } = failure;
+    failure = undefined;
+    throw err;
+  };
+  const tasks = {
+    async free(): Promise<void> {
+      while (inFlight.size >= limit) await Promise.race(inFlight);
+      rethrow();
+    },
+    start(task: () => Promise<void>): void {
+      const p: Promise<void> = task()
+        .catch((err: unknown) => {
+          failure ??= { err };
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    },
+    async run(task: () => Promise<void>): Promise<void> {
+      await tasks.free();
+      tasks.start(task);
+    },
+    async drain(): Promise<void> {
+      await Promise.all(inFlight);
+      rethrow();
+    },
+  };
+  return tasks;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

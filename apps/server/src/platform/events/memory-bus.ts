@@ -5,6 +5,7 @@
  * acknowledgement after the handler resolves, redelivery after a throw or after the ack wait.
  */
 import {
+  boundedTasks,
   busSettings,
   decodeEvent,
   encodeEvent,
@@ -108,7 +109,7 @@ export function memoryEventBus(options: MemoryBusOptions = {}): EventBus {
 
     async subscribe(filter, handler, opts) {
       if (closed) throw new Error('event bus closed');
-      const { durable, pattern, ackWaitMs, retryDelayMs, maxDeliver, startAt } = subscriptionSettings(
+      const { durable, pattern, ackWaitMs, retryDelayMs, maxDeliver, startAt, concurrency } = subscriptionSettings(
         prefix,
         filter,
         opts,
@@ -147,12 +148,17 @@ export function memoryEventBus(options: MemoryBusOptions = {}): EventBus {
           else after(retryDelayMs, redeliver);
         }
       };
+      const tasks = boundedTasks(concurrency);
       const loop = (async () => {
         while (!stopping) {
+          // A free slot first: an event is taken only when it can be handled at once.
+          await tasks.free();
+          if (stopping) break;
           const s = take(consumer);
-          if (s) await deliver(s);
+          if (s) tasks.start(() => deliver(s));
           else await new Promise<void>((r) => consumer.waiting.add((resume = r)));
         }
+        await tasks.drain();
       })();
 
       const subscription: Subscription = {

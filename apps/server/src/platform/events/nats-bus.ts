@@ -21,6 +21,7 @@ import {
   type StreamConfig,
 } from 'nats';
 import {
+  boundedTasks,
   busSettings,
   decodeEvent,
   encodeEvent,
@@ -119,7 +120,7 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
     handler: EventHandler,
     opts: SubscribeOptions,
   ): Promise<Subscription> {
-    const { durable, pattern, ackWaitMs, retryDelayMs, maxDeliver, startAt, inactiveThresholdMs } =
+    const { durable, pattern, ackWaitMs, retryDelayMs, maxDeliver, startAt, inactiveThresholdMs, concurrency } =
       subscriptionSettings(prefix, filter, opts);
     await ensureConsumer({
       durable_name: durable,
@@ -153,14 +154,18 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
       }
     };
 
+    const tasks = boundedTasks(concurrency);
     const loop = (async () => {
       while (!stopping) {
         try {
-          messages = await consumer.consume({ max_messages: prefetch });
+          // Pull at least as many as may be in flight, so that a batching handler's next batch is already here.
+          messages = await consumer.consume({ max_messages: Math.max(prefetch, concurrency) });
           if (stopping) await messages.close();
-          for await (const m of messages) await handle(m);
+          for await (const m of messages) await tasks.run(() => handle(m));
+          await tasks.drain();
         } catch (err) {
           if (!stopping) log.warn({ err, durable }, 'event consumer stopped; restarting');
+          await tasks.drain();
         }
         if (!stopping) await new Promise((r) => setTimeout(r, 1000));
       }

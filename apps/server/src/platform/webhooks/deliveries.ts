@@ -9,9 +9,8 @@ import type { Tx } from '../../db/index.js';
 import { isoTimestamp, keysetPage } from '../../db/keyset.js';
 import type { RecordInput } from '../audit/record.js';
 import { AppError, notFound } from '../errors.js';
-import { WEBHOOKS_CHANNEL } from './dispatcher.js';
+import { createDeliveries, WEBHOOKS_CHANNEL } from './dispatcher.js';
 import { getEndpoint } from './endpoints.js';
-import { matchesAny } from './filters.js';
 
 type Recorder = (change: Omit<RecordInput, 'orgId' | 'actor' | 'meta'>) => Promise<void>;
 
@@ -108,8 +107,13 @@ export async function replayToEndpoint(
   range: { from: string; to: string },
   record: Recorder,
 ): Promise<{ deliveries: number }> {
-  const endpoint = await enabledEndpoint(tx, orgId, endpointId);
-  const { rows } = await tx.client.query<{ id: string; type: string; occurred_at: Date; payload: unknown }>(
+  await enabledEndpoint(tx, orgId, endpointId);
+  const { rows } = await tx.client.query<{
+    id: string;
+    type: string;
+    occurred_at: Date;
+    payload: Record<string, unknown>;
+  }>(
     `SELECT id, type, occurred_at, payload FROM outbox
       WHERE org_id = $1 AND occurred_at >= $2 AND occurred_at < $3 ORDER BY position LIMIT $4`,
     [orgId, range.from, range.to, MAX_REPLAY_EVENTS + 1],
@@ -119,27 +123,13 @@ export async function replayToEndpoint(
       fields: [{ field: 'body.from', message: `the range holds more than ${MAX_REPLAY_EVENTS} events` }],
     });
   }
-  const events = rows.filter((e) => matchesAny(endpoint.eventTypes, e.type));
-  let deliveries = 0;
-  if (events.length > 0) {
-    const r = await tx.client.query(
-      `INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, occurred_at, payload, next_attempt_at)
-       SELECT gen_random_uuid(), $1, $2, e.id, e.type, e.occurred_at, e.payload, now()
-         FROM unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::jsonb[]) AS e(id, type, occurred_at, payload)
-       ON CONFLICT (org_id, endpoint_id, event_id) DO UPDATE SET status = 'pending', next_attempt_at = now(),
-          first_attempt_at = NULL, schedule_attempts = 0`,
-      [
-        orgId,
-        endpointId,
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => e.occurred_at),
-        events.map((e) => JSON.stringify(e.payload)),
-      ],
-    );
-    deliveries = r.rowCount ?? 0;
-    await tx.client.query(`SELECT pg_notify('${WEBHOOKS_CHANNEL}', '')`);
-  }
+  // The endpoint's filters are applied by createDeliveries, as for the dispatcher.
+  const deliveries = await createDeliveries(
+    tx,
+    orgId,
+    rows.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurred_at.toISOString(), payload: e.payload })),
+    { endpointIds: [endpointId], reset: true },
+  );
   await record({
     action: 'webhook_endpoint.replayed',
     target: { type: 'webhook_endpoint', id: endpointId },

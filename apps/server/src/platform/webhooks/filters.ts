@@ -8,5 +8,15 @@ export function typeMatches(filter: string, type: string): boolean {
   return filter === type;
 }
 
-export const matchesAny = (filters: readonly string[], type: string): boolean =>
-  filters.some((f) => typeMatches(f, type));
+/**
+ * Every filter that matches `type` — `*`, `module.*`, `module.entity.*` and the type itself — so that matching can be
+ * done in SQL as an array overlap with an endpoint's filters: `typeMatches(filter, type)` holds exactly when
+ * `filtersMatching(type)` includes `filter`.
+ */
+export function filtersMatching(type: string): string[] {
+  const tokens = type.split('.');
+  const out = ['*'];
+  for (let i = 1; i < tokens.length; i++) out.push(`${tokens.slice(0, i).join('.')}.*`);
+  out.push(type);
+  return out;
+}

@@ -3,21 +3,27 @@
  * excerpts) and schedules the next one with the retry policy (retry.ts).
  *
  * Claims. Due deliveries of every org are claimed by the relay's role (`akashic_relay`, db/roles.ts), which may see
- * only their ids, org ids and schedule: `UPDATE … SET next_attempt_at = now() + lease … FOR UPDATE SKIP LOCKED`.
- * The lease (longer than an attempt can take) keeps other workers off the delivery while it is attempted; a worker
- * that dies mid-attempt leaves it due again once the lease runs out. Everything else — the endpoint, its secrets,
- * the payload, the attempt log — is read and written as the application role in the delivery's org.
+ * only their ids, org ids and schedule: `UPDATE … SET next_attempt_at = now() + lease … FOR UPDATE SKIP LOCKED`,
+ * as many as there are free slots, in one statement. The lease (longer than an attempt can take) keeps other
+ * workers off the delivery while it is attempted; a worker that dies mid-attempt leaves it due again once the lease
+ * runs out. Everything else — the endpoint, its secrets, the payload, the attempt log — is read and written as the
+ * application role in the delivery's org.
  *
- * An attempt: read (org transaction) → POST outside any transaction (no connection waits on a receiver) → record
- * (org transaction): 2xx delivered; 410 disables the endpoint; 5 days of failures disable it,
- * record `platform.webhook_endpoint.disabled` and e-mail the org's admins; otherwise retry at the drawn time (a
- * `Retry-After` of 429/503 honoured), or give up after the last retry. `webhook-id` is the event id on every attempt.
+ * An attempt: read (one org transaction for all of an org's claimed deliveries) → POST outside any transaction (no
+ * connection waits on a receiver; up to `concurrency` in flight over keep-alive agents) → record. Records are
+ * written in batches, one transaction per org: attempts that finished while the previous batch was being written
+ * form the next (group commit, no timer), with one multi-row statement each for the attempt log, the deliveries and
+ * the endpoints' failure streaks. A batch that fails is written again attempt by attempt. The outcome: 2xx
+ * delivered; 410 disables the endpoint; 5 days of failures disable it, record `platform.webhook_endpoint.disabled`
+ * and e-mail the org's admins; otherwise retry at the drawn time (a `Retry-After` of 429/503 honoured), or give up
+ * after the last retry. `webhook-id` is the event id on every attempt.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Tx } from '../../db/index.js';
+import { boundedTasks } from '../events/bus.js';
 import { recordChange } from '../audit/record.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { AllowList } from './address.js';
@@ -47,6 +53,7 @@ export interface SenderDeps {
 }
 
 interface DueRow {
+  id: string;
   endpoint_id: string;
   event_id: string;
   event_type: string;
@@ -62,45 +69,57 @@ interface DueRow {
   previous_secret_expires_at: Date | null;
 }
 
+/** An attempt made, waiting to be recorded. */
+interface Attempt {
+  d: DueRow;
+  startedAt: Date;
+  headers: Record<string, string>;
+  body: string;
+  result: DeliveryResult;
+}
+
+type Outcome = Decision['kind'] | 'skipped';
+
 /** The body of a delivery (Standard Webhooks' recommended shape). */
 export const webhookBody = (e: { type: string; occurredAt: string; payload: Record<string, unknown> }) =>
   JSON.stringify({ type: e.type, timestamp: e.occurredAt, data: e.payload });
 
 const excerpt = (text: string) => Buffer.from(text).subarray(0, EXCERPT_BYTES).toString('utf8');
 
-/** Attempt one delivery now. Returns the decision taken, or null when there was nothing to attempt. */
-export async function attemptDelivery(
-  deps: SenderDeps,
-  settings: SenderSettings,
-  orgId: string,
-  deliveryId: string,
-): Promise<Decision['kind'] | 'skipped' | null> {
-  const d = await deps.db.transaction({ orgId }, async (tx) => {
+/**
+ * The org's pending deliveries among `ids`, with their endpoints, in one transaction. Those whose endpoint is
+ * disabled are failed there and then, and not returned.
+ */
+async function readDue(db: Database, orgId: string, ids: string[]): Promise<DueRow[]> {
+  return db.transaction({ orgId }, async (tx) => {
     const { rows } = await tx.client.query<DueRow>(
-      `SELECT d.endpoint_id, d.event_id, d.event_type, d.occurred_at, d.payload, d.attempts, d.schedule_attempts,
-              d.first_attempt_at, e.url, e.enabled, e.secret, e.previous_secret, e.previous_secret_expires_at
+      `SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.occurred_at, d.payload, d.attempts,
+              d.schedule_attempts, d.first_attempt_at, e.url, e.enabled, e.secret, e.previous_secret,
+              e.previous_secret_expires_at
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id
-        WHERE d.org_id = $1 AND d.id = $2 AND d.status = 'pending'`,
-      [orgId, deliveryId],
+        WHERE d.org_id = $1 AND d.id = ANY($2::uuid[]) AND d.status = 'pending'`,
+      [orgId, ids],
     );
-    const row = rows[0];
-    if (row && !row.enabled) {
+    const disabled = rows.filter((r) => !r.enabled).map((r) => r.id);
+    if (disabled.length > 0) {
       await tx.client.query(
-        `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL WHERE org_id = $1 AND id = $2`,
-        [orgId, deliveryId],
+        `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL
+          WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+        [orgId, disabled],
       );
-      return null;
     }
-    return row ?? null;
+    return rows.filter((r) => r.enabled);
   });
-  if (!d) return null;
+}
 
+/** POST one delivery (signed with every live secret), outside any transaction. */
+async function send(settings: SenderSettings, d: DueRow): Promise<Attempt> {
   const startedAt = new Date();
   const body = webhookBody({ type: d.event_type, occurredAt: d.occurred_at.toISOString(), payload: d.payload });
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'Akashic-Webhooks/1',
-    ...signWebhook(signingSecrets(settings.serverSecret, { id: d.endpoint_id, ...d }, startedAt), d.event_id, body),
+    ...signWebhook(signingSecrets(settings.serverSecret, { ...d, id: d.endpoint_id }, startedAt), d.event_id, body),
   };
   const result = await deliverWebhook(
     { url: d.url, headers, body },
@@ -112,95 +131,140 @@ export async function attemptDelivery(
       ...(settings.resolve ? { resolve: settings.resolve } : {}),
     },
   );
-  return recordAttempt(deps, settings, orgId, deliveryId, d, { startedAt, headers, body, result });
+  return { d, startedAt, headers, body, result };
 }
 
-async function recordAttempt(
+/** Attempt one delivery now. Returns the decision taken, or null when there was nothing to attempt. */
+export async function attemptDelivery(
   deps: SenderDeps,
   settings: SenderSettings,
   orgId: string,
   deliveryId: string,
-  d: DueRow,
-  a: { startedAt: Date; headers: Record<string, string>; body: string; result: DeliveryResult },
-): Promise<Decision['kind'] | 'skipped'> {
+): Promise<Outcome | null> {
+  const [d] = await readDue(deps.db, orgId, [deliveryId]);
+  if (!d) return null;
+  const attempt = await send(settings, d);
+  return (await recordAttempts(deps, settings, orgId, [attempt])).get(deliveryId) ?? 'skipped';
+}
+
+/**
+ * Record attempts of one org's deliveries in one transaction, and decide what comes next for each. An attempt whose
+ * delivery was recorded by someone else meanwhile (a lease that ran out) or is gone is skipped. Attempts to one
+ * endpoint are taken in the order they started, each seeing the failure streak the ones before it left.
+ */
+async function recordAttempts(
+  deps: SenderDeps,
+  settings: SenderSettings,
+  orgId: string,
+  attempts: Attempt[],
+): Promise<Map<string, Outcome>> {
   const mail: Array<{ to: string; subject: string; text: string }> = [];
-  const kind = await deps.db.transaction({ orgId }, async (tx) => {
-    // Recorded by someone else meanwhile (a lease that ran out), or the delivery is gone: nothing to add.
-    const current = await tx.client.query<{ attempts: number }>(
-      `SELECT attempts FROM webhook_deliveries WHERE org_id = $1 AND id = $2 AND status = 'pending' FOR UPDATE`,
-      [orgId, deliveryId],
+  const outcomes = new Map<string, Outcome>();
+  const ordered = [...attempts].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  await deps.db.transaction({ orgId }, async (tx) => {
+    // The deliveries are locked (in id order, as any other batch locks them); the endpoints are not: deliveries to
+    // one endpoint must not queue behind each other's records. An endpoint row is written (and so locked) only
+    // when its failure streak starts or ends, or to disable it.
+    const current = await tx.client.query<{ id: string; attempts: number; failing_since: Date | null }>(
+      `SELECT d.id, d.attempts, e.failing_since
+         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id
+        WHERE d.org_id = $1 AND d.id = ANY($2::uuid[]) AND d.status = 'pending'
+        ORDER BY d.id FOR UPDATE OF d`,
+      [orgId, ordered.map((a) => a.d.id)],
     );
-    if (current.rows[0]?.attempts !== d.attempts) return 'skipped' as const;
-    // Not locked: deliveries to one endpoint must not queue behind each other's records. The endpoint row is
-    // written (and so locked) only when its failure streak starts or ends, or to disable it.
-    const endpoint = await tx.client.query<{ failing_since: Date | null }>(
-      'SELECT failing_since FROM webhook_endpoints WHERE org_id = $1 AND id = $2',
-      [orgId, d.endpoint_id],
-    );
-    if (!endpoint.rows[0]) return 'skipped' as const;
+    const found = new Map(current.rows.map((r) => [r.id, r]));
+    const streaks = new Map<string, Date | null>();
     const now = new Date();
-    const r = a.result;
-    const decision = nextStep(
-      {
-        status: r.status,
-        retryAfter: r.status === 429 || r.status === 503 ? r.headers['retry-after'] : undefined,
-        attempt: d.schedule_attempts + 1,
-        firstAttemptAt: d.first_attempt_at ?? a.startedAt,
-        failingSince: endpoint.rows[0].failing_since,
-        now,
-      },
-      settings.policy,
-    );
+    const rows: Array<{ a: Attempt; decision: Decision }> = [];
+    for (const a of ordered) {
+      const row = found.get(a.d.id);
+      if (row?.attempts !== a.d.attempts) {
+        outcomes.set(a.d.id, 'skipped');
+        continue;
+      }
+      found.delete(a.d.id); // the same delivery twice in a batch: only its first attempt counts
+      const r = a.result;
+      const decision = nextStep(
+        {
+          status: r.status,
+          retryAfter: r.status === 429 || r.status === 503 ? r.headers['retry-after'] : undefined,
+          attempt: a.d.schedule_attempts + 1,
+          firstAttemptAt: a.d.first_attempt_at ?? a.startedAt,
+          failingSince: streaks.has(a.d.endpoint_id) ? streaks.get(a.d.endpoint_id)! : row.failing_since,
+          now,
+        },
+        settings.policy,
+      );
+      streaks.set(a.d.endpoint_id, decision.failingSince);
+      rows.push({ a, decision });
+      outcomes.set(a.d.id, decision.kind);
+    }
+    if (rows.length === 0) return;
     await tx.client.query(
       `INSERT INTO webhook_attempts (id, org_id, delivery_id, attempt, started_at, duration_ms, request_headers,
          request_body, response_status, response_headers, response_body, error)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       SELECT gen_random_uuid(), $1, a.*
+         FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::jsonb[], $7::text[], $8::int[],
+                     $9::jsonb[], $10::text[], $11::text[]) AS a`,
       [
         orgId,
-        deliveryId,
-        d.attempts + 1,
-        a.startedAt,
-        r.durationMs,
-        JSON.stringify(a.headers),
-        excerpt(a.body),
-        r.status,
-        JSON.stringify(r.headers),
-        excerpt(r.body),
-        r.error ? `${r.error}: ${r.message ?? ''}`.trim() : null,
+        rows.map(({ a }) => a.d.id),
+        rows.map(({ a }) => a.d.attempts + 1),
+        rows.map(({ a }) => a.startedAt),
+        rows.map(({ a }) => a.result.durationMs),
+        rows.map(({ a }) => JSON.stringify(a.headers)),
+        rows.map(({ a }) => excerpt(a.body)),
+        rows.map(({ a }) => a.result.status),
+        rows.map(({ a }) => JSON.stringify(a.result.headers)),
+        rows.map(({ a }) => excerpt(a.result.body)),
+        rows.map(({ a }) => (a.result.error ? `${a.result.error}: ${a.result.message ?? ''}`.trim() : null)),
       ],
     );
-    const status = decision.kind === 'delivered' ? 'delivered' : decision.kind === 'retry' ? 'pending' : 'failed';
+    const statusOf = (k: Decision['kind']) => (k === 'delivered' ? 'delivered' : k === 'retry' ? 'pending' : 'failed');
     await tx.client.query(
-      `UPDATE webhook_deliveries SET attempts = attempts + 1, schedule_attempts = schedule_attempts + 1,
-          first_attempt_at = coalesce(first_attempt_at, $3), last_attempt_at = $4, last_status = $5,
-          status = $6, next_attempt_at = $7
-        WHERE org_id = $1 AND id = $2`,
-      [orgId, deliveryId, a.startedAt, now, r.status, status, decision.kind === 'retry' ? decision.at : null],
+      `UPDATE webhook_deliveries d SET attempts = d.attempts + 1, schedule_attempts = d.schedule_attempts + 1,
+          first_attempt_at = coalesce(d.first_attempt_at, u.started_at), last_attempt_at = $2, last_status = u.status,
+          status = u.next_status, next_attempt_at = u.next_at
+         FROM unnest($3::uuid[], $4::timestamptz[], $5::int[], $6::text[], $7::timestamptz[])
+                AS u(id, started_at, status, next_status, next_at)
+        WHERE d.org_id = $1 AND d.id = u.id`,
+      [
+        orgId,
+        now,
+        rows.map(({ a }) => a.d.id),
+        rows.map(({ a }) => a.startedAt),
+        rows.map(({ a }) => a.result.status),
+        rows.map(({ decision }) => statusOf(decision.kind)),
+        rows.map(({ decision }) => (decision.kind === 'retry' ? decision.at : null)),
+      ],
     );
-    if (decision.kind === 'delivered') {
-      await tx.client.query(
-        `UPDATE webhook_endpoints SET failing_since = NULL WHERE org_id = $1 AND id = $2 AND failing_since IS NOT NULL`,
-        [orgId, d.endpoint_id],
-      );
-    } else {
-      await tx.client.query(
-        `UPDATE webhook_endpoints SET failing_since = $3 WHERE org_id = $1 AND id = $2 AND failing_since IS NULL`,
-        [orgId, d.endpoint_id, decision.failingSince],
-      );
+    // A streak ends with a success and starts with a failure; an endpoint whose state is unchanged is not written.
+    // Endpoints in id order, as every batch takes them.
+    const ends = [...streaks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    await tx.client.query(
+      `UPDATE webhook_endpoints e SET failing_since = s.failing_since
+         FROM unnest($2::uuid[], $3::timestamptz[]) AS s(id, failing_since)
+        WHERE e.org_id = $1 AND e.id = s.id
+          AND CASE WHEN s.failing_since IS NULL THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END`,
+      [orgId, ends.map(([id]) => id), ends.map(([, since]) => since)],
+    );
+    // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
+    const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
+    for (const { a, decision } of rows) {
+      if (decision.kind === 'disable' && !disabling.has(a.d.endpoint_id)) disabling.set(a.d.endpoint_id, decision);
     }
-    if (decision.kind === 'disable') {
+    for (const [endpointId, decision] of disabling) {
       const locked = await tx.client.query<{ enabled: boolean; url: string }>(
         'SELECT enabled, url FROM webhook_endpoints WHERE org_id = $1 AND id = $2 FOR UPDATE',
-        [orgId, d.endpoint_id],
+        [orgId, endpointId],
       );
-      if (locked.rows[0]?.enabled) await disableEndpoint(tx, orgId, d.endpoint_id, locked.rows[0].url, decision, mail);
+      if (locked.rows[0]?.enabled) await disableEndpoint(tx, orgId, endpointId, locked.rows[0].url, decision, mail);
     }
-    return decision.kind;
   });
   for (const m of mail) {
     await deps.mailer.send(m).catch((err: Error) => deps.log.warn({ err: err.message }, 'webhooks: mail failed'));
   }
-  return kind;
+  return outcomes;
 }
 
 async function disableEndpoint(
@@ -257,15 +321,33 @@ export interface SenderOptions extends SenderDeps {
   settings: SenderSettings;
   /** A pool connected as `akashic_relay` (claims). */
   claimPool: pg.Pool;
-  /** Attempts in flight at once. Default 64. */
+  /** Attempts in flight at once (claimed and not yet recorded). Default 64. */
   concurrency?: number;
   /** Look for due deliveries at least this often. Default 1 s. */
   pollMs?: number;
+  /** Attempts recorded per batch at most. Default 256. */
+  recordBatch?: number;
 }
 
 export interface Sender {
   stop(): Promise<void>;
 }
+
+/** Org transactions at once, for the reads of a claim and for the records of a batch (bounds connections held). */
+const ORGS_IN_FLIGHT = 2;
+/** Record batches being written at once. */
+const RECORDS_IN_FLIGHT = 2;
+
+const byOrg = <T>(items: T[], orgOf: (t: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const org = orgOf(item);
+    const group = groups.get(org);
+    if (group) group.push(item);
+    else groups.set(org, [item]);
+  }
+  return groups;
+};
 
 /** Claim up to `max` due deliveries for `leaseMs`: their org and id. */
 export async function claimDueDeliveries(
@@ -284,47 +366,120 @@ export async function claimDueDeliveries(
 }
 
 export function keepAliveAgents(): { http: http.Agent; https: https.Agent } {
-  const o = { keepAlive: true, maxSockets: 32, maxFreeSockets: 32, timeout: 30_000 };
+  const o = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 30_000 };
   return { http: new http.Agent(o), https: new https.Agent(o) };
 }
 
 export function startWebhookSender(options: SenderOptions): Sender {
   const concurrency = options.concurrency ?? 64;
   const pollMs = options.pollMs ?? 1000;
+  const recordBatch = options.recordBatch ?? 256;
   // Longer than an attempt can take (DNS to last byte is bounded by the timeout), plus the time to record it.
   const leaseMs = options.settings.timeoutMs + 30_000;
-  const inFlight = new Set<Promise<void>>();
+  /** Deliveries claimed and not yet recorded (or dropped). */
+  let busy = 0;
+  let idle: (() => void) | undefined;
   let stopped = false;
   let saturated = false;
   let interrupt: (() => void) | undefined;
   const wake = () => interrupt?.();
   const unlisten = options.db.listen(WEBHOOKS_CHANNEL, wake, (listening) => listening && wake());
 
-  const run = (orgId: string, id: string) => {
-    const p = attemptDelivery(options, options.settings, orgId, id)
-      .then(() => undefined)
-      .catch((err: Error) => options.log.warn({ err: err.message, deliveryId: id }, 'webhooks: attempt failed'))
-      .finally(() => {
-        inFlight.delete(p);
-        if (saturated) wake();
+  const release = (n: number) => {
+    busy -= n;
+    if (saturated) wake();
+    if (busy === 0) idle?.();
+  };
+
+  const toRecord: Array<{ orgId: string; attempt: Attempt }> = [];
+  let recording = 0;
+  const recordGroup = async (orgId: string, attempts: Attempt[]) => {
+    try {
+      await recordAttempts(options, options.settings, orgId, attempts);
+    } catch (err) {
+      options.log.warn({ err: (err as Error).message, orgId }, 'webhooks: recording a batch failed; one by one');
+      for (const a of attempts) {
+        await recordAttempts(options, options.settings, orgId, [a]).catch((e: Error) =>
+          options.log.warn({ err: e.message, deliveryId: a.d.id }, 'webhooks: recording an attempt failed'),
+        );
+      }
+    }
+  };
+  const flushRecords = () => {
+    while (recording < RECORDS_IN_FLIGHT && toRecord.length > 0) {
+      const batch = toRecord.splice(0, recordBatch);
+      recording++;
+      void (async () => {
+        const tasks = boundedTasks(ORGS_IN_FLIGHT);
+        for (const [orgId, group] of byOrg(batch, (b) => b.orgId)) {
+          await tasks.run(() =>
+            recordGroup(
+              orgId,
+              group.map((g) => g.attempt),
+            ),
+          );
+        }
+        await tasks.drain();
+      })().finally(() => {
+        recording--;
+        release(batch.length);
+        flushRecords();
       });
-    inFlight.add(p);
+    }
+  };
+
+  const attemptOrg = async (orgId: string, ids: string[]) => {
+    let due: DueRow[];
+    try {
+      due = await readDue(options.db, orgId, ids);
+    } catch (err) {
+      options.log.warn({ err: (err as Error).message, orgId }, 'webhooks: reading due deliveries failed');
+      return release(ids.length);
+    }
+    // Claimed but no longer pending (or its endpoint is disabled): nothing to attempt.
+    release(ids.length - due.length);
+    for (const d of due) {
+      void send(options.settings, d).then(
+        (attempt) => {
+          toRecord.push({ orgId, attempt });
+          flushRecords();
+        },
+        (err: Error) => {
+          // Unrecorded: the delivery is due again when its lease runs out.
+          options.log.warn({ err: err.message, deliveryId: d.id }, 'webhooks: attempt failed');
+          release(1);
+        },
+      );
+    }
   };
 
   const loop = (async () => {
     while (!stopped) {
-      const free = concurrency - inFlight.size;
+      const free = concurrency - busy;
       let claimed = 0;
       if (free > 0) {
         try {
           const due = await claimDueDeliveries(options.claimPool, free, leaseMs);
           claimed = due.length;
-          for (const d of due) run(d.org_id, d.id);
+          busy += claimed;
+          const groups = byOrg(due, (d) => d.org_id);
+          void (async () => {
+            const tasks = boundedTasks(ORGS_IN_FLIGHT);
+            for (const [orgId, group] of groups) {
+              await tasks.run(() =>
+                attemptOrg(
+                  orgId,
+                  group.map((g) => g.id),
+                ),
+              );
+            }
+            await tasks.drain();
+          })();
         } catch (err) {
           options.log.warn({ err: (err as Error).message }, 'webhooks: claiming due deliveries failed');
         }
       }
-      saturated = free === 0 || claimed === free;
+      saturated = free <= 0 || claimed === free;
       if (stopped || (saturated && free > 0)) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
@@ -335,7 +490,7 @@ export function startWebhookSender(options: SenderOptions): Sender {
       });
       interrupt = undefined;
     }
-    await Promise.all(inFlight);
+    if (busy > 0) await new Promise<void>((resolve) => (idle = resolve));
   })();
 
   return {
