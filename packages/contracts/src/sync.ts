@@ -54,8 +54,9 @@ export const SyncMessage = z.object({
       id: Id,
       label: z.string(),
       status: z.string(),
+      /** The latest revision; `id` stays the last one the server knows (null: none yet) while edits are pending. */
       head: z
-        .object({ id: z.string(), number: z.number().int(), text: z.string(), subject: z.string().nullable() })
+        .object({ id: Id.nullable(), number: z.number().int(), text: z.string(), subject: z.string().nullable() })
         .nullable(),
     }),
   ),
@@ -258,6 +259,11 @@ export const MUTATORS = {
       });
     },
   }),
+  /**
+   * `baseRevisionId` is the last revision the server had when the person started editing: several edits made
+   * offline all name it. The server accepts them when every revision since was the same member's (their own edits,
+   * continued); another member's revision since is a conflict.
+   */
   'message.saveRevision': mutator({
     name: 'message.saveRevision',
     args: SaveRevisionBody.extend({ campaignId: Id, messageId: Id, versionId: Id }),
@@ -273,7 +279,7 @@ export const MUTATORS = {
             : {
                 ...v,
                 head: {
-                  id: `pending:${meta.clientId}:${meta.mutationId}`,
+                  id: v.head?.id ?? null,
                   number: (v.head?.number ?? 0) + 1,
                   text: a.text,
                   subject: a.subject ?? v.head?.subject ?? null,

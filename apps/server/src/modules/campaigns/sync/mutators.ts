@@ -13,6 +13,28 @@ import { readMessage, saveRevision } from '../messaging/messages.js';
 import { editing } from '../messaging/routes.js';
 
 type Ctx = OrgCtx<never>;
+
+/**
+ * The base a synced edit is saved on: the version's current head when every revision after `base` is the acting
+ * member's own (edits they made offline one after another, all naming the revision they started from), else `base`
+ * itself, which `saveRevision` then refuses as a conflict with someone else's edit.
+ */
+async function continuedBase(ctx: Ctx, versionId: string, base: string | null): Promise<string | null> {
+  const r = await ctx.tx.client.query<{ head: string | null; others: number }>(
+    `WITH since AS (
+       SELECT r.id, r.number, r.author_id FROM message_revisions r
+        WHERE r.org_id = $1 AND r.version_id = $2
+          AND r.number > coalesce((SELECT b.number FROM message_revisions b
+                                    WHERE b.org_id = $1 AND b.version_id = $2 AND b.id = $3), 0)
+          AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM message_revisions b
+                                    WHERE b.org_id = $1 AND b.version_id = $2 AND b.id = $3)))
+     SELECT (SELECT id FROM since ORDER BY number DESC LIMIT 1) AS head,
+            (SELECT count(*)::int FROM since WHERE author_id IS DISTINCT FROM $4) AS others`,
+    [ctx.org.id, versionId, base, ctx.principal.userId],
+  );
+  const { head, others } = r.rows[0]!;
+  return head && others === 0 ? head : base;
+}
 type Args<N extends MutatorName> = z.output<(typeof MUTATORS)[N]['args']>;
 
 export const SERVER_MUTATORS: { [N in MutatorName]: (ctx: Ctx, args: Args<N>) => Promise<unknown> } = {
@@ -35,6 +57,7 @@ export const SERVER_MUTATORS: { [N in MutatorName]: (ctx: Ctx, args: Args<N>) =>
   'message.saveRevision': async (ctx, a) => {
     const c = await campaignFor(ctx, a.campaignId, 'message.write');
     await readMessage(ctx.tx, ctx.org.id, c.id, a.messageId);
-    return saveRevision(ctx.tx, await editing(ctx, c), a.messageId, a.versionId, a);
+    const base = await continuedBase(ctx, a.versionId, a.baseRevisionId);
+    return saveRevision(ctx.tx, await editing(ctx, c), a.messageId, a.versionId, { ...a, baseRevisionId: base });
   },
 };
