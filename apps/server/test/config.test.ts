@@ -33,7 +33,11 @@ describe('configuration', () => {
   it('takes the VAPID key and subject from the environment, and refuses a key that is not one', () => {
     const base = { AKASHIC_SECRET: 'x'.repeat(32), AKASHIC_HOME: mkdtempSync(path.join(os.tmpdir(), 'akcfg-')) };
     // RFC 8291's example application server key pair.
-    const c = loadConfig({ ...base, VAPID_PRIVATE_KEY: 'yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw', VAPID_SUBJECT: 'mailto:ops@example.org' });
+    const c = loadConfig({
+      ...base,
+      VAPID_PRIVATE_KEY: 'yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw',
+      VAPID_SUBJECT: 'mailto:ops@example.org',
+    });
     expect(c.push.vapid.publicKey.toString('base64url')).toBe(
       'BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8',
     );

@@ -48,7 +48,7 @@ describe('the replica against the model server', () => {
         for (const d of devices) {
           expect(d.replica.pendingMutations).toEqual([]);
           expect(d.replica.snapshot()).toEqual(truth);
-          for (const [id, name] of d.made) {
+          for (const [id, { name }] of d.made) {
             const effects = server.effects.get(`${d.id}:${id}`) ?? 0;
             const refused = server.rejections.filter((r) => r.clientId === d.id && r.mutationId === id);
             // Exactly one of: took effect once, or refused once (and then reported to the device).

@@ -83,8 +83,8 @@ export interface Device {
   online: boolean;
   group: string;
   id: string;
-  /** Every mutation id this device created, with its name. */
-  made: Map<number, string>;
+  /** Every mutation this device created, by id. */
+  made: Map<number, { name: string; args: unknown }>;
 }
 
 /** Runs `ops` against `world`; returns the devices once all of them have synced to quiescence. */
@@ -117,19 +117,19 @@ export async function runSchedule(world: World, ops: Op[], ids: () => string, pu
       case 'canvass': {
         const d = devices[op.client]!;
         const voterId = world.voters[op.voter] ?? world.missingVoter;
-        const id = await d.replica.mutate('canvass.record', {
+        const args = {
           campaignId: world.campaignId,
-          result: { clientId: ids(), voterId, outcome: 'not_home', recordedAt: new Date().toISOString() },
-        });
-        d.made.set(id, 'canvass.record');
+          result: { clientId: ids(), voterId, outcome: 'not_home' as const, recordedAt: new Date().toISOString() },
+        };
+        d.made.set(await d.replica.mutate('canvass.record', args), { name: 'canvass.record', args });
         break;
       }
       case 'checkIn': {
         const d = devices[op.client]!;
         const r = world.rsvps[op.rsvp] ?? { eventId: world.rsvps[0]!.eventId, id: world.missingRsvp };
         const name = op.undo ? 'event.undoCheckIn' : 'event.checkIn';
-        const id = await d.replica.mutate(name, { campaignId: world.campaignId, eventId: r.eventId, rsvpId: r.id });
-        d.made.set(id, name);
+        const args = { campaignId: world.campaignId, eventId: r.eventId, rsvpId: r.id };
+        d.made.set(await d.replica.mutate(name, args), { name, args });
         break;
       }
       case 'edit': {
@@ -137,14 +137,14 @@ export async function runSchedule(world: World, ops: Op[], ids: () => string, pu
         const m = d.replica.get('message', world.message.id);
         if (!m) break; // not pulled yet: nothing to edit
         const v = m.versions.find((x) => x.id === world.message.versionId)!;
-        const id = await d.replica.mutate('message.saveRevision', {
+        const args = {
           campaignId: world.campaignId,
           messageId: world.message.id,
           versionId: world.message.versionId,
           text: `${op.text} (${op.client})`,
           baseRevisionId: v.head?.id ?? null,
-        });
-        d.made.set(id, 'message.saveRevision');
+        };
+        d.made.set(await d.replica.mutate('message.saveRevision', args), { name: 'message.saveRevision', args });
         break;
       }
       case 'send': {
