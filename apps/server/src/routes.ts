@@ -21,6 +21,7 @@ import { voterRoutes } from './modules/campaigns/voters/routes.js';
 import { messagingRoutes } from './modules/campaigns/messaging/routes.js';
 import { fieldRoutes } from './modules/campaigns/field/routes.js';
 import { webhookRoutes } from './platform/webhooks/routes.js';
+import { syncRoutes } from './modules/campaigns/sync/routes.js';
 
 export const routes: AnyRoute[] = [
   ...identityRoutes,
@@ -42,4 +43,5 @@ export const routes: AnyRoute[] = [
   ...voterRoutes,
   ...messagingRoutes,
   ...fieldRoutes,
+  ...syncRoutes,
 ];

@@ -63,7 +63,11 @@ afterAll(async () => {
 /** Semantically valid bodies where the schema alone cannot say (so a changed field is the only thing wrong). */
 const BASE_OVERRIDES: Record<string, () => Record<string, unknown>> = {
   createToken: () => ({ scopes: ['org.read'] }),
-  createApiKey: () => ({ role: 'viewer', scopes: ['org.read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  createApiKey: () => ({
+    role: 'viewer',
+    scopes: ['org.read'],
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  }),
   updateApiKey: () => ({ scopes: ['org.read'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
   switchOrg: () => ({ orgId: owner.orgId }),
 };

@@ -48,6 +48,8 @@ const ORG_TABLE: Record<string, { session: OrgRole[]; token: OrgRole[]; apikey?:
   'usage.read': { session: ADMINS, token: ADMINS },
   'notification.read': { session: ALL, token: ALL },
   'realtime.subscribe': { session: ALL, token: ALL },
+  // Opens the sync routes only: every pulled campaign and pushed mutation is decided again on its campaign.
+  'sync.use': { session: ALL, token: ALL },
   'webhooks.read': { session: ADMINS, token: ADMINS },
   'webhooks.write': { session: ADMINS, token: ADMINS },
   'token.list': { session: ALL, token: ALL, apikey: [] },

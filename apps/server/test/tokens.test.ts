@@ -61,6 +61,7 @@ describe('scopes', () => {
       'notification.write',
       'org.read',
       'realtime.subscribe',
+      'sync.use',
       'token.list',
       'token.revoke',
     ]);

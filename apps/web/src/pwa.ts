@@ -5,6 +5,7 @@
 import { useSyncExternalStore } from 'react';
 import { Workbox } from 'workbox-window';
 import { API_CACHE } from './sw/shared';
+import { SYNC_DB } from './sync/name';
 
 let workbox: Workbox | null = null;
 let updateWaiting = false;
@@ -59,4 +60,6 @@ export function applyUpdate(): void {
  */
 export async function clearUserData(): Promise<void> {
   if (typeof caches !== 'undefined') await caches.delete(API_CACHE);
+  // The offline replicas (sync/): deleted as the cached reads are, without loading Dexie on this path.
+  if (typeof indexedDB !== 'undefined') indexedDB.deleteDatabase(SYNC_DB);
 }

@@ -14,3 +14,4 @@ export * from './notifications.js';
 export * from './realtime.js';
 export * from './passkeys.js';
 export * from './dashboard.js';
+export * from './sync.js';

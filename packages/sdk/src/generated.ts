@@ -2879,6 +2879,94 @@ export type RecordCanvassResultsResponse = {
     receivedAt: string;
   }[];
 };
+export type SyncPushBody = {
+  clientGroupId: string;
+  clientId: string;
+  mutations: {
+    /**
+     * Per client: 1, 2, 3, … in the order the person made the changes
+     */
+    id: number; /**
+     * A mutator name (see the protocol description)
+     */
+    name: string; /**
+     * The mutator’s arguments
+     */
+    args: unknown; /**
+     * When the device made the change
+     */
+    clientTime: string;
+  }[];
+};
+export type SyncPushResponse = {
+  /**
+   * The client’s last processed mutation after this push
+   */
+  lastMutationId: number;
+  results: {
+    id: number;
+    status: 'applied' | 'rejected' | 'duplicate' | 'out_of_order';
+    problem?: {
+      type: string;
+      title: string;
+      status: number;
+      code: string;
+      detail: string;
+      instance?: string;
+      requestId?: string;
+      errors?: { field: string; message: string }[];
+    };
+  }[];
+};
+export type SyncPullBody = {
+  clientGroupId: string; /**
+   * The scope: one campaign
+   */
+  campaignId: string; /**
+   * null for a first (full) pull; then the cursor the last pull returned
+   */
+  cursor: string | null; /**
+   * Most changes in one answer
+   */
+  limit?: number;
+};
+export type SyncPullResponse = {
+  cursor: string; /**
+   * More changes are waiting: pull again at once with `cursor`
+   */
+  more: boolean; /**
+   * Drop every entity of this campaign before applying `puts` (a full resync)
+   */
+  reset: boolean;
+  puts: {
+    entity: 'turf' | 'event' | 'rsvp' | 'voter' | 'canvass_result' | 'message';
+    id: string; /**
+     * The entity as its kind is described in the protocol
+     */
+    value: Record<string, unknown>;
+  }[];
+  deletes: { entity: 'turf' | 'event' | 'rsvp' | 'voter' | 'canvass_result' | 'message'; id: string }[]; /**
+   * Per client of the group
+   */
+  lastMutationIds: Record<string, number>; /**
+   * Mutations of the group’s clients refused since the cursor
+   */
+  rejected: {
+    clientId: string;
+    mutationId: number;
+    name: string;
+    problem: {
+      type: string;
+      title: string;
+      status: number;
+      code: string;
+      detail: string;
+      instance?: string;
+      requestId?: string;
+      errors?: { field: string; message: string }[];
+    };
+  }[];
+};
 
 /** One method per operation, sending through `send` (the client runtime). */
 export const operations = (send: Send) => ({
@@ -4312,6 +4400,32 @@ export const operations = (send: Send) => ({
     options?: RequestOptions,
   ) =>
     send<RecordCanvassResultsResponse>('POST', '/api/v1/campaigns/{campaignId}/canvass-results/batch', input, options),
+  /**
+   * Send a client’s pending mutations (offline-first sync), applied at most once each and in order
+   *
+   * Each client (one replica: an app install, a browser profile) numbers its mutations 1, 2, 3, … and sends those not yet confirmed, in order, with its `clientId` and `clientGroupId` (the replicas of one person on one device). The server keeps the last mutation id it processed per client: a mutation at or below it is a `duplicate` and skipped (resending after a lost answer is safe); one that leaves a gap is `out_of_order` and not applied. A mutation the server refuses (permission, validation, conflict) is `rejected` with its problem (the same problem+json the REST route would answer), counted as processed, and reported again in pulls; the mutations after it are applied. Mutators and their arguments:
+   *
+   * - `canvass.record`: `{ campaignId, result }` — `result` is a canvass result body (`recordCanvassResult`); needs `campaign.canvass.record`
+   * - `event.checkIn`: `{ campaignId, eventId, rsvpId }` — as `checkInRsvp`; needs `campaign.events.checkin`
+   * - `event.undoCheckIn`: `{ campaignId, eventId, rsvpId }` — as `undoCheckIn`; needs `campaign.events.checkin`
+   * - `event.rsvp`: `{ campaignId, eventId, rsvp }` — `rsvp` as the body of `createRsvp`; needs `campaign.events.checkin`
+   * - `message.saveRevision`: `{ campaignId, messageId, versionId, text, subject?, baseRevisionId }` — as `saveMessageRevision` (a stale `baseRevisionId` is rejected with `conflict`); needs `message.write`
+   *
+   * Each applied mutation writes the same audit entry and event as its REST route, so connected clients hear of it on `GET /api/v1/realtime` (their cue to pull). A transient failure answers 5xx with nothing applied: send the same mutations again.
+   *
+   * `POST /api/v1/sync/push` · needs `sync.use`
+   */
+  syncPush: (input: { body: SyncPushBody }, options?: RequestOptions) =>
+    send<SyncPushResponse>('POST', '/api/v1/sync/push', input, options),
+  /**
+   * What changed in a campaign since a cursor (offline-first sync), in pages
+   *
+   * Send `cursor: null` the first time: the answer is a full copy (`reset: true`: drop what you held for this campaign first). Then send the `cursor` of the previous answer; while `more` is true pull again at once. Apply `deletes` and `puts` (entity kind + id → value) to your copy, then drop your pending mutations up to `lastMutationIds[clientId]` and re-apply the rest on top (their effect is not in the data yet). `rejected` lists mutations the server refused since the cursor (a reset lists the latest hundred): show them, never drop them silently. The copy holds what you may read through the API: turfs, events, RSVPs (without waitlist position), canvass results (keyed by their `clientId`), the voters of the turfs assigned to you (of every turf for those who plan turfs) and, with `message.read`, messages with the latest revision of each version. Cursors are opaque; one issued under other permissions or turf assignments starts a reset. Pull when the realtime stream (`GET /api/v1/realtime`) names the campaign, when the app comes back to the foreground and on a timer.
+   *
+   * `POST /api/v1/sync/pull` · needs `sync.use`
+   */
+  syncPull: (input: { body: SyncPullBody }, options?: RequestOptions) =>
+    send<SyncPullResponse>('POST', '/api/v1/sync/pull', input, options),
 });
 
 export type Operations = ReturnType<typeof operations>;

@@ -13,7 +13,7 @@ export const APP_ROLE = 'akashic_app';
  * Tables the application may only append to and read: the tamper-evident audit log, and message history (revisions
  * and approvals go only with their campaign, through the cascade).
  */
-const APPEND_ONLY = new Set(['audit_log', 'message_revisions', 'message_approvals']);
+const APPEND_ONLY = new Set(['audit_log', 'message_revisions', 'message_approvals', 'sync_changes', 'sync_rejections']);
 
 /**
  * Tables the application may only read: the global reference data (modules/intelligence/reference/schema.ts),

@@ -15,3 +15,4 @@ export * from '../platform/webhooks/schema.js';
 export * from '../platform/metering/schema.js';
 export * from '../platform/notifications/schema.js';
 export * from '../platform/push/schema.js';
+export * from '../modules/campaigns/sync/schema.js';

@@ -113,7 +113,27 @@ export function rlsSuite(): void {
       const c = await campaignWithSpend(o, { jurisdiction: { kind: 'counties', counties: ['42003', '42101'] } });
       await messageWithHistory(o, c.campaignId);
       await votersOf(o, c.campaignId);
-      await fieldOf(o, c.campaignId);
+      const field = await fieldOf(o, c.campaignId);
+      // A device's sync client with one applied and one refused mutation (sync_clients, sync_rejections; the
+      // fixtures above filled sync_changes through its triggers).
+      const clientTime = new Date().toISOString();
+      const sync = await as(o, 'POST', '/api/v1/sync/push', {
+        json: {
+          clientGroupId: randomUUID(),
+          clientId: randomUUID(),
+          mutations: [
+            {
+              id: 1,
+              name: 'event.checkIn',
+              args: { campaignId: c.campaignId, eventId: field.eventId, rsvpId: field.rsvpId },
+              clientTime,
+            },
+            { id: 2, name: 'event.checkIn', args: { campaignId: c.campaignId }, clientTime },
+          ],
+        },
+      });
+      if (sync.status !== 200 || sync.body.results[1].status !== 'rejected')
+        throw new Error(`sync fixture: ${sync.status} ${sync.text}`);
       await attemptedWebhookOf(app, o);
       const push = await as(o, 'POST', '/api/v1/push/subscriptions', {
         json: browserSubscription(`https://push.example.net/rls/${randomUUID()}`).json,

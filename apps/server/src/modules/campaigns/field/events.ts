@@ -23,7 +23,7 @@ import { isoTimestamp, keysetPage } from '../../../db/keyset.js';
 import { AppError, notFound, staleVersion } from '../../../platform/errors.js';
 import { recorder, type Recorder } from '../campaigns.js';
 
-const EVENT_COLUMNS = `e.id, e.campaign_id AS "campaignId", e.title, e.kind, e.description,
+export const EVENT_COLUMNS = `e.id, e.campaign_id AS "campaignId", e.title, e.kind, e.description,
   ${isoTimestamp('e.starts_at')} AS "startsAt", ${isoTimestamp('e.ends_at')} AS "endsAt", e.time_zone AS "timeZone",
   json_build_object('name', e.place_name, 'address', e.place_address, 'lat', e.lat, 'lng', e.lng) AS place,
   e.capacity, e.status, e.cancel_reason AS "cancelReason", e.turf_id AS "turfId",
@@ -253,7 +253,7 @@ export async function deleteEvent(tx: Tx, orgId: string, campaignId: string, id:
 
 // ---- RSVPs -----------------------------------------------------------------------------------------------------
 
-const RSVP_COLUMNS = `r.id, r.event_id AS "eventId", r.name, r.email, r.phone, r.voter_id AS "voterId", r.response,
+export const RSVP_COLUMNS = `r.id, r.event_id AS "eventId", r.name, r.email, r.phone, r.voter_id AS "voterId", r.response,
   r.seat,
   CASE WHEN r.seat = 'waitlisted' THEN (SELECT count(*)::int FROM field_rsvps w
     WHERE w.org_id = r.org_id AND w.event_id = r.event_id AND w.seat = 'waitlisted'

@@ -24,7 +24,7 @@ import { compileFilter } from '../voters/filter.js';
 import { cell, readSegment } from '../voters/voters.js';
 import { CANVASS_COLUMNS } from './canvass.js';
 
-const TURF_COLUMNS = `t.id, t.campaign_id AS "campaignId", t.name, t.precincts, t.zips, t.segment_id AS "segmentId",
+export const TURF_COLUMNS = `t.id, t.campaign_id AS "campaignId", t.name, t.precincts, t.zips, t.segment_id AS "segmentId",
   t.filter, t.assigned_to AS "assignedTo", t.created_by AS "createdBy", ${isoTimestamp('t.created_at')} AS "createdAt",
   ${isoTimestamp('t.updated_at')} AS "updatedAt", t.version`;
 
@@ -171,7 +171,7 @@ export async function deleteTurf(tx: Tx, orgId: string, campaignId: string, id: 
 // ---- the turf's voters -----------------------------------------------------------------------------------------
 
 /** The turf's voters as SQL over `v`: the segment filter's conditions, then the geography. */
-function turfVoters(orgId: string, t: Turf) {
+export function turfVoters(orgId: string, t: Turf) {
   const f = compileFilter(orgId, t.campaignId, (t.filter ?? {}) as SegmentFilter);
   const params = [...f.params, t.precincts, t.zips];
   const n = params.length;

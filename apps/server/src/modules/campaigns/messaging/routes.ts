@@ -82,7 +82,7 @@ const VersionParams = z.strictObject({ campaignId: Id, messageId: Id, versionId:
 const RevisionParams = z.strictObject({ campaignId: Id, messageId: Id, versionId: Id, revisionId: Id });
 
 type Ctx = CampaignCtx & Pick<OrgCtx<never>, 'record'>;
-const editing = async (ctx: Ctx, c: Campaign): Promise<Editing> => ({
+export const editing = async (ctx: Ctx, c: Campaign): Promise<Editing> => ({
   orgId: ctx.org.id,
   member: workflowMember(ctx, c),
   rules: await readRules(ctx.tx, ctx.org.id, c.id),

@@ -1,0 +1,311 @@
+/**
+ * A replica of one campaign: the server's state as of the last pull, the client's pending mutations, and the view
+ * the person sees — the server state with the pending mutations re-applied on top, in order (optimistic apply;
+ * rebased on every pull). Pure: no network, no browser APIs. The transport and the storage are given.
+ *
+ * Confirmation follows Replicache: a pending mutation is dropped only when a pull reports the client's
+ * `lastMutationId` at or past it, because only then does the server state the pull delivered include its effect (or
+ * its refusal). A rejected mutation is kept in `rejected` until the person dismisses it: never silently dropped.
+ */
+import {
+  MUTATORS,
+  isMutatorName,
+  type MutatorArgs,
+  type MutatorName,
+  type SyncEntity,
+  type SyncPullBody,
+  type SyncPullResult,
+  type SyncPushBody,
+  type SyncPushResult,
+  type SyncRejection,
+  type SyncState,
+  type SyncValues,
+} from '@akashic/contracts';
+import type { ReplicaData, SyncStorage } from './storage.js';
+
+export interface PendingMutation {
+  id: number;
+  name: MutatorName;
+  args: unknown;
+  clientTime: string;
+}
+
+export interface Transport {
+  push(body: SyncPushBody): Promise<SyncPushResult>;
+  pull(body: SyncPullBody): Promise<SyncPullResult>;
+}
+
+export interface ReplicaOptions {
+  campaignId: string;
+  clientGroupId: string;
+  clientId: string;
+  userId: string;
+  storage: SyncStorage;
+  /** Most mutations per push (the server takes up to 100). */
+  pushBatch?: number;
+  pullLimit?: number;
+  now?: () => Date;
+}
+
+const keyOf = (entity: SyncEntity, id: string) => `${entity}\u0000${id}`;
+const splitKey = (key: string) => key.split('\u0000') as [SyncEntity, string];
+
+/** A map of entities as `SyncState`, for mutators' `apply`. */
+class MapState implements SyncState {
+  constructor(readonly map: Map<string, unknown>) {}
+  get<E extends SyncEntity>(entity: E, id: string) {
+    return this.map.get(keyOf(entity, id)) as SyncValues[E] | undefined;
+  }
+  put<E extends SyncEntity>(entity: E, id: string, value: SyncValues[E]) {
+    this.map.set(keyOf(entity, id), value);
+  }
+  del(entity: SyncEntity, id: string) {
+    this.map.delete(keyOf(entity, id));
+  }
+  list<E extends SyncEntity>(entity: E) {
+    const prefix = `${entity}\u0000`;
+    const out: SyncValues[E][] = [];
+    for (const [k, v] of this.map) if (k.startsWith(prefix)) out.push(v as SyncValues[E]);
+    return out;
+  }
+}
+
+export class Replica {
+  readonly campaignId: string;
+  readonly clientGroupId: string;
+  readonly clientId: string;
+  private readonly userId: string;
+  private readonly storage: SyncStorage;
+  private readonly pushBatch: number;
+  private readonly pullLimit: number;
+  private readonly now: () => Date;
+
+  private server = new Map<string, unknown>();
+  private pending: PendingMutation[] = [];
+  private nextId = 1;
+  private cursor: string | null = null;
+  private rejections: SyncRejection[] = [];
+  private viewCache: MapState | null = null;
+  private listeners = new Set<() => void>();
+  /** Serializes pulls and local mutations against each other (one replica, one writer at a time). */
+  private lock: Promise<unknown> = Promise.resolve();
+
+  private constructor(o: ReplicaOptions) {
+    this.campaignId = o.campaignId;
+    this.clientGroupId = o.clientGroupId;
+    this.clientId = o.clientId;
+    this.userId = o.userId;
+    this.storage = o.storage;
+    this.pushBatch = o.pushBatch ?? 100;
+    this.pullLimit = o.pullLimit ?? 1000;
+    this.now = o.now ?? (() => new Date());
+  }
+
+  /** Opens the replica with what `storage` kept (its client id and queue survive reloads). */
+  static async open(o: ReplicaOptions): Promise<Replica> {
+    const r = new Replica(o);
+    const data = await o.storage.read();
+    if (data) r.restore(data);
+    return r;
+  }
+
+  private restore(d: ReplicaData) {
+    this.server = new Map(d.entities.map(([e, id, v]) => [keyOf(e, id), v]));
+    this.pending = d.pending.filter((m) => isMutatorName(m.name)) as PendingMutation[];
+    this.nextId = d.nextMutationId;
+    this.cursor = d.cursor;
+    this.rejections = d.rejected;
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------------------
+
+  /** The view: server state with pending mutations applied on top. */
+  private view(): MapState {
+    if (!this.viewCache) {
+      const state = new MapState(new Map(this.server));
+      for (const m of this.pending) {
+        const mutator = MUTATORS[m.name];
+        const args = mutator.args.safeParse(m.args);
+        if (!args.success) continue;
+        (mutator.apply as (s: SyncState, a: unknown, meta: object) => void)(state, args.data, {
+          clientId: this.clientId,
+          mutationId: m.id,
+          clientTime: m.clientTime,
+          userId: this.userId,
+        });
+      }
+      this.viewCache = state;
+    }
+    return this.viewCache;
+  }
+
+  get<E extends SyncEntity>(entity: E, id: string): SyncValues[E] | undefined {
+    return this.view().get(entity, id);
+  }
+
+  list<E extends SyncEntity>(entity: E): SyncValues[E][] {
+    return this.view().list(entity);
+  }
+
+  /** Every entity of the view as `entity:id` → value (for comparisons). */
+  snapshot(): Map<string, unknown> {
+    return new Map([...this.view().map].map(([k, v]) => [splitKey(k).join(':'), v]));
+  }
+
+  /** The server's state as the replica holds it (no pending effect). */
+  serverSnapshot(): Map<string, unknown> {
+    return new Map([...this.server].map(([k, v]) => [splitKey(k).join(':'), v]));
+  }
+
+  get pendingMutations(): readonly PendingMutation[] {
+    return this.pending;
+  }
+
+  get rejected(): readonly SyncRejection[] {
+    return this.rejections;
+  }
+
+  get hasSynced(): boolean {
+    return this.cursor !== null;
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private changed() {
+    this.viewCache = null;
+    for (const fn of this.listeners) fn();
+  }
+
+  // ---- writing -------------------------------------------------------------------------------------------------
+
+  /** Records a change: validated, queued (persisted) and applied to the view at once. Returns its mutation id. */
+  mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>): Promise<number> {
+    return this.exclusive(async () => {
+      const parsed = MUTATORS[name].args.parse(args);
+      const m: PendingMutation = { id: this.nextId, name, args: parsed, clientTime: this.now().toISOString() };
+      await this.storage.write({ pending: [...this.pending, m], nextMutationId: m.id + 1 });
+      this.pending = [...this.pending, m];
+      this.nextId = m.id + 1;
+      this.changed();
+      return m.id;
+    });
+  }
+
+  /** Forgets a rejection the person has seen. */
+  dismiss(r: Pick<SyncRejection, 'clientId' | 'mutationId'>): Promise<void> {
+    return this.exclusive(async () => {
+      const rest = this.rejections.filter((x) => x.clientId !== r.clientId || x.mutationId !== r.mutationId);
+      await this.storage.write({ rejected: rest });
+      this.rejections = rest;
+      this.changed();
+    });
+  }
+
+  // ---- protocol ------------------------------------------------------------------------------------------------
+
+  /** The next push to send: pending mutations after `afterId` (null when there are none). */
+  pushBody(afterId = 0): SyncPushBody | null {
+    const next = this.pending.filter((m) => m.id > afterId);
+    if (!next.length) return null;
+    return {
+      clientGroupId: this.clientGroupId,
+      clientId: this.clientId,
+      mutations: next.slice(0, this.pushBatch).map(({ id, name, args, clientTime }) => ({
+        id,
+        name,
+        args,
+        clientTime,
+      })),
+    };
+  }
+
+  /** Takes note of a push's answer: refusals are shown at once (the queue is confirmed by the next pull). */
+  applyPush(result: SyncPushResult): Promise<void> {
+    return this.exclusive(async () => {
+      const fresh: SyncRejection[] = [];
+      for (const r of result.results) {
+        if (r.status !== 'rejected' || !r.problem) continue;
+        const m = this.pending.find((p) => p.id === r.id);
+        if (m) fresh.push({ clientId: this.clientId, mutationId: r.id, name: m.name, problem: r.problem });
+      }
+      await this.addRejections(fresh);
+    });
+  }
+
+  private async addRejections(list: SyncRejection[]) {
+    const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
+    const add = list.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`));
+    if (!add.length) return;
+    const all = [...this.rejections, ...add];
+    await this.storage.write({ rejected: all });
+    this.rejections = all;
+    this.changed();
+  }
+
+  /** The next pull to send. */
+  pullBody(): SyncPullBody {
+    return {
+      clientGroupId: this.clientGroupId,
+      campaignId: this.campaignId,
+      cursor: this.cursor,
+      limit: this.pullLimit,
+    };
+  }
+
+  /**
+   * Applies one pull page answered to `sent` (a page answered to an older cursor than the replica's is ignored:
+   * another pull got there first). Returns whether more pages wait.
+   */
+  applyPull(sent: SyncPullBody, page: SyncPullResult): Promise<boolean> {
+    return this.exclusive(async () => {
+      if (sent.cursor !== this.cursor) return false;
+      const server = page.reset ? new Map<string, unknown>() : new Map(this.server);
+      for (const d of page.deletes) server.delete(keyOf(d.entity, d.id));
+      for (const p of page.puts) server.set(keyOf(p.entity, p.id), p.value);
+      // Confirm only with the last page: earlier pages may not hold the confirmed mutations' effects yet.
+      const confirmed = page.more ? 0 : (page.lastMutationIds[this.clientId] ?? 0);
+      const pending = this.pending.filter((m) => m.id > confirmed);
+      const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
+      const rejected = [...this.rejections, ...page.rejected.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`))];
+      await this.storage.write({
+        ...(page.reset ? { clearEntities: true } : {}),
+        deleteEntities: page.deletes.map((d) => [d.entity, d.id] as const),
+        putEntities: page.puts.map((p) => [p.entity, p.id, p.value] as const),
+        cursor: page.cursor,
+        pending,
+        rejected,
+      });
+      this.server = server;
+      this.pending = pending;
+      this.cursor = page.cursor;
+      this.rejections = rejected;
+      this.changed();
+      return page.more;
+    });
+  }
+
+  /** Pushes everything pending (in batches), then pulls until no page waits. */
+  async sync(transport: Transport): Promise<void> {
+    let after = 0;
+    for (let body = this.pushBody(); body; body = this.pushBody(after)) {
+      const result = await transport.push(body);
+      await this.applyPush(result);
+      // The server processed up to here; a gap (it lost an earlier batch) is resent from the start next time.
+      if (result.lastMutationId <= after) break;
+      after = result.lastMutationId;
+    }
+    for (;;) {
+      const body = this.pullBody();
+      if (!(await this.applyPull(body, await transport.pull(body)))) break;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Random schedules for the convergence properties, shared by the model-server test (many runs) and the real-server
+ * test (apps/server/test/sync-convergence.test.ts, a bounded number of runs): several clients record changes while
+ * offline and online, send pushes that are delivered late, out of order, twice, or whose answers are lost, pull,
+ * and reload from their storage. At the end everyone comes online and syncs until nothing moves.
+ */
+import fc from 'fast-check';
+import type { SyncPullBody, SyncPullResult, SyncPushBody, SyncPushResult } from '@akashic/contracts';
+import { Replica } from '../src/replica.js';
+import { memoryStorage } from '../src/storage.js';
+
+export type Op =
+  | { kind: 'canvass'; client: number; voter: number }
+  | { kind: 'checkIn'; client: number; rsvp: number; undo: boolean }
+  | { kind: 'edit'; client: number; text: string }
+  | { kind: 'send'; client: number }
+  | { kind: 'deliver'; slot: number; twice: boolean; loseAnswer: boolean }
+  | { kind: 'pull'; client: number }
+  | { kind: 'toggle'; client: number }
+  | { kind: 'reload'; client: number };
+
+export const opArb = (clients: number, voters: number, rsvps: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('canvass' as const),
+        client: fc.nat(clients - 1),
+        voter: fc.nat(voters),
+      }),
+      weight: 4,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('checkIn' as const),
+        client: fc.nat(clients - 1),
+        rsvp: fc.nat(rsvps),
+        undo: fc.boolean(),
+      }),
+      weight: 2,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('edit' as const),
+        client: fc.nat(clients - 1),
+        text: fc.constantFrom('Hi', 'Hello there', 'Vote early', 'See you Saturday'),
+      }),
+      weight: 2,
+    },
+    { arbitrary: fc.record({ kind: fc.constant('send' as const), client: fc.nat(clients - 1) }), weight: 3 },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('deliver' as const),
+        slot: fc.nat(5),
+        twice: fc.boolean(),
+        loseAnswer: fc.boolean(),
+      }),
+      weight: 4,
+    },
+    { arbitrary: fc.record({ kind: fc.constant('pull' as const), client: fc.nat(clients - 1) }), weight: 3 },
+    { arbitrary: fc.record({ kind: fc.constant('toggle' as const), client: fc.nat(clients - 1) }), weight: 2 },
+    { arbitrary: fc.record({ kind: fc.constant('reload' as const), client: fc.nat(clients - 1) }), weight: 1 },
+  );
+
+export interface World {
+  campaignId: string;
+  /** Voter ids; index `voters.length` stands for a voter that does not exist (a refused mutation). */
+  voters: string[];
+  rsvps: { eventId: string; id: string }[];
+  message: { id: string; versionId: string };
+  /** Each client's transport (as its member), clients ids and the user id its mutators record. */
+  clients: {
+    userId: string;
+    push(b: SyncPushBody): Promise<SyncPushResult>;
+    pull(b: SyncPullBody): Promise<SyncPullResult>;
+  }[];
+  missingVoter: string;
+  missingRsvp: string;
+}
+
+export interface Device {
+  replica: Replica;
+  storage: ReturnType<typeof memoryStorage>;
+  online: boolean;
+  group: string;
+  id: string;
+  /** Every mutation this device created, by id. */
+  made: Map<number, { name: string; args: unknown }>;
+}
+
+/** Runs `ops` against `world`; returns the devices once all of them have synced to quiescence. */
+export async function runSchedule(world: World, ops: Op[], ids: () => string, pullLimit = 3): Promise<Device[]> {
+  const devices: Device[] = [];
+  for (let i = 0; i < world.clients.length; i++) {
+    const storage = memoryStorage();
+    const group = ids();
+    const id = ids();
+    const replica = await Replica.open({
+      campaignId: world.campaignId,
+      clientGroupId: group,
+      clientId: id,
+      userId: world.clients[i]!.userId,
+      storage,
+      pullLimit,
+    });
+    devices.push({ replica, storage, online: true, group, id, made: new Map() });
+  }
+  const inFlight: { client: number; body: SyncPushBody }[] = [];
+  const pullOnce = async (i: number) => {
+    const d = devices[i]!;
+    const body = d.replica.pullBody();
+    await d.replica.applyPull(body, await world.clients[i]!.pull(body));
+  };
+
+  for (const op of ops) {
+    if ('client' in op && op.client >= devices.length) continue;
+    switch (op.kind) {
+      case 'canvass': {
+        const d = devices[op.client]!;
+        const voterId = world.voters[op.voter] ?? world.missingVoter;
+        const args = {
+          campaignId: world.campaignId,
+          result: { clientId: ids(), voterId, outcome: 'not_home' as const, recordedAt: new Date().toISOString() },
+        };
+        d.made.set(await d.replica.mutate('canvass.record', args), { name: 'canvass.record', args });
+        break;
+      }
+      case 'checkIn': {
+        const d = devices[op.client]!;
+        const r = world.rsvps[op.rsvp] ?? { eventId: world.rsvps[0]!.eventId, id: world.missingRsvp };
+        const name = op.undo ? 'event.undoCheckIn' : 'event.checkIn';
+        const args = { campaignId: world.campaignId, eventId: r.eventId, rsvpId: r.id };
+        d.made.set(await d.replica.mutate(name, args), { name, args });
+        break;
+      }
+      case 'edit': {
+        const d = devices[op.client]!;
+        const m = d.replica.get('message', world.message.id);
+        if (!m) break; // not pulled yet: nothing to edit
+        const v = m.versions.find((x) => x.id === world.message.versionId)!;
+        const args = {
+          campaignId: world.campaignId,
+          messageId: world.message.id,
+          versionId: world.message.versionId,
+          text: `${op.text} (${op.client})`,
+          baseRevisionId: v.head?.id ?? null,
+        };
+        d.made.set(await d.replica.mutate('message.saveRevision', args), { name: 'message.saveRevision', args });
+        break;
+      }
+      case 'send': {
+        const d = devices[op.client]!;
+        const body = d.online ? d.replica.pushBody() : null;
+        if (body) inFlight.push({ client: op.client, body });
+        break;
+      }
+      case 'deliver': {
+        if (!inFlight.length) break;
+        const [req] = inFlight.splice(op.slot % inFlight.length, 1);
+        const d = devices[req!.client]!;
+        for (let n = op.twice ? 2 : 1; n > 0; n--) {
+          const answer = await world.clients[req!.client]!.push(req!.body);
+          if (!op.loseAnswer && d.online) await d.replica.applyPush(answer);
+        }
+        break;
+      }
+      case 'pull':
+        if (devices[op.client]!.online) await pullOnce(op.client);
+        break;
+      case 'toggle':
+        devices[op.client]!.online = !devices[op.client]!.online;
+        break;
+      case 'reload': {
+        const d = devices[op.client]!;
+        d.replica = await Replica.open({
+          campaignId: world.campaignId,
+          clientGroupId: d.group,
+          clientId: d.id,
+          userId: world.clients[op.client]!.userId,
+          storage: d.storage,
+          pullLimit,
+        });
+        break;
+      }
+    }
+  }
+  // Requests still in the network arrive (late), then everyone is online and syncs until quiescent.
+  for (const req of inFlight) await world.clients[req.client]!.push(req.body);
+  for (const d of devices) d.online = true;
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < devices.length; i++) await devices[i]!.replica.sync(world.clients[i]!);
+  }
+  return devices;
+}
