@@ -52,6 +52,22 @@ async function profileLater(): Promise<void> {
   });
 }
 await profileLater();
+
+/** BENCH_COUNT_QUERIES=1: count the statements this process sends (by text); SIGUSR2 prints them per request. */
+if (process.env.BENCH_COUNT_QUERIES) {
+  const counts = new Map<string, number>();
+  const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, q: unknown, ...rest: unknown[]) {
+    const text = typeof q === 'string' ? q : (q as { text?: string }).text ?? '?';
+    const k = text.replace(/\s+/g, ' ').slice(0, 120);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+    return original.call(this, q, ...rest);
+  };
+  process.on('SIGUSR2', () => {
+    process.stderr.write(JSON.stringify([...counts].sort((a, b) => b[1] - a[1]), null, 1) + '\n');
+    counts.clear();
+  });
+}
 const adminUrl = process.env.BENCH_ADMIN_URL!;
 const poolMax = Number(process.env.BENCH_POOL_MAX ?? 20);
 

@@ -135,3 +135,78 @@ describe('auth cache without its listener', () => {
     expect(reloaded).toBe(true);
   });
 });
+
+describe('auth cache under concurrent misses', () => {
+  function fakeListener() {
+    const hooks = { message: (_p: string) => {}, state: (_s: boolean) => {} };
+    const db = {
+      listen: (_c: string, m: (p: string) => void, s: (v: boolean) => void) => {
+        hooks.message = m;
+        hooks.state = s;
+        return async () => {};
+      },
+    } as unknown as Database;
+    return { db, hooks };
+  }
+  /** A load the test finishes by hand, counting how often it started. */
+  function manualLoads() {
+    const pending: ((v: number) => void)[] = [];
+    let started = 0;
+    const load = () =>
+      new Promise<number>((resolve) => {
+        started++;
+        pending.push(resolve);
+      });
+    return { load, pending, started: () => started };
+  }
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('concurrent misses of one key share one load, and its value is cached', async () => {
+    const { db, hooks } = fakeListener();
+    const cache = createAuthCache(db);
+    hooks.state(true);
+    const { load, pending, started } = manualLoads();
+    const waiting = Array.from({ length: 50 }, () => cache.get('k', ['t'], load));
+    await tick();
+    expect(started()).toBe(1);
+    pending[0]!(7);
+    expect(await Promise.all(waiting)).toEqual(Array(50).fill(7));
+    expect(await cache.get('k', ['t'], load)).toBe(7);
+    expect(started()).toBe(1);
+  });
+
+  it('a miss after an invalidation never joins a load that started before it', async () => {
+    const { db, hooks } = fakeListener();
+    const cache = createAuthCache(db);
+    hooks.state(true);
+    const { load, pending, started } = manualLoads();
+    const before = cache.get('k', ['t'], load);
+    await tick();
+    hooks.message('t'); // e.g. the session was revoked while its row was being read
+    const after = cache.get('k', ['t'], load);
+    await tick();
+    expect(started()).toBe(2);
+    pending[0]!(1); // the stale read
+    pending[1]!(2); // the fresh one
+    expect(await before).toBe(1);
+    expect(await after).toBe(2);
+    // The stale value was never cached; the fresh one, loaded entirely after the notification, is.
+    expect(await cache.get('k', ['t'], load)).toBe(2);
+    expect(started()).toBe(2);
+  });
+
+  it('a failed load fails its waiters and is not kept: the next miss loads again', async () => {
+    const { db, hooks } = fakeListener();
+    const cache = createAuthCache(db);
+    hooks.state(true);
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw new Error('connection lost');
+    };
+    const both = [cache.get('k', [], failing), cache.get('k', [], failing)];
+    for (const p of both) await expect(p).rejects.toThrow('connection lost');
+    expect(calls).toBe(1);
+    expect(await cache.get('k', [], async () => 5)).toBe(5);
+  });
+});

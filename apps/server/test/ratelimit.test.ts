@@ -134,7 +134,12 @@ describe('cost on the hot path', () => {
     const db = await createTestDatabase();
     const inner = memoryLimiter();
     let takes = 0;
-    const counting: Limiter = { ...inner, take: (...args) => ((takes += 1), inner.take(...args)) };
+    // Both entry points count: the memory limiter's synchronous `takeNow` is what requests use when present.
+    const counting: Limiter = {
+      ...inner,
+      take: (...args) => ((takes += 1), inner.take(...args)),
+      takeNow: (...args) => ((takes += 1), inner.takeNow!(...args)),
+    };
     const platform = await createPlatform(testConfig(db.adminUrl, { RATE_LIMITS: 'true' }), { limiter: counting });
     try {
       await platform.built.app.listen({ port: 0, host: '127.0.0.1' });

@@ -141,9 +141,23 @@ function statementName(text: string): string {
   return name;
 }
 
+/**
+ * The statement is handed to the client as a ready `Query` with its own callback: given a config object instead,
+ * node-pg would copy it through property descriptors (a slow, dictionary-mode object) and chain a second promise
+ * onto every query, on every request.
+ */
 function preparing(client: pg.PoolClient): void {
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (text: unknown, values?: unknown, cb?: unknown) => {
+    if (typeof text === 'string' && Array.isArray(values) && cb === undefined) {
+      return new Promise((resolve, reject) => {
+        const q = new pg.Query(text, values, (err: Error | undefined, res: unknown) =>
+          err ? reject(err) : resolve(res),
+        );
+        (q as { name?: string }).name = statementName(text);
+        original(q);
+      });
+    }
     if (typeof text === 'string' && Array.isArray(values)) {
       return original({ name: statementName(text), text, values }, cb);
     }

@@ -11,7 +11,7 @@ import { AppError, type FieldError } from '../platform/errors.js';
 import { recordChange, type Actor } from '../platform/audit/record.js';
 import type { Tx } from '../db/index.js';
 import { sha256Hex } from '../platform/crypto.js';
-import { authenticate, memberRole, SESSION_COOKIE } from '../platform/identity/authenticate.js';
+import { authenticate, cachedMemberRole, memberRole, SESSION_COOKIE } from '../platform/identity/authenticate.js';
 import type { Principal } from '../platform/identity/principal.js';
 import type { PolicyEngine } from '../platform/policy/engine.js';
 import type { OrgRole } from '../platform/tenancy/role.js';
@@ -171,12 +171,24 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
       ip: req.ip,
       userAgent: req.headers['user-agent'],
       secure: req.protocol === 'https',
-      origin: `${req.protocol}://${req.host}`,
+      // Few handlers need it: resolved (proxy headers and all) only when read.
+      get origin() {
+        return `${req.protocol}://${req.host}`;
+      },
     };
     const bearer = bearerOf(req);
     const sessionToken = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    const reauthenticate = () => authenticate(db, authCache, apiKeys, config.session, { bearer, sessionToken, ip: req.ip });
-    const base = { input, meta, services, reply, reauthenticate };
+    // Methods, not arrow functions in variables: the per-request closures then get no `name` defined at run time
+    // (the server runs through tsx, whose keepNames wraps every named function expression in a defineProperty).
+    const base = {
+      input,
+      meta,
+      services,
+      reply,
+      reauthenticate() {
+        return authenticate(db, authCache, apiKeys, config.session, { bearer, sessionToken, ip: req.ip });
+      },
+    };
 
     let result: unknown;
     if (route.auth === 'org' && route.method === 'GET') {
@@ -272,7 +284,10 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
       // Not a member answers exactly like an org that does not exist.
       if (!s.role) throw new AppError('not_found', 'Organization not found');
       // The user is known only now, inside the transaction: the plan is cached (or read here, in context).
-      if (limited) await takeRequest(principal, s.org_id, base, tx);
+      if (limited) {
+        const pending = takeRequest(principal, s.org_id, base, tx);
+        if (pending) await pending;
+      }
       return inOrg(route, principal, s.org_id, s.role, tx, base);
     });
   }
@@ -285,10 +300,16 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
   ): Promise<unknown> {
     const orgId = orgFor(route, principal, req);
     const role =
-      principal.via === 'apikey' ? principal.apiKeyRole! : await memberRole(db, authCache, principal.userId, orgId);
+      principal.via === 'apikey'
+        ? principal.apiKeyRole!
+        : (cachedMemberRole(authCache, principal.userId, orgId) ??
+          (await memberRole(db, authCache, principal.userId, orgId)));
     // Not a member answers exactly like an org that does not exist.
     if (!role) throw new AppError('not_found', 'Organization not found');
-    if (limited) await takeRequest(principal, orgId, base);
+    if (limited) {
+      const pending = takeRequest(principal, orgId, base);
+      if (pending) await pending;
+    }
     return db.read({ orgId, userId: principal.userId }, (tx) => inOrg(route, principal, orgId, role, tx, base));
   }
 
@@ -301,12 +322,18 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
     const org = orgFor(route, principal, req);
     if (principal.via === 'apikey') {
       // A key belongs to its org (orgFor checked it) and has no membership: it acts with its role ceiling.
-      if (limited) await takeRequest(principal, org, base);
+      if (limited) {
+        const pending = takeRequest(principal, org, base);
+        if (pending) await pending;
+      }
       return db.transaction({ orgId: org, userId: principal.userId }, (tx) =>
         inOrg(route, principal, org, principal.apiKeyRole!, tx, base),
       );
     }
-    if (limited) await takeRequest(principal, org, base);
+    if (limited) {
+      const pending = takeRequest(principal, org, base);
+      if (pending) await pending;
+    }
     return db.transaction({ userId: principal.userId }, async (tx) => {
       // The org context is set by the same statement, and only when the membership exists.
       const m = await tx.client.query<{ role: OrgRole }>(
@@ -324,9 +351,15 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
    * One request of the principal against its organization's plan: an API key has its own bucket, a user (through
    * a session or a personal token) one per organization.
    */
-  async function takeRequest(principal: Principal, orgId: string, base: Base, tx?: Tx): Promise<void> {
+  function takeRequest(principal: Principal, orgId: string, base: Base, tx?: Tx): void | Promise<void> {
     const subject = principal.via === 'apikey' ? `key:${principal.apiKeyId}` : `user:${principal.userId}:${orgId}`;
-    await requestLimiter.take(subject, await requestLimiter.planOf(orgId, tx), base.reply);
+    // The usual case — plan cached, limiter in memory — answers at once, without a promise.
+    const plan = requestLimiter.cachedPlan(orgId);
+    if (plan) return requestLimiter.take(subject, plan, base.reply);
+    // Read in the request's own context, so the read connection is left holding what the request needs next.
+    return requestLimiter
+      .planOf(orgId, tx, { orgId, userId: principal.userId })
+      .then((p) => requestLimiter.take(subject, p, base.reply));
   }
 
   /** The org a request acts in: a token's or key's own org, else the header, else the session's current org. */
@@ -345,6 +378,24 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
     }
     if (!orgId) throw noOrgSelected();
     return orgId;
+  }
+
+  /** A further Cedar decision inside a handler, on a resource it loaded. */
+  function allowedHere(
+    principal: Principal,
+    role: OrgRole,
+    orgId: string,
+    action: string,
+    resource: { type: string; id: string; attrs?: Record<string, unknown> },
+  ): boolean {
+    return policy.isAllowed({
+      userId: principal.userId,
+      role,
+      orgId,
+      action,
+      resource: resource as never,
+      via: principal.via,
+    });
   }
 
   /** Inside the org's transaction, with a known role: the Cedar decision, then the handler. */
@@ -366,17 +417,8 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
       via: principal.via,
     });
     if (!allowed) throw new AppError('forbidden', `Your role (${role}) does not allow "${route.action}"`);
-    const actor = actorOf(principal);
-    const allowedHere = (action: string, resource: { type: string; id: string; attrs?: Record<string, unknown> }) =>
-      policy.isAllowed({
-        userId: principal.userId,
-        role,
-        orgId,
-        action,
-        resource: resource as never,
-        via: principal.via,
-      });
-    // A literal rather than a spread of `base`: one object shape, built without copying properties one by one.
+    // A literal rather than a spread of `base`: one object shape, built without copying properties one by one;
+    // methods rather than arrow-function properties, for the reason given in executeRoute.
     const ctx = {
       input: base.input,
       meta: base.meta,
@@ -390,26 +432,27 @@ export function createRouteExecutor(services: Services): ExecuteRoute {
         if (principal.scopes && !principal.scopes.includes(action)) {
           throw new AppError('forbidden', `This ${credential(principal)}'s scopes do not include "${action}"`);
         }
-        if (!allowedHere(action, resource)) {
+        if (!allowedHere(principal, role, orgId, action, resource)) {
           throw new AppError('forbidden', `Your role (${role}) does not allow "${action}" here`);
         }
       },
       can(action, resource) {
         if (principal.scopes && !principal.scopes.includes(action)) return false;
-        return allowedHere(action, resource);
+        return allowedHere(principal, role, orgId, action, resource);
       },
-      record: (change) =>
-        recordChange(tx, {
+      record(change) {
+        return recordChange(tx, {
           ...change,
           orgId,
-          actor,
+          actor: actorOf(principal),
           metadata: {
             ...(principal.tokenId ? { tokenId: principal.tokenId } : {}),
             ...(principal.apiKeyId ? { apiKeyId: principal.apiKeyId } : {}),
             ...change.metadata,
           },
           meta: { requestId: base.meta.requestId, ip: base.meta.ip },
-        }).then(() => undefined),
+        }).then(() => undefined);
+      },
     } as OrgCtx<never>;
     return route.handler(ctx);
   }

@@ -1,11 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A random secret for a bearer credential, URL-safe. */
 export const newSecret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 
-export const sha256 = (value: string | Buffer): Buffer => createHash('sha256').update(value).digest();
+// One-shot digests: no Hash object per call (every request hashes its credential).
+export const sha256 = (value: string | Buffer): Buffer => hash('sha256', value, 'buffer');
 
-export const sha256Hex = (value: string | Buffer): string => sha256(value).toString('hex');
+export const sha256Hex = (value: string | Buffer): string => hash('sha256', value, 'hex');
 
 export function safeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);

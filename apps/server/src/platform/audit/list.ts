@@ -68,17 +68,14 @@ export async function listAuditEntries(tx: Tx, orgId: string, q: AuditFilter): P
   }
   const where = ['org_id = $1'];
   const params: unknown[] = [orgId];
-  const add = (clause: (p: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(clause(`$${params.length}`));
-  };
-  if (q.cursor !== undefined) add((p) => `seq < ${p}`, decodeCursor(q.cursor));
-  if (q.actorId !== undefined) add((p) => `actor_id = ${p}`, q.actorId);
-  if (q.action !== undefined) add((p) => `action = ${p}`, q.action);
-  if (q.targetType !== undefined) add((p) => `target_type = ${p}`, q.targetType);
-  if (q.targetId !== undefined) add((p) => `target_id = ${p}`, q.targetId);
-  if (q.from !== undefined) add((p) => `occurred_at >= ${p}`, q.from);
-  if (q.to !== undefined) add((p) => `occurred_at < ${p}`, q.to);
+  // Each filter adds its value and a comparison with that parameter (`push` returns its number).
+  if (q.cursor !== undefined) where.push(`seq < $${params.push(decodeCursor(q.cursor))}`);
+  if (q.actorId !== undefined) where.push(`actor_id = $${params.push(q.actorId)}`);
+  if (q.action !== undefined) where.push(`action = $${params.push(q.action)}`);
+  if (q.targetType !== undefined) where.push(`target_type = $${params.push(q.targetType)}`);
+  if (q.targetId !== undefined) where.push(`target_id = $${params.push(q.targetId)}`);
+  if (q.from !== undefined) where.push(`occurred_at >= $${params.push(q.from)}`);
+  if (q.to !== undefined) where.push(`occurred_at < $${params.push(q.to)}`);
   params.push(q.limit + 1);
   const { rows } = await tx.client.query<Row>(
     `SELECT ${AUDIT_LIST_COLUMNS}

@@ -6,6 +6,11 @@
  *
  * A read that raced an invalidation is not cached: every notification bumps an epoch, and a value loaded
  * while the epoch moved is used for that request only.
+ *
+ * Concurrent misses of one key share one load (under load, an expired session or membership would otherwise be
+ * re-read by every request in flight at once: a burst of round trips and a latency spike for all of them). A
+ * request that arrives after an invalidation never joins a load that started before it: every notification
+ * detaches the loads in flight, so the next miss starts a fresh one.
  */
 import type { Database } from '../../db/index.js';
 
@@ -22,6 +27,11 @@ export interface AuthCache {
    * value, when what it depends on is known only once it is read).
    */
   get<V>(key: string, tags: string[] | ((value: V) => string[]), load: () => Promise<V>): Promise<V>;
+  /**
+   * The cached value under `key` when there is one (fresh, and the listener up), else undefined: the synchronous
+   * fast path, for values that are never undefined themselves.
+   */
+  peek<V>(key: string): V | undefined;
   readonly listening: boolean;
   /**
    * Call `listener` after every invalidation (with its tag: `session:<hash>`, `token:<hash>`,
@@ -40,6 +50,8 @@ export function createAuthCache(
   const maxEntries = opts.maxEntries ?? 20_000;
   const now = opts.now ?? Date.now;
   const entries = new Map<string, Entry<unknown>>();
+  /** Loads in flight by key, joined by concurrent misses; emptied by every invalidation (see above). */
+  const inflight = new Map<string, Promise<unknown>>();
   /** Invalidation tag → cache keys that depend on it. */
   const byTag = new Map<string, Set<string>>();
   let epoch = 0;
@@ -64,42 +76,65 @@ export function createAuthCache(
     AUTH_CHANNEL,
     (payload) => {
       epoch++;
+      inflight.clear();
       evictTag(payload);
       tell(payload);
     },
     (state) => {
       epoch++;
+      inflight.clear();
       listening = state;
       clear();
       tell(null);
     },
   );
 
+  function store<V>(key: string, tags: string[] | ((value: V) => string[]), value: V): void {
+    if (entries.size >= maxEntries) {
+      const oldest = entries.keys().next().value;
+      if (oldest !== undefined) entries.delete(oldest);
+    }
+    entries.set(key, { value, expires: now() + ttl });
+    if (byTag.size > 4 * maxEntries) clear(); // tags of expired entries pile up: start over
+    for (const t of typeof tags === 'function' ? tags(value) : tags) {
+      let set = byTag.get(t);
+      if (!set) byTag.set(t, (set = new Set()));
+      set.add(key);
+    }
+  }
+
   return {
     get listening() {
       return listening;
     },
-    async get<V>(key: string, tags: string[] | ((value: V) => string[]), load: () => Promise<V>): Promise<V> {
+    peek<V>(key: string): V | undefined {
       const hit = entries.get(key);
-      if (hit && hit.expires > now() && listening) return hit.value as V;
+      return hit && hit.expires > now() && listening ? (hit.value as V) : undefined;
+    },
+    get<V>(key: string, tags: string[] | ((value: V) => string[]), load: () => Promise<V>): Promise<V> {
+      const hit = entries.get(key);
+      if (hit && hit.expires > now() && listening) return Promise.resolve(hit.value as V);
       if (hit) entries.delete(key);
+      // Without the listener nothing is cached, nor shared: each request reads for itself.
+      if (!listening) return Promise.resolve().then(load);
+      const joined = inflight.get(key);
+      if (joined) return joined as Promise<V>;
       const startEpoch = epoch;
-      const value = await load();
-      if (listening && epoch === startEpoch) {
-        if (entries.size >= maxEntries) {
-          const oldest = entries.keys().next().value;
-          if (oldest !== undefined) entries.delete(oldest);
-        }
-        entries.set(key, { value, expires: now() + ttl });
-
-        if (byTag.size > 4 * maxEntries) clear(); // tags of expired entries pile up: start over
-        for (const t of typeof tags === 'function' ? tags(value) : tags) {
-          let set = byTag.get(t);
-          if (!set) byTag.set(t, (set = new Set()));
-          set.add(key);
-        }
-      }
-      return value;
+      const loading = Promise.resolve()
+        .then(load)
+        .then(
+          (value) => {
+            if (inflight.get(key) === loading) inflight.delete(key);
+            if (listening && epoch === startEpoch) store(key, tags, value);
+            return value;
+          },
+          (err: unknown) => {
+            if (inflight.get(key) === loading) inflight.delete(key);
+            throw err;
+          },
+        );
+      inflight.set(key, loading);
+      return loading;
     },
     onInvalidate(listener) {
       listeners.add(listener);

@@ -92,6 +92,8 @@ async function resolveSession(
   const now = Date.now();
   if (!s || s.expiresAt <= now || now - s.lastSeenAt >= policy.idleMs) return null;
   if (now - s.lastSeenAt > TOUCH_INTERVAL_MS) {
+    // Marked on the cached row first, so the requests in flight beside this one do not all write it too.
+    s.lastSeenAt = now;
     await db.pool.query('UPDATE sessions SET last_seen_at = now() WHERE id = $1', [s.id]);
   }
   return {
@@ -153,6 +155,7 @@ async function resolveToken(db: Database, cache: AuthCache, token: string, ip: s
   const now = Date.now();
   if (!t || (t.expiresAt !== null && t.expiresAt <= now)) return null;
   if (t.lastUsedAt === null || now - t.lastUsedAt > TOUCH_INTERVAL_MS) {
+    t.lastUsedAt = now; // as for sessions: one write, not one per request in flight
     await db.transaction({ orgId: t.orgId }, ({ client }) =>
       client.query('UPDATE api_tokens SET last_used_at = now(), last_used_ip = $2 WHERE id = $1', [t.id, ip]),
     );
@@ -173,7 +176,7 @@ async function resolveToken(db: Database, cache: AuthCache, token: string, ip: s
  * needs no org context (and sets none).
  */
 export function memberRole(db: Database, cache: AuthCache, userId: string, orgId: string): Promise<OrgRole | null> {
-  const key = `member:${userId}:${orgId}`;
+  const key = memberKey(userId, orgId);
   return cache.get(key, [key, `user:${userId}`], () =>
     db.transaction({ userId }, async ({ client }) => {
       const m = await client.query<{ role: OrgRole }>(
@@ -184,3 +187,9 @@ export function memberRole(db: Database, cache: AuthCache, userId: string, orgId
     }),
   );
 }
+
+const memberKey = (userId: string, orgId: string) => `member:${userId}:${orgId}`;
+
+/** The role when the cache holds it (null: cached as not a member), undefined when it must be read (memberRole). */
+export const cachedMemberRole = (cache: AuthCache, userId: string, orgId: string): OrgRole | null | undefined =>
+  cache.peek<OrgRole | null>(memberKey(userId, orgId));
