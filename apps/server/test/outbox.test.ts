@@ -685,6 +685,29 @@ function fieldScenarios(): Record<string, Scenario> {
       200,
       (_f, b) => b.results.map((r: { id: string }) => ev('canvass_result.recorded', 'canvass_result', r.id)),
     ),
+    // The sync protocol: a pushed mutation writes what its REST route writes; a pull writes no event.
+    'POST /api/v1/sync/push': async () => {
+      const f = await fixture();
+      const r = result(f, 1);
+      const mutation = { id: 1, name: 'canvass.record', args: { campaignId: f.campaignId, result: r } };
+      const json = {
+        clientGroupId: randomUUID(),
+        clientId: randomUUID(),
+        mutations: [{ ...mutation, clientTime: new Date().toISOString() }],
+      };
+      const o = await observe(() => as(owner, 'POST', '/api/v1/sync/push', { json }));
+      const { rows } = await admin.query<{ id: string }>('SELECT id FROM canvass_results WHERE client_id = $1', [
+        r.clientId,
+      ]);
+      expect(o.reply.body.results, o.reply.text).toEqual([{ id: 1, status: 'applied' }]);
+      return { o, status: 200, expected: [ev('canvass_result.recorded', 'canvass_result', rows[0]!.id)] };
+    },
+    'POST /api/v1/sync/pull': async () => {
+      const f = await fixture();
+      const json = { clientGroupId: randomUUID(), campaignId: f.campaignId, cursor: null };
+      const o = await observe(() => as(owner, 'POST', '/api/v1/sync/pull', { json }));
+      return { o, status: 200, expected: [] };
+    },
   };
 }
 
