@@ -193,6 +193,12 @@ describe('pull', () => {
     expect(changes.puts.get(`event:${f.eventId}`)).toMatchObject({ title: 'Renamed launch' });
     expect([...changes.deletes]).toEqual([`rsvp:${f.rsvpId}`]);
     expect([...changes.puts.keys()]).toEqual([`event:${f.eventId}`]);
+
+    // The same changes in pages of one: each page's cursor (carrying the last change sent) is taken back.
+    const onePerPage = await pullAll(owner, c, f.campaignId, none.cursor, 1);
+    expect(onePerPage.pages.length).toBeGreaterThan(1);
+    expect(onePerPage.puts.get(`event:${f.eventId}`)).toMatchObject({ title: 'Renamed launch' });
+    expect([...onePerPage.deletes]).toEqual([`rsvp:${f.rsvpId}`]);
   });
 
   it('never skips a change whose transaction was in flight when the cursor was taken', async () => {

@@ -59,7 +59,8 @@ const Cursor = z.discriminatedUnion('m', [
     scope: z.string(),
     /** While paging: the snapshot the pages end at and the last change sent. */
     to: Snapshot.optional(),
-    a: z.tuple([z.string().regex(/^\d+$/), z.number().int()]).optional(),
+    /** (txid, seq) of the last change sent, both as decimal text: `seq` is a bigint, which pg returns as text. */
+    a: z.tuple([z.string().regex(/^\d+$/), z.string().regex(/^\d+$/)]).optional(),
   }),
 ]);
 type Cursor = z.infer<typeof Cursor>;
@@ -280,8 +281,8 @@ async function changesPage(
   const params: unknown[] = [ctx.org.id, c.id, cur.from, to, limit + 1];
   const after = cur.a ? `AND (txid, seq) > ($6::text::xid8, $7::bigint)` : '';
   if (cur.a) params.push(...cur.a);
-  const { rows } = await ctx.tx.client.query<{ entity: SyncEntity; id: string; txid: string; seq: number }>(
-    `SELECT entity, entity_id AS id, txid::text AS txid, seq FROM sync_changes
+  const { rows } = await ctx.tx.client.query<{ entity: SyncEntity; id: string; txid: string; seq: string }>(
+    `SELECT entity, entity_id AS id, txid::text AS txid, seq::text AS seq FROM sync_changes
       WHERE org_id = $1 AND campaign_id = $2
         AND txid >= pg_snapshot_xmin($3::pg_snapshot) AND txid < pg_snapshot_xmax($4::pg_snapshot)
         AND NOT pg_visible_in_snapshot(txid, $3::pg_snapshot) AND pg_visible_in_snapshot(txid, $4::pg_snapshot)
