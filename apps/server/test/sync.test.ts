@@ -245,6 +245,8 @@ describe('pull', () => {
     expect([...after.puts.keys()].filter((k) => k.startsWith('voter:')).sort()).toEqual(
       f.voterIds.map((v) => `voter:${v}`).sort(),
     );
+    // Each voter names the member's turfs it is on: the device builds the walk list from it.
+    for (const v of f.voterIds) expect(after.puts.get(`voter:${v}`)).toMatchObject({ turfIds: [f.turfId] });
   });
 
   it('answers another organization’s campaign, or a forged cursor, like a missing one / a bad field', async () => {

@@ -4,7 +4,7 @@
  */
 import type { Me } from '@akashic/contracts';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, api, errorMessage, setApiOrg, setUnauthenticatedHandler } from './api';
+import { ApiError, api, currentApiOrg, errorMessage, setApiOrg, setUnauthenticatedHandler } from './api';
 import { useLiveConnection } from './hooks';
 import { useFeedback } from './components/feedback';
 import { Loading, Logo } from './components/layout';
@@ -17,6 +17,7 @@ import { MODULES, ModulePage, OverviewPage } from './pages/modules';
 import { CreateOrgPage, NoOrgPage, NotFoundPage, SettingsPage } from './pages/Organization';
 import { unsubscribeThisDevice } from './push';
 import { clearUserData } from './pwa';
+import { stopSync } from './sync/status';
 import { navigate, useLocation } from './router';
 import { SessionContext, currentOrg, type SessionValue } from './session';
 
@@ -73,11 +74,24 @@ export function App() {
   const { announce } = useFeedback();
 
   const setMe = useCallback((next: Me | null) => {
+    // Another organization (or none): the sync loops of the one left stop before requests act in the next.
+    if ((next?.currentOrgId ?? null) !== currentApiOrg()) stopSync();
     setApiOrg(next?.currentOrgId ?? null);
     // Signed out, or the session ended: what was cached for offline use belongs to that user only.
     if (!next) void clearUserData();
     setMeState(next);
   }, []);
+  // Changes this device recorded offline on an earlier visit go out now, whichever page this visit opened on. The
+  // sync code loads once the page has shown (it is not needed to draw it).
+  const resumeScope = me?.currentOrgId ? `${me.currentOrgId}:${me.user.id}` : null;
+  useEffect(() => {
+    if (!resumeScope) return;
+    const [orgId, userId] = resumeScope.split(':') as [string, string];
+    const timer = setTimeout(() => {
+      void import('./sync/hub').then((h) => h.resumeSync({ orgId, userId })).catch(() => {});
+    }, 1500);
+    return () => clearTimeout(timer);
+  }, [resumeScope]);
   // The app's one live stream, for the organization the session acts in.
   useLiveConnection(me?.currentOrgId ?? null);
 

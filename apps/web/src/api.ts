@@ -46,6 +46,11 @@ function sentence(s: string): string {
 let currentOrgId: string | null = null;
 let onUnauthenticated: (() => void) | null = null;
 
+/** The organization requests act in now. */
+export function currentApiOrg(): string | null {
+  return currentOrgId;
+}
+
 /** The organization sent with every request (set by the session when it loads or switches). */
 export function setApiOrg(orgId: string | null): void {
   currentOrgId = orgId;

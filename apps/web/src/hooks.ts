@@ -188,6 +188,16 @@ export function useLiveStatus(): LiveStatus {
 }
 
 /**
+ * Listen to the live stream outside React (the sync hub's pokes): `fn` gets each event, and null when the stream
+ * asks every page to reset. Returns the unsubscribe.
+ */
+export function subscribeLive(fn: (e: LiveEvent | null) => void): () => void {
+  const listener = (m: LiveMessage) => fn(m.kind === 'event' ? m.event : null);
+  live.listeners.add(listener);
+  return () => void live.listeners.delete(listener);
+}
+
+/**
  * Call `reload` when a live event `matches` (or the stream asks every page to reset). Bursts of events (one change
  * often writes several) are coalesced into one reload.
  */

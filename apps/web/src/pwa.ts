@@ -6,6 +6,7 @@ import { useSyncExternalStore } from 'react';
 import { Workbox } from 'workbox-window';
 import { API_CACHE } from './sw/shared';
 import { SYNC_DB } from './sync/name';
+import { stopSync } from './sync/status';
 
 let workbox: Workbox | null = null;
 let updateWaiting = false;
@@ -59,6 +60,7 @@ export function applyUpdate(): void {
  * by one user is ever answered to the next one on this device.
  */
 export async function clearUserData(): Promise<void> {
+  stopSync();
   if (typeof caches !== 'undefined') await caches.delete(API_CACHE);
   // The offline replicas (sync/): deleted as the cached reads are, without loading Dexie on this path.
   if (typeof indexedDB !== 'undefined') indexedDB.deleteDatabase(SYNC_DB);

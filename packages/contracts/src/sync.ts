@@ -36,6 +36,8 @@ export const SyncVoter = z.object({
   zip: z.string().nullable(),
   precinct: z.string().nullable(),
   contactStatus: ContactStatus,
+  /** The member's turfs (of those the device replicates) the voter belongs to: the walk lists they are on. */
+  turfIds: z.array(Id),
 });
 export type SyncVoter = z.infer<typeof SyncVoter>;
 

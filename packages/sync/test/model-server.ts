@@ -74,6 +74,7 @@ export class ModelServer {
         zip: null,
         precinct: 'P1',
         contactStatus: 'not_contacted',
+        turfIds: [],
       };
       this.write('voter', v.id, v);
     }

@@ -14,8 +14,12 @@ export interface SyncStatus {
   online: boolean;
   syncing: boolean;
   pending: number;
+  /** Refused mutations the person has not dismissed yet. */
+  rejected: number;
   /** The last run's failure (network or server), cleared by the next success. */
   error: unknown;
+  /** When a sync last completed (ms since epoch). */
+  lastSyncedAt: number | null;
 }
 
 export const httpTransport: Transport = {
@@ -32,6 +36,14 @@ export async function openReplica(scope: { orgId: string; userId: string; campai
   return Replica.open({ campaignId: scope.campaignId, userId: scope.userId, ...ids, storage: dexieStorage(db, key) });
 }
 
+/** Campaigns of this member whose replica on this device holds pending changes or unseen refusals. */
+export async function campaignsWithWork(scope: { orgId: string; userId: string }): Promise<string[]> {
+  db ??= new SyncDb();
+  const prefix = `${scope.orgId}:${scope.userId}:`;
+  const rows = await db.replicas.where('replica').startsWith(prefix).toArray();
+  return rows.filter((r) => r.pending.length > 0 || r.rejected.length > 0).map((r) => r.replica.slice(prefix.length));
+}
+
 export function startSyncLoop(
   replica: Replica,
   onStatus: (s: SyncStatus) => void,
@@ -41,8 +53,16 @@ export function startSyncLoop(
   let again = false;
   let stopped = false;
   let error: unknown = null;
+  let lastSyncedAt: number | null = null;
   const report = () =>
-    onStatus({ online: navigator.onLine, syncing: running, pending: replica.pendingMutations.length, error });
+    onStatus({
+      online: navigator.onLine,
+      syncing: running,
+      pending: replica.pendingMutations.length,
+      rejected: replica.rejected.length,
+      error,
+      lastSyncedAt,
+    });
   const run = async () => {
     if (stopped) return;
     if (running) {
@@ -57,6 +77,7 @@ export function startSyncLoop(
         if (!navigator.onLine) break;
         await replica.sync(transport);
         error = null;
+        lastSyncedAt = Date.now();
       } while (again && !stopped);
     } catch (e) {
       error = e;

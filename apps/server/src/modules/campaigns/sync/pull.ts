@@ -199,6 +199,28 @@ async function readVoters(
   return r.rows;
 }
 
+/**
+ * Which of the scope's turfs each voter belongs to (the device builds each turf's walk list from it): one query over
+ * every turf's definition, limited to the given voters.
+ */
+async function withTurfIds(ctx: Ctx, scope: Scope, rows: Row[]): Promise<Row[]> {
+  if (!rows.length) return rows;
+  const params: unknown[] = [rows.map((r) => r._key)];
+  const parts = scope.turfs.map((turf) => {
+    const t = turfVoters(ctx.org.id, turf);
+    const shift = params.length;
+    params.push(...t.params, turf.id);
+    const where = t.where.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+    return `SELECT v.id, $${params.length}::uuid AS turf FROM voters v WHERE ${where} AND v.id = ANY($1::uuid[])`;
+  });
+  const { rows: found } = await ctx.tx.client.query<{ id: string; turfs: string[] }>(
+    `SELECT id, array_agg(turf ORDER BY turf) AS turfs FROM (${parts.join(' UNION ALL ')}) m GROUP BY id`,
+    params,
+  );
+  const byVoter = new Map(found.map((f) => [f.id, f.turfs]));
+  return rows.map((r) => ({ ...r, turfIds: byVoter.get(r._key) ?? [] }));
+}
+
 // ---- mutations and rejections ------------------------------------------------------------------------------------
 
 async function lastMutationIds(ctx: Ctx, group: string, snapshot: string): Promise<Record<string, number>> {
@@ -248,7 +270,7 @@ async function resetPage(
         continue;
       }
       const rows = await readVoters(ctx, turf, { after: a, limit: want });
-      puts.push(...rows.map((r) => put('voter', r)));
+      puts.push(...(await withTurfIds(ctx, scope, rows)).map((r) => put('voter', r)));
       if (rows.length < want) [t, a] = [t + 1, null];
       else a = rows[rows.length - 1]!._key;
       continue;
@@ -306,7 +328,7 @@ async function changesPage(
     if (entity === 'voter') {
       const seen = new Map<string, Row>();
       for (const turf of scope.turfs) for (const r of await readVoters(ctx, turf, { keys })) seen.set(r._key, r);
-      found = [...seen.values()];
+      found = await withTurfIds(ctx, scope, [...seen.values()]);
     } else {
       const k = KINDS.find((x) => x.entity === entity);
       if (!k) continue;
