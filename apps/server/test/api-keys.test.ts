@@ -309,8 +309,13 @@ describe('a key never does more than its creator may do now', () => {
         expect(await statusSettles(secret, 200, url, '/api/v1/audit')).toBe(200);
         expect((await bearer(secret, url).get('/api/v1/audit')).status).toBe(200);
       }
+      const keyId = (await owner.client.get('/api/v1/api-keys')).body.items[0].id as string;
+      const shown = async () => (await owner.client.get(`/api/v1/api-keys/${keyId}`)).body;
+      expect(await shown()).toMatchObject({ role: 'admin', actsAs: 'admin', status: 'active' });
       const demote = await owner.client.patch(`/api/v1/members/${admin.userId}`, { role: 'manager' });
       expect(demote.status, demote.text).toBe(200);
+      // The console shows what the key can do now, as the authentication decides it.
+      expect(await shown()).toMatchObject({ role: 'admin', actsAs: 'manager' });
       for (const url of [url2, app.url]) {
         // The creator is a manager now: so is the key, whatever its ceiling says.
         expect(await statusSettles(secret, 403, url, '/api/v1/audit')).toBe(403);
@@ -321,8 +326,10 @@ describe('a key never does more than its creator may do now', () => {
       for (const url of [url2, app.url]) expect(await statusSettles(secret, 200, url, '/api/v1/audit')).toBe(200);
       expect((await bearer(secret).patch('/api/v1/org', { name: 'Renamed by key' })).status).toBe(403);
 
+      expect(await shown()).toMatchObject({ actsAs: 'admin' });
       expect((await owner.client.delete(`/api/v1/members/${admin.userId}`)).status).toBe(204);
       for (const url of [url2, app.url]) expect(await statusSettles(secret, 401, url)).toBe(401);
+      expect(await shown()).toMatchObject({ status: 'active', actsAs: null });
     });
   });
 

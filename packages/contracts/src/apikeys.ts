@@ -13,6 +13,11 @@ export const ApiKey = z.object({
   /** The secret replaced by the last rotation, still accepted until `expiresAt` (null once the grace has ended). */
   previous: z.object({ prefix: z.string(), expiresAt: Timestamp }).nullable(),
   status: z.enum(['active', 'expired', 'revoked']),
+  /**
+   * The role the key acts with now: its ceiling lowered to its creator's current role; null while its creator is no
+   * member of the organization (the key is refused until an admin makes a new one or the creator is back).
+   */
+  actsAs: OrgRole.nullable(),
   createdAt: Timestamp,
   createdBy: z.object({ id: Id, email: z.string() }).nullable(),
   rotatedAt: Timestamp.nullable(),

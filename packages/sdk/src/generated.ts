@@ -192,6 +192,7 @@ export type ListApiKeysResponse = {
     prefix: string;
     previous: { prefix: string; expiresAt: string } | null;
     status: 'active' | 'expired' | 'revoked';
+    actsAs: ('owner' | 'admin' | 'manager' | 'staff' | 'viewer') | null;
     createdAt: string;
     createdBy: { id: string; email: string } | null;
     rotatedAt: string | null;
@@ -218,6 +219,7 @@ export type CreateApiKeyResponse = {
     prefix: string;
     previous: { prefix: string; expiresAt: string } | null;
     status: 'active' | 'expired' | 'revoked';
+    actsAs: ('owner' | 'admin' | 'manager' | 'staff' | 'viewer') | null;
     createdAt: string;
     createdBy: { id: string; email: string } | null;
     rotatedAt: string | null;
@@ -237,6 +239,7 @@ export type GetApiKeyResponse = {
   prefix: string;
   previous: { prefix: string; expiresAt: string } | null;
   status: 'active' | 'expired' | 'revoked';
+  actsAs: ('owner' | 'admin' | 'manager' | 'staff' | 'viewer') | null;
   createdAt: string;
   createdBy: { id: string; email: string } | null;
   rotatedAt: string | null;

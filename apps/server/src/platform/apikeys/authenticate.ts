@@ -17,7 +17,7 @@ import { sha256Hex } from '../crypto.js';
 import type { AuthCache } from '../identity/auth-cache.js';
 import type { Principal } from '../identity/principal.js';
 import type { OrgRole } from '../tenancy/role.js';
-import { roleAtMost } from './keys.js';
+import { keyActsAs } from './keys.js';
 
 /** Write last-used time and address at most this often per key. */
 export const KEY_TOUCH_INTERVAL_MS = 60_000;
@@ -71,8 +71,8 @@ export function createApiKeyResolver(db: Database, cache: AuthCache, now: () => 
         'SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2',
         [r.org_id, r.created_by],
       );
-      const creatorRole = m.rows[0]?.role;
-      if (!creatorRole) return null;
+      const role = keyActsAs(r.role, m.rows[0]?.role);
+      if (!role) return null;
       const ends = [r.expires_at?.getTime(), r.previous ? (r.previous_expires_at?.getTime() ?? 0) : undefined].filter(
         (t): t is number => t !== undefined,
       );
@@ -80,7 +80,7 @@ export function createApiKeyResolver(db: Database, cache: AuthCache, now: () => 
         id: r.id,
         orgId: r.org_id,
         name: r.name,
-        role: roleAtMost(r.role, creatorRole) ? r.role : creatorRole,
+        role,
         createdBy: r.created_by,
         scopes: r.scopes,
         validUntil: ends.length ? Math.min(...ends) : null,

@@ -26,6 +26,10 @@ type Recorder = (change: Omit<RecordInput, 'orgId' | 'actor' | 'meta'>) => Promi
 /** Whether `role` is at most `ceiling` on the ladder (owner > admin > manager > staff > viewer). */
 export const roleAtMost = (role: OrgRole, ceiling: OrgRole) => ORG_ROLES.indexOf(role) >= ORG_ROLES.indexOf(ceiling);
 
+/** The role a key acts with: its ceiling lowered to its creator's current role; null when the creator is no member. */
+export const keyActsAs = (ceiling: OrgRole, creatorRole: OrgRole | null | undefined): OrgRole | null =>
+  creatorRole ? (roleAtMost(ceiling, creatorRole) ? ceiling : creatorRole) : null;
+
 /** Org-level decisions depend only on (role, action, channel): any principal id gives the same answer. */
 const ANY_KEY = '00000000-0000-4000-8000-000000000000';
 
@@ -57,6 +61,7 @@ interface KeyRow {
   created_at: Date;
   created_by: string | null;
   creator_email: string | null;
+  creator_role: OrgRole | null;
   rotated_at: Date | null;
   expires_at: Date | null;
   revoked_at: Date | null;
@@ -68,8 +73,9 @@ interface KeyRow {
 const SELECT_KEY = `
   SELECT k.id, k.name, k.role, k.scopes, k.prefix, k.previous_prefix, k.previous_expires_at, k.created_at,
          k.created_by, u.email AS creator_email, k.rotated_at, k.expires_at, k.revoked_at, k.last_used_at,
-         k.last_used_ip, now() AS now
-    FROM api_keys k LEFT JOIN users u ON u.id = k.created_by`;
+         k.last_used_ip, m.role AS creator_role, now() AS now
+    FROM api_keys k LEFT JOIN users u ON u.id = k.created_by
+    LEFT JOIN memberships m ON m.org_id = k.org_id AND m.user_id = k.created_by`;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -87,6 +93,7 @@ function toApiKey(r: KeyRow): ApiKey {
         : null,
     status: r.revoked_at ? 'revoked' : r.expires_at && r.expires_at <= r.now ? 'expired' : 'active',
     createdAt: r.created_at.toISOString(),
+    actsAs: keyActsAs(r.role, r.creator_role),
     createdBy: r.created_by ? { id: r.created_by, email: r.creator_email ?? '' } : null,
     rotatedAt: iso(r.rotated_at),
     expiresAt: iso(r.expires_at),

@@ -307,7 +307,15 @@ function KeyList({
                       </span>
                     )}
                   </td>
-                  <td data-label="Role">{ROLE_LABELS[k.role]}</td>
+                  <td data-label="Role">
+                    {ROLE_LABELS[k.role]}
+                    {k.actsAs && k.actsAs !== k.role && (
+                      <span className="muted">
+                        {' '}
+                        (acts as {ROLE_LABELS[k.actsAs]}: its creator’s role now)
+                      </span>
+                    )}
+                  </td>
                   <td data-label="Scopes">
                     <ul className="chips">
                       {k.scopes.map((sc) => (
@@ -334,7 +342,11 @@ function KeyList({
                     )}
                   </td>
                   <td data-label="Status">
-                    <Badge tone={STATUS[k.status].tone}>{STATUS[k.status].label}</Badge>
+                    {k.status === 'active' && !k.actsAs ? (
+                      <Badge tone="amber">Suspended: its creator left the organization</Badge>
+                    ) : (
+                      <Badge tone={STATUS[k.status].tone}>{STATUS[k.status].label}</Badge>
+                    )}
                   </td>
                   <td data-label="Actions" className="actions-cell">
                     {k.status !== 'revoked' && (
