@@ -5,7 +5,8 @@
  * 1. the header is read and the mapping resolved; the file's elections get the campaign's election numbers;
  * 2. rows are tokenized and validated as they arrive; good ones are COPYed into a temporary staging table, bad ones
  *    reported (line number and reasons); the body is never held whole in memory;
- * 3. the turnout and persuasion models (packages/voters) are fitted on the good rows and their scores COPYed too;
+ * 3. the turnout and persuasion models (packages/voters) are fitted on the good rows, on a worker thread (scoring.ts:
+ *    seconds of CPU on a large file, during which the server keeps answering), and their scores COPYed too;
  * 4. one INSERT … ON CONFLICT moves the staged rows into `voters` (a voter id already in the campaign is updated: a
  *    re-import deduplicates), the job is finished and recorded (one audit entry and event per job).
  *
@@ -15,15 +16,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { CreateImportBody, ImportScores, Page, VoterImport } from '@akashic/contracts';
-import {
-  historyBefore,
-  parseElectionKey,
-  persuasionScores,
-  scoreTurnout,
-  VoterFileError,
-  type VoterFile,
-} from '@akashic/voters';
+import type { CreateImportBody, Page, VoterImport } from '@akashic/contracts';
+import { parseElectionKey, VoterFileError } from '@akashic/voters';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, Tx } from '../../../db/index.js';
 import { isoTimestamp, keysetPage } from '../../../db/keyset.js';
@@ -32,6 +26,7 @@ import { AppError, notFound } from '../../../platform/errors.js';
 import { recorder, type Recorder } from '../campaigns.js';
 import { STAGE_FIELDS, UploadParser, VoterRowReader } from './file-reader.js';
 import { describeMapping, resolveMapping } from './mapping.js';
+import { scoreFileOffThread } from './scoring.js';
 
 const COLUMNS = `i.id, i.campaign_id AS "campaignId", i.file_name AS "fileName", i.status, i.phase, i.mapping,
   i.mapping_overrides AS "mappingOverrides", i.elections, i.target_election AS "targetElection",
@@ -345,7 +340,7 @@ async function importRows(
     await writeProgress(c, campaignId, importId, 'scoring', progress.bytes, reader);
 
     // Scores from the good rows' own history; an import whose file cannot be scored still imports.
-    const scores = scoreFile(reader.voterFile('voter file'), target);
+    const scores = await scoreFileOffThread(reader.voterFile('voter file'), target);
     await client.query(
       `CREATE TEMP TABLE voter_stage_scores (row_no integer, turnout real, persuasion real) ON COMMIT DROP`,
     );
@@ -509,44 +504,4 @@ export function voterIdPrefix(now = Date.now()): string {
   // version 7 in the 13th digit, variant 10xx in the 17th
   const variant = (8 | (parseInt(rand[3]!, 16) & 3)).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${rand.slice(0, 3)}-${variant}${rand.slice(4, 7)}-${rand.slice(7, 11)}`;
-}
-
-/** Turnout (for `target`) and persuasion scores of a file's voters, with what the job reports about the model. */
-function scoreFile(
-  file: VoterFile,
-  target: string,
-): { turnout: Float32Array | null; persuasion: Float32Array | null; summary: ImportScores } {
-  const summary: ImportScores = {
-    election: target,
-    heldOutAuc: null,
-    heldOutElection: null,
-    model: null,
-    calibration: [],
-    persuasion: false,
-    warnings: [],
-  };
-  if (file.rows === 0) return { turnout: null, persuasion: null, summary };
-  let turnout: Float32Array | null = null;
-  try {
-    // The import reports the predicting model's held-out figures only: the other candidates are not fitted.
-    const r = scoreTurnout(file, target, { seed: 2024, compare: false });
-    turnout = r.probabilities;
-    const h = r.heldOut;
-    summary.heldOutAuc = Number.isFinite(h.auc) ? Math.round(h.auc * 1e4) / 1e4 : null;
-    summary.heldOutElection = h.election;
-    summary.model = r.fitted.kind;
-    summary.calibration = h.calibration.map((b) => ({
-      decile: b.bin,
-      voters: b.n,
-      predicted: Math.round(b.mean_predicted * 1e4) / 1e4,
-      observed: Math.round(b.observed * 1e4) / 1e4,
-    }));
-    summary.warnings.push(...r.warnings);
-  } catch (err) {
-    summary.warnings.push(`no turnout score: ${(err as Error).message}`);
-  }
-  const day = parseElectionKey(target)!.day;
-  const p = persuasionScores(historyBefore(file, day));
-  summary.persuasion = p.scores !== null;
-  return { turnout, persuasion: p.scores, summary };
 }
