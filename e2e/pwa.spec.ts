@@ -2,7 +2,8 @@
 /**
  * The console as an installable app: the service worker registers and controls the page, the manifest is valid and
  * installable with icons that load (maskable ones included), a signed-in console reloads offline from the service
- * worker, sign-out deletes what was cached for that user, and a new version waiting shows the reload prompt.
+ * worker, a campaign dashboard opens offline from its last read and says from when, sign-out deletes what was cached
+ * for that user, and a new version waiting shows the reload prompt.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -130,6 +131,44 @@ describe('installable console (PWA)', () => {
     } finally {
       await context.setOffline(false);
     }
+  });
+
+  it('opens a campaign dashboard offline from what it last read, says from when, and refreshes once online', async () => {
+    const me = (await (await page.request.get(`${baseUrl}/api/v1/me`)).json()) as { currentOrgId: string };
+    const created = await page.request.post(`${baseUrl}/api/v1/campaigns`, {
+      headers: { 'x-akashic-org': me.currentOrgId },
+      data: {
+        name: `Offline campaign ${run}`,
+        type: 'senate',
+        jurisdiction: { kind: 'state', state: 'PA' },
+        electionDate: '2028-11-07',
+        voteGoalOverride: 1_234_567,
+      },
+    });
+    expect(created.status()).toBe(201);
+    const campaignId = ((await created.json()) as { id: string }).id;
+    await page.goto(`${baseUrl}/campaigns/list/${campaignId}`);
+    const goal = page.getByRole('region', { name: 'Vote goal against the projection' });
+    await goal.getByText('1,234,567 votes', { exact: true }).waitFor();
+    await page.waitForFunction(
+      async ([name, path]) => (await (await caches.open(name)).keys()).some((k) => new URL(k.url).pathname === path),
+      [API_CACHE, `/api/v1/campaigns/${campaignId}/dashboard`] as const,
+    );
+    const notice = page.getByRole('status').filter({ hasText: 'You are offline: the dashboard as of' });
+    expect(await notice.count()).toBe(0);
+
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await goal.getByText('1,234,567 votes', { exact: true }).waitFor();
+      await notice.waitFor();
+      expect(await notice.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    } finally {
+      await context.setOffline(false);
+    }
+    // Back online: the dashboard is read again, and the notice goes.
+    await notice.waitFor({ state: 'detached' });
+    await goal.getByText('1,234,567 votes', { exact: true }).waitFor();
   });
 
   it('deletes the cached API reads on sign-out, so they are never shown to the next person', async () => {

@@ -4,7 +4,7 @@
  */
 import type { Problem } from '@akashic/contracts';
 
-import { ORG_HEADER } from './sw/shared.js';
+import { CACHED_AT_HEADER, ORG_HEADER } from './sw/shared.js';
 
 export { ORG_HEADER };
 
@@ -102,6 +102,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       detail: 'The server could not be reached. Check your connection and try again.',
     });
   }
+  if (method === 'GET') noteCachedRead(url, res.headers.get(CACHED_AT_HEADER));
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   const data: unknown = type.includes('json') ? await res.json().catch(() => null) : null;
@@ -120,6 +121,30 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     throw err;
   }
   return data as T;
+}
+
+/*
+ * Reads answered by the service worker's cache while offline (see sw/sw.ts), by URL: when the server sent each. A
+ * read the network answers again clears its entry.
+ */
+const cachedReads = new Map<string, string>();
+const cachedReadListeners = new Set<() => void>();
+
+function noteCachedRead(url: string, cachedAt: string | null) {
+  if ((cachedReads.get(url) ?? null) === cachedAt) return;
+  if (cachedAt) cachedReads.set(url, cachedAt);
+  else cachedReads.delete(url);
+  for (const l of cachedReadListeners) l();
+}
+
+/** When the server sent the last answer to a GET of `url` if it came from the offline cache, else null. */
+export function cachedReadAt(url: string): string | null {
+  return cachedReads.get(url) ?? null;
+}
+
+export function subscribeCachedReads(fn: () => void): () => void {
+  cachedReadListeners.add(fn);
+  return () => void cachedReadListeners.delete(fn);
 }
 
 /** Rate-limited requests are retried this many times at most, each after the server's `Retry-After`. */

@@ -1,6 +1,6 @@
 import type { LiveEvent, Page } from '@akashic/contracts';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { errorMessage } from './api';
+import { cachedReadAt, errorMessage, subscribeCachedReads } from './api';
 import { useFeedback } from './components/feedback';
 
 export interface Resource<T> {
@@ -217,4 +217,21 @@ export function useLiveReload(matches: (e: LiveEvent) => boolean, reload: () => 
       live.listeners.delete(listener);
     };
   }, [delayMs]);
+}
+
+/**
+ * When the last answer to a GET of `url` came from the offline cache: the time the server sent it, else null. With
+ * `reload`, the read is made again as soon as the device is back online.
+ */
+export function useCachedReadAt(url: string, reload?: () => void): string | null {
+  const at = useSyncExternalStore(subscribeCachedReads, () => cachedReadAt(url));
+  const current = useRef(reload);
+  current.current = reload;
+  useEffect(() => {
+    if (!at) return;
+    const online = () => current.current?.();
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, [at]);
+  return at;
 }

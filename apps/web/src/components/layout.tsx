@@ -1,6 +1,8 @@
 /** Shared page pieces: the mark, page headings (which own the document title and focus), panels, badges. */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { errorMessage } from '../api';
+import { formatDateTime } from '../format';
+import { useCachedReadAt } from '../hooks';
 import { hasNavigated } from '../router';
 
 export function Logo({ size = 32 }: { size?: number }) {
@@ -86,6 +88,22 @@ export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => 
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * Says that what a page shows came from this device's offline copy, and from when; the read is made again once the
+ * device is back online (`reload`). Nothing while the network answers.
+ */
+export function CachedNotice({ url, what, reload }: { url: string; what: string; reload?: () => void }) {
+  const at = useCachedReadAt(url, reload);
+  const when = at ? new Date(at) : null;
+  if (!when || Number.isNaN(when.getTime())) return null;
+  return (
+    <p className="notice notice-info" role="status">
+      You are offline: {what} as of <time dateTime={when.toISOString()}>{formatDateTime(when.toISOString())}</time>,
+      saved on this device. It updates when the connection is back.
+    </p>
   );
 }
 

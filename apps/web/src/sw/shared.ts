@@ -9,6 +9,12 @@ export const API_CACHE = 'akashic-api-v1';
 /** The request header that selects the organization; API reads are cached per organization. */
 export const ORG_HEADER = 'x-akashic-org';
 
+/**
+ * On an API read the service worker answered from its cache (no network): when the server first sent it (its `Date`
+ * header), so the page can say how old what it shows is.
+ */
+export const CACHED_AT_HEADER = 'x-akashic-cached-at';
+
 /** Messages the page posts to the service worker. */
 export type ToServiceWorker = { type: 'SKIP_WAITING' };
 

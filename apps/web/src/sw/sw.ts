@@ -3,7 +3,8 @@
  * - precaches the app shell (index.html and the hashed assets of this build) and answers navigations with it, so
  *   the console opens offline;
  * - caches API reads network-first: the network answers whenever it can, the last answer (per URL and organization)
- *   only when it cannot. The page deletes this cache on sign-out (src/pwa.ts);
+ *   only when it cannot, marked with when the server sent it (CACHED_AT_HEADER). The page deletes this cache on
+ *   sign-out (src/pwa.ts);
  * - waits when a new version is installed until the page asks it to take over (the "new version" prompt);
  * - shows push notifications and opens their page when clicked.
  */
@@ -13,6 +14,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import {
   API_CACHE,
+  CACHED_AT_HEADER,
   ORG_HEADER,
   apiCacheKey,
   notificationTarget,
@@ -48,6 +50,17 @@ registerRoute(
           response.status === 200 && (response.headers.get('content-type') ?? '').startsWith('application/json')
             ? response
             : null,
+        // Answered from the cache (the network failed): say since when, so the page can tell the person.
+        cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+          if (!cachedResponse) return null;
+          const headers = new Headers(cachedResponse.headers);
+          headers.set(CACHED_AT_HEADER, cachedResponse.headers.get('date') ?? new Date(0).toUTCString());
+          return new Response(cachedResponse.body, {
+            status: cachedResponse.status,
+            statusText: cachedResponse.statusText,
+            headers,
+          });
+        },
       },
     ],
   }),

@@ -6,7 +6,7 @@
 import type { CampaignDashboard, ContactDay, DashboardBudget, VoteGoal } from '@akashic/contracts';
 import { useId } from 'react';
 import { api } from '../../api';
-import { LoadError, Loading, Panel, TableWrap } from '../../components/layout';
+import { CachedNotice, LoadError, Loading, Panel, TableWrap } from '../../components/layout';
 import { formatDate, formatDateTime } from '../../format';
 import { useLiveReload, useResource } from '../../hooks';
 import { Link } from '../../router';
@@ -268,10 +268,8 @@ function ForecastTile({ forecast: f }: { forecast: CampaignDashboard['forecast']
 }
 
 export function DashboardPanels({ campaignId }: { campaignId: string }) {
-  const dash = useResource(
-    (signal) => api.get<CampaignDashboard>(`/api/v1/campaigns/${campaignId}/dashboard`, { signal }),
-    [campaignId],
-  );
+  const url = `/api/v1/campaigns/${campaignId}/dashboard`;
+  const dash = useResource((signal) => api.get<CampaignDashboard>(url, { signal }), [url]);
   // Any change to the campaign may move a tile: spend, contacts, canvassing, events and RSVPs, the goal itself.
   useLiveReload((e) => e.campaignId === campaignId, dash.reload);
   if (dash.loading && !dash.data) return <Loading label="Loading the dashboard…" />;
@@ -282,6 +280,7 @@ export function DashboardPanels({ campaignId }: { campaignId: string }) {
       <h2 id="dash-heading" className="sr-only">
         Dashboard
       </h2>
+      <CachedNotice url={url} what="the dashboard" reload={dash.reload} />
       <div className="dash-grid">
         <GoalTile goal={d.voteGoal} />
         <BudgetTile budget={d.budget} />
