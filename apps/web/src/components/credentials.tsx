@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Resource } from '../hooks';
 import { useFeedback } from './feedback';
-import { LoadError, Loading } from './layout';
+import { Badge, LoadError, Loading } from './layout';
 
 /**
  * A secret shown once: the heading takes focus, the secret is copied to the clipboard (or selected, where the browser
@@ -226,4 +226,16 @@ export function ScopePicker({
       <ChoiceList idPrefix={idPrefix} choices={all} selected={selected} onChange={onChange} />
     </ChoiceFieldset>
   );
+}
+
+const CREDENTIAL_STATUS = {
+  active: { tone: 'green', label: 'Active' },
+  expired: { tone: 'amber', label: 'Expired' },
+  revoked: { tone: 'grey', label: 'Revoked' },
+} as const;
+
+/** A token's or key's state as a badge. */
+export function CredentialStatus({ status }: { status: keyof typeof CREDENTIAL_STATUS }) {
+  const s = CREDENTIAL_STATUS[status];
+  return <Badge tone={s.tone}>{s.label}</Badge>;
 }

@@ -2,10 +2,10 @@
 import type { ApiToken } from '@akashic/contracts';
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../api';
-import { ScopePicker, SecretOnce, type Scope } from '../components/credentials';
+import { CredentialStatus, ScopePicker, SecretOnce, type Scope } from '../components/credentials';
 import { useFeedback } from '../components/feedback';
 import { FormError, TextField, formValue, useSubmission } from '../components/forms';
-import { ActionsHeader, Badge, LoadError, Loading, PageHeader, Panel, TableWrap } from '../components/layout';
+import { ActionsHeader, LoadError, Loading, PageHeader, Panel, TableWrap } from '../components/layout';
 import { formatDate, formatDateTime } from '../format';
 import { useResource } from '../hooks';
 import { useSession } from '../session';
@@ -146,12 +146,6 @@ function CreateTokenPanel({ onCreated }: { onCreated: (c: Created) => void }) {
   );
 }
 
-const STATUS = {
-  active: { tone: 'green', label: 'Active' },
-  expired: { tone: 'amber', label: 'Expired' },
-  revoked: { tone: 'grey', label: 'Revoked' },
-} as const;
-
 function TokenList({
   tokens,
   loading,
@@ -252,7 +246,7 @@ function TokenList({
                       )}
                     </td>
                     <td data-label="Status">
-                      <Badge tone={STATUS[status].tone}>{STATUS[status].label}</Badge>
+                      <CredentialStatus status={status} />
                     </td>
                     <td data-label="Actions" className="actions-cell">
                       {status === 'active' && (

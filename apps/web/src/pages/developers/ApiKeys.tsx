@@ -6,7 +6,7 @@ import type { ApiKey, CreatedApiKey, OrgRole } from '@akashic/contracts';
 import { ORG_ROLES } from '@akashic/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorMessage } from '../../api';
-import { ScopePicker, SecretOnce, type Scope } from '../../components/credentials';
+import { CredentialStatus, ScopePicker, SecretOnce, type Scope } from '../../components/credentials';
 import { useFeedback } from '../../components/feedback';
 import { FormError, SelectField, TextField, formValue, useSubmission } from '../../components/forms';
 import { ActionsHeader, Badge, LoadError, Loading, Panel, TableWrap } from '../../components/layout';
@@ -178,12 +178,6 @@ function CreateKeyPanel({ onCreated }: { onCreated: (c: CreatedApiKey) => void }
   );
 }
 
-const STATUS = {
-  active: { tone: 'green', label: 'Active' },
-  expired: { tone: 'amber', label: 'Expired' },
-  revoked: { tone: 'grey', label: 'Revoked' },
-} as const;
-
 function KeyList({
   keys,
   loading,
@@ -345,7 +339,7 @@ function KeyList({
                     {k.status === 'active' && !k.actsAs ? (
                       <Badge tone="amber">Suspended: its creator left the organization</Badge>
                     ) : (
-                      <Badge tone={STATUS[k.status].tone}>{STATUS[k.status].label}</Badge>
+                      <CredentialStatus status={k.status} />
                     )}
                   </td>
                   <td data-label="Actions" className="actions-cell">
