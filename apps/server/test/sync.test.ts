@@ -249,6 +249,28 @@ describe('pull', () => {
     for (const v of f.voterIds) expect(after.puts.get(`voter:${v}`)).toMatchObject({ turfIds: [f.turfId] });
   });
 
+  it('names every turf of the scope a voter is on, and deletes a changed voter that left them all', async () => {
+    const f = await fieldCampaign();
+    const byZip = await created(owner, `${base(f.campaignId)}/turfs`, { name: 'By ZIP', zips: ['27705'] });
+    const [both, zipOnly, gone] = f.voterIds as [string, string, string];
+    const c = newClient();
+    const full = await pullAll(owner, c, f.campaignId, null);
+    expect(full.puts.get(`voter:${both}`)).toMatchObject({ turfIds: [f.turfId] });
+    // Moved by a writer other than the API (a later import would do the same): the log takes it as it comes.
+    await admin.query(`UPDATE voters SET zip = '27705' WHERE id = $1`, [both]);
+    await admin.query(`UPDATE voters SET zip = '27705', precinct = 'ELSEWHERE' WHERE id = $1`, [zipOnly]);
+    await admin.query(`UPDATE voters SET zip = '99999', precinct = 'ELSEWHERE' WHERE id = $1`, [gone]);
+    const changes = await pullAll(owner, c, f.campaignId, full.cursor);
+    expect(changes.puts.get(`voter:${both}`)).toMatchObject({ zip: '27705', turfIds: [f.turfId, byZip].sort() });
+    expect(changes.puts.get(`voter:${zipOnly}`)).toMatchObject({ turfIds: [byZip] });
+    expect([...changes.deletes]).toEqual([`voter:${gone}`]);
+    expect(changes.puts.size).toBe(2);
+    // A full copy agrees with the changes: each voter once, with all its turfs.
+    const again = await pullAll(owner, newClient(), f.campaignId, null);
+    expect(again.puts.get(`voter:${both}`)).toMatchObject({ turfIds: [f.turfId, byZip].sort() });
+    expect(again.puts.has(`voter:${gone}`)).toBe(false);
+  });
+
   it('answers another organization’s campaign, or a forged cursor, like a missing one / a bad field', async () => {
     const stranger = await signUpActor(app.url, 'sync-stranger');
     const f = await fieldCampaign();

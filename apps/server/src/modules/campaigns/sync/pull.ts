@@ -84,6 +84,7 @@ function decode(cursor: string): Cursor {
 interface Scope {
   /** Turfs whose voters the member replicates: those assigned to them, every turf for those who plan turfs. */
   turfs: Turf[];
+  campaignId: string;
   messages: boolean;
   fingerprint: string;
 }
@@ -100,7 +101,7 @@ async function scopeOf(ctx: Ctx, c: Campaign): Promise<Scope> {
     .update(JSON.stringify({ messages, turfs: turfs.map((t) => [t.id, t.version]) }))
     .digest('base64url')
     .slice(0, 22);
-  return { turfs, messages, fingerprint };
+  return { turfs, campaignId: c.id, messages, fingerprint };
 }
 
 // ---- entities ----------------------------------------------------------------------------------------------------
@@ -175,50 +176,55 @@ async function readKind(
   return r.rows;
 }
 
-/** A turf's voters: a keyset page after `after`, or those among `keys`. */
-async function readVoters(
-  ctx: Ctx,
-  turf: Turf,
-  by: { after: string | null; limit: number } | { keys: string[] },
-): Promise<Row[]> {
-  const base = turfVoters(ctx.org.id, turf);
-  const params = [...base.params];
-  let cond = '';
-  if ('keys' in by) {
-    params.push(by.keys);
-    cond = `AND v.id = ANY($${params.length}::uuid[])`;
-  } else if (by.after) {
-    params.push(by.after);
-    cond = `AND v.id > $${params.length}::uuid`;
-  }
-  const limit = 'keys' in by ? '' : `ORDER BY v.id LIMIT ${by.limit}`;
-  const r = await ctx.tx.client.query<Row>(
-    `SELECT v.id AS "_key", ${VOTER_COLUMNS} FROM voters v WHERE ${base.where} ${cond} ${limit}`,
-    params,
-  );
-  return r.rows;
-}
-
 /**
- * Which of the scope's turfs each voter belongs to (the device builds each turf's walk list from it): one query over
- * every turf's definition, limited to the given voters.
+ * Which of the scope's turfs a voter row `v` belongs to (the device builds each turf's walk list from it), as an SQL
+ * expression over the row itself: each turf's definition tested in the same scan, no second query. Its parameters are
+ * appended to `params`.
  */
-async function withTurfIds(ctx: Ctx, scope: Scope, rows: Row[]): Promise<Row[]> {
-  if (!rows.length) return rows;
-  const params: unknown[] = [rows.map((r) => r._key)];
-  const parts = scope.turfs.map((turf) => {
+function turfIdsOf(ctx: Ctx, scope: Scope, params: unknown[]): string {
+  if (!scope.turfs.length) return `'{}'::uuid[]`;
+  const tests = scope.turfs.map((turf) => {
     const t = turfVoters(ctx.org.id, turf);
     const shift = params.length;
     params.push(...t.params, turf.id);
     const where = t.where.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
-    return `SELECT v.id, $${params.length}::uuid AS turf FROM voters v WHERE ${where} AND v.id = ANY($1::uuid[])`;
+    return `CASE WHEN ${where} THEN $${params.length}::uuid END`;
   });
-  const { rows: found } = await ctx.tx.client.query<{ id: string; turfs: string[] }>(
-    `SELECT id, array_agg(turf ORDER BY turf) AS turfs FROM (${parts.join(' UNION ALL ')}) m GROUP BY id`,
+  // scope.turfs is in id order: so is each voter's list.
+  return `array_remove(ARRAY[${tests.join(', ')}], NULL)`;
+}
+
+/**
+ * Voters with the scope's turfs they are on: a keyset page of one turf's voters after `after` (a reset), or those
+ * among `keys` on any of the scope's turfs (a change; the others are out of scope).
+ */
+async function readVoters(
+  ctx: Ctx,
+  scope: Scope,
+  by: { turf: Turf; after: string | null; limit: number } | { keys: string[] },
+): Promise<Row[]> {
+  let where: string;
+  let params: unknown[];
+  if ('keys' in by) {
+    params = [ctx.org.id, scope.campaignId, by.keys];
+    where = 'v.org_id = $1 AND v.campaign_id = $2 AND v.id = ANY($3::uuid[])';
+  } else {
+    const base = turfVoters(ctx.org.id, by.turf);
+    params = [...base.params];
+    where = base.where;
+    if (by.after) {
+      params.push(by.after);
+      where += ` AND v.id > $${params.length}::uuid`;
+    }
+  }
+  const turfIds = turfIdsOf(ctx, scope, params);
+  const limit = 'keys' in by ? '' : `ORDER BY v.id LIMIT ${by.limit}`;
+  const select = `SELECT v.id AS "_key", ${VOTER_COLUMNS}, ${turfIds} AS "turfIds" FROM voters v WHERE ${where} ${limit}`;
+  const r = await ctx.tx.client.query<Row & { turfIds: string[] }>(
+    'keys' in by ? `SELECT * FROM (${select}) x WHERE cardinality("turfIds") > 0` : select,
     params,
   );
-  const byVoter = new Map(found.map((f) => [f.id, f.turfs]));
-  return rows.map((r) => ({ ...r, turfIds: byVoter.get(r._key) ?? [] }));
+  return r.rows;
 }
 
 // ---- mutations and rejections ------------------------------------------------------------------------------------
@@ -269,8 +275,8 @@ async function resetPage(
         e++;
         continue;
       }
-      const rows = await readVoters(ctx, turf, { after: a, limit: want });
-      puts.push(...(await withTurfIds(ctx, scope, rows)).map((r) => put('voter', r)));
+      const rows = await readVoters(ctx, scope, { turf, after: a, limit: want });
+      puts.push(...rows.map((r) => put('voter', r)));
       if (rows.length < want) [t, a] = [t + 1, null];
       else a = rows[rows.length - 1]!._key;
       continue;
@@ -326,9 +332,7 @@ async function changesPage(
     const keys = [...idSet];
     let found: Row[];
     if (entity === 'voter') {
-      const seen = new Map<string, Row>();
-      for (const turf of scope.turfs) for (const r of await readVoters(ctx, turf, { keys })) seen.set(r._key, r);
-      found = await withTurfIds(ctx, scope, [...seen.values()]);
+      found = await readVoters(ctx, scope, { keys });
     } else {
       const k = KINDS.find((x) => x.entity === entity);
       if (!k) continue;
