@@ -151,7 +151,8 @@ export async function benchSync(baseUrl: string): Promise<SyncFigures> {
     console.log(
       `    per page (sum): request ${(sum(pages.map((p) => p.requestMs)) / 1000).toFixed(2)} s (server until the first ` +
         `byte ${(sum(pages.map((p) => p.serverMs)) / 1000).toFixed(2)} s), client apply (replica + IndexedDB) ` +
-        `${(sum(pages.map((p) => p.applyMs)) / 1000).toFixed(2)} s; load before ${loadBefore}, after ${load()}`,
+        `${(sum(pages.map((p) => p.applyMs)) / 1000).toFixed(2)} s (IndexedDB writes ` +
+        `${(sum(pages.map((p) => p.storeMs)) / 1000).toFixed(2)} s); load before ${loadBefore}, after ${load()}`,
     );
     if (a.storedEntities < VOTERS) throw new Error(`only ${a.storedEntities} records stored, expected ≥ ${VOTERS}`);
 
