@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncPullResult } from '@akashic/contracts';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
+import { purgeSyncChanges } from '../src/platform/maintenance/worker.js';
 import { CAMPAIGN, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
 import { connect } from './support/db.js';
@@ -269,6 +270,48 @@ describe('pull', () => {
     const again = await pullAll(owner, newClient(), f.campaignId, null);
     expect(again.puts.get(`voter:${both}`)).toMatchObject({ turfIds: [f.turfId, byZip].sort() });
     expect(again.puts.has(`voter:${gone}`)).toBe(false);
+  });
+
+  it('purges the change log past its retention, and resets a cursor older than the purge instead of a gap', async () => {
+    const f = await fieldCampaign();
+    const stale = await pullAll(owner, newClient(), f.campaignId, null);
+    const patched = await as(owner, 'PATCH', `${base(f.campaignId)}/events/${f.eventId}`, {
+      json: { title: 'Renamed before the purge', version: 1 },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const fresh = await pullAll(owner, newClient(), f.campaignId, null);
+    // Every change of this campaign so far is 40 days old; the rest of the log is recent.
+    const aged = await admin.query(
+      `UPDATE sync_changes SET created_at = now() - interval '40 days' WHERE campaign_id = $1`,
+      [f.campaignId],
+    );
+    expect(aged.rowCount).toBeGreaterThan(0);
+    const retention = { receiptDays: 30, webhookAttemptDays: 30, syncChangeDays: 30 };
+    expect(await purgeSyncChanges(app.platform.services.db, retention)).toBe(aged.rowCount);
+    const left = await admin.query('SELECT count(*)::int AS n FROM sync_changes WHERE campaign_id = $1', [
+      f.campaignId,
+    ]);
+    expect(left.rows[0].n).toBe(0);
+    expect((await admin.query('SELECT count(*)::int AS n FROM sync_changes')).rows[0].n).toBeGreaterThan(0);
+
+    // The cursor taken before the event changed would miss it: a full copy, with the change.
+    const resynced = await pullAll(owner, newClient(), f.campaignId, stale.cursor);
+    expect(resynced.pages[0]!.reset).toBe(true);
+    expect(resynced.puts.get(`event:${f.eventId}`)).toMatchObject({ title: 'Renamed before the purge' });
+    expect([...resynced.puts.keys()].filter((k) => k.startsWith('voter:'))).toHaveLength(f.voterIds.length);
+    // A cursor taken after every purged change needs none of them: it goes on incrementally.
+    const caughtUp = await pullAll(owner, newClient(), f.campaignId, fresh.cursor);
+    expect(caughtUp.pages[0]!.reset).toBe(false);
+    expect(caughtUp.puts.size + caughtUp.deletes.size).toBe(0);
+    // Recent changes stay, and come as usual.
+    const renamed = await as(owner, 'PATCH', `${base(f.campaignId)}/events/${f.eventId}`, {
+      json: { title: 'Renamed after the purge', version: 2 },
+    });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(await purgeSyncChanges(app.platform.services.db, retention)).toBe(0);
+    const next = await pullAll(owner, newClient(), f.campaignId, caughtUp.cursor);
+    expect(next.pages[0]!.reset).toBe(false);
+    expect([...next.puts.keys()]).toEqual([`event:${f.eventId}`]);
   });
 
   it('answers another organization’s campaign, or a forged cursor, like a missing one / a bad field', async () => {

@@ -15,6 +15,9 @@ export const APP_ROLE = 'akashic_app';
  */
 const APPEND_ONLY = new Set(['audit_log', 'message_revisions', 'message_approvals', 'sync_changes', 'sync_rejections']);
 
+/** Tenant tables the application only reads: written by a reviewed DEFINER function (`sync_purge_changes`). */
+const DEFINER_WRITTEN = new Set(['sync_horizons']);
+
 /**
  * Tables the application may only read: the global reference data (modules/intelligence/reference/schema.ts),
  * shared by every organization and written only by the admin connection's import at migration time.
@@ -28,12 +31,15 @@ export const READ_ONLY: ReadonlySet<string> = new Set(REFERENCE_TABLES.map((t) =
  * `field_reminder_orgs()` (drizzle/0015_field_force_rls.sql) tells the reminder worker which organizations have
  * reminders due (their ids only; the work then runs in each organization's context), and
  * `event_retention_orgs(…)` (drizzle migration `event_retention`) tells the maintenance worker which organizations
- * have consumer receipts or webhook attempts past their retention (ids only; deleted in each org's context).
+ * have consumer receipts or webhook attempts past their retention (ids only; deleted in each org's context), and
+ * `sync_purge_changes(…)` (drizzle migration `sync_purge`) deletes sync log rows past their retention and raises
+ * the affected campaigns' horizons (the log is append-only for the application).
  */
 export const DEFINER_FUNCTIONS: readonly string[] = [
   'voters_analyze()',
   'field_reminder_orgs()',
   'event_retention_orgs(timestamp with time zone,timestamp with time zone)',
+  'sync_purge_changes(timestamp with time zone,integer)',
 ];
 
 export function appRolePassword(secret: string): string {
@@ -92,11 +98,12 @@ export async function ensureAppRole(admin: pg.ClientBase, password: string | nul
       `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
     );
     for (const { name } of tables.rows) {
-      const privileges = READ_ONLY.has(name)
-        ? 'SELECT'
-        : APPEND_ONLY.has(name)
-          ? 'SELECT, INSERT'
-          : 'SELECT, INSERT, UPDATE, DELETE';
+      const privileges =
+        READ_ONLY.has(name) || DEFINER_WRITTEN.has(name)
+          ? 'SELECT'
+          : APPEND_ONLY.has(name)
+            ? 'SELECT, INSERT'
+            : 'SELECT, INSERT, UPDATE, DELETE';
       await admin.query(`REVOKE ALL ON TABLE ${quoteIdent(name)} FROM ${APP_ROLE}`);
       await admin.query(`GRANT ${privileges} ON TABLE ${quoteIdent(name)} TO ${APP_ROLE}`);
     }

@@ -15,6 +15,10 @@
  * during the reset arrives in the first incremental pull. The cursor also holds a fingerprint of the scope (which
  * turfs' voters the member replicates, whether they read messages): when it changes, the next pull is a reset.
  *
+ * The log keeps `SYNC_CHANGE_RETENTION_DAYS`; the purge records per campaign the newest transaction it deleted rows of
+ * (`sync_horizons`). A cursor whose snapshot may not have seen that transaction could miss changes: its pull is a
+ * reset, never a silent gap.
+ *
  * `lastMutationIds` reports a client only when its row's last change is visible in the page's snapshot, so a client
  * never drops a pending mutation whose effect the data it holds may still lack.
  */
@@ -350,6 +354,23 @@ async function changesPage(
   return { puts, deletes, next, more };
 }
 
+/**
+ * Whether the retention purge (sync_purge_changes) may have deleted log rows a cursor taken at `from` has not seen:
+ * the campaign's horizon (newest purged transaction) is not older than every transaction `from` did not see.
+ */
+async function purgedPast(ctx: Ctx, campaignId: string, from: string): Promise<boolean> {
+  const r = await ctx.tx.client.query(
+    `SELECT 1 FROM sync_horizons
+      WHERE org_id = $1 AND campaign_id = $2 AND purged_txid >= pg_snapshot_xmin($3::pg_snapshot)`,
+    [ctx.org.id, campaignId, from],
+  );
+  return r.rowCount !== 0;
+}
+
+async function resetCursor(ctx: Ctx, scope: Scope): Promise<Extract<Cursor, { m: 'r' }>> {
+  return { m: 'r', base: await currentSnapshot(ctx), scope: scope.fingerprint, e: 0, t: 0, a: null };
+}
+
 export async function pull(
   ctx: Ctx,
   c: Campaign,
@@ -359,31 +380,37 @@ export async function pull(
   let cur = body.cursor === null ? null : decode(body.cursor);
   let reset = false;
   if (!cur || cur.scope !== scope.fingerprint) {
-    cur = { m: 'r', base: await currentSnapshot(ctx), scope: scope.fingerprint, e: 0, t: 0, a: null };
+    cur = await resetCursor(ctx, scope);
     reset = true;
   }
-  if (cur.m === 'r') {
-    const { puts, next } = await resetPage(ctx, c, scope, cur, body.limit);
-    const more = next.m === 'r';
-    return {
-      cursor: encode(next),
-      more,
-      reset,
-      puts,
-      deletes: [],
-      lastMutationIds: await lastMutationIds(ctx, body.clientGroupId, cur.base),
-      rejected: more ? [] : await rejections(ctx, body.clientGroupId, null, cur.base),
-    };
+  if (cur.m === 'i') {
+    const to = cur.to ?? (await currentSnapshot(ctx));
+    const page = await changesPage(ctx, c, scope, cur, to, body.limit);
+    // Checked after reading the page: a purge committed before that read has raised the horizon by now.
+    if (!(await purgedPast(ctx, c.id, cur.from))) {
+      return {
+        cursor: encode(page.next),
+        more: page.more,
+        reset: false,
+        puts: page.puts,
+        deletes: page.deletes,
+        lastMutationIds: await lastMutationIds(ctx, body.clientGroupId, to),
+        rejected: page.more ? [] : await rejections(ctx, body.clientGroupId, cur.from, to),
+      };
+    }
+    // Changes this cursor has not seen may be gone: a full copy instead of a gap.
+    cur = await resetCursor(ctx, scope);
+    reset = true;
   }
-  const to = cur.to ?? (await currentSnapshot(ctx));
-  const page = await changesPage(ctx, c, scope, cur, to, body.limit);
+  const { puts, next } = await resetPage(ctx, c, scope, cur, body.limit);
+  const more = next.m === 'r';
   return {
-    cursor: encode(page.next),
-    more: page.more,
-    reset: false,
-    puts: page.puts,
-    deletes: page.deletes,
-    lastMutationIds: await lastMutationIds(ctx, body.clientGroupId, to),
-    rejected: page.more ? [] : await rejections(ctx, body.clientGroupId, cur.from, to),
+    cursor: encode(next),
+    more,
+    reset,
+    puts,
+    deletes: [],
+    lastMutationIds: await lastMutationIds(ctx, body.clientGroupId, cur.base),
+    rejected: more ? [] : await rejections(ctx, body.clientGroupId, null, cur.base),
   };
 }
