@@ -10,13 +10,18 @@ import { REFERENCE_TABLES } from '../modules/intelligence/reference/schema.js';
 export const APP_ROLE = 'akashic_app';
 
 /**
- * Tables the application may only append to and read: the tamper-evident audit log, and message history (revisions
- * and approvals go only with their campaign, through the cascade).
+ * Tables the application may only append to and read: the tamper-evident audit log, message history (revisions
+ * and approvals go only with their campaign, through the cascade), the sync log (purged by `sync_purge_changes`
+ * only) and its purge horizons (lowering one would let a cursor miss purged changes; raising one costs a resync).
  */
-const APPEND_ONLY = new Set(['audit_log', 'message_revisions', 'message_approvals', 'sync_changes', 'sync_rejections']);
-
-/** Tenant tables the application only reads: written by a reviewed DEFINER function (`sync_purge_changes`). */
-const DEFINER_WRITTEN = new Set(['sync_horizons']);
+const APPEND_ONLY = new Set([
+  'audit_log',
+  'message_revisions',
+  'message_approvals',
+  'sync_changes',
+  'sync_rejections',
+  'sync_horizons',
+]);
 
 /**
  * Tables the application may only read: the global reference data (modules/intelligence/reference/schema.ts),
@@ -98,12 +103,11 @@ export async function ensureAppRole(admin: pg.ClientBase, password: string | nul
       `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
     );
     for (const { name } of tables.rows) {
-      const privileges =
-        READ_ONLY.has(name) || DEFINER_WRITTEN.has(name)
-          ? 'SELECT'
-          : APPEND_ONLY.has(name)
-            ? 'SELECT, INSERT'
-            : 'SELECT, INSERT, UPDATE, DELETE';
+      const privileges = READ_ONLY.has(name)
+        ? 'SELECT'
+        : APPEND_ONLY.has(name)
+          ? 'SELECT, INSERT'
+          : 'SELECT, INSERT, UPDATE, DELETE';
       await admin.query(`REVOKE ALL ON TABLE ${quoteIdent(name)} FROM ${APP_ROLE}`);
       await admin.query(`GRANT ${privileges} ON TABLE ${quoteIdent(name)} TO ${APP_ROLE}`);
     }

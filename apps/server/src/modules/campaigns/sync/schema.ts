@@ -11,7 +11,8 @@
  *   drawn in. Kept for `SYNC_CHANGE_RETENTION_DAYS`: the maintenance worker purges older rows through
  *   `sync_purge_changes()` (a reviewed SECURITY DEFINER function: the application may only append to the log).
  * - `sync_horizons`: per campaign, the newest transaction whose log rows were purged. A cursor whose snapshot may
- *   not have seen it would miss changes, so its next pull is a reset (pull.ts). Written by that function only.
+ *   not have seen it would miss changes, so its next pull is a reset (pull.ts). Raised by that function; append-only
+ *   for the application (lowering a horizon could hide a gap).
  */
 import { sql } from 'drizzle-orm';
 import {
