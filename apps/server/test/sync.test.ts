@@ -14,6 +14,8 @@ import { CAMPAIGN, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
 import { connect } from './support/db.js';
 import { fieldOf } from './support/field.js';
+import { importCsv } from './support/voters.js';
+import { BULK_VOTER_ROWS } from '../src/modules/campaigns/sync/bulk.js';
 import { messageWithHistory } from './support/messages.js';
 import { as, expectProblem, signInActor, signUpActor, type Actor } from './support/http.js';
 
@@ -312,6 +314,49 @@ describe('pull', () => {
     const next = await pullAll(owner, newClient(), f.campaignId, caughtUp.cursor);
     expect(next.pages[0]!.reset).toBe(false);
     expect([...next.puts.keys()]).toEqual([`event:${f.eventId}`]);
+  });
+
+  it('a large import logs no change per voter: it resets every cursor, and the reset carries the imported voters', async () => {
+    const f = await fieldCampaign();
+    const c = newClient();
+    const before = await pullAll(owner, c, f.campaignId, null);
+    const voterChanges = async () =>
+      (
+        await admin.query(`SELECT count(*)::int AS n FROM sync_changes WHERE campaign_id = $1 AND entity = 'voter'`, [
+          f.campaignId,
+        ])
+      ).rows[0].n as number;
+    const logged = await voterChanges();
+    const csv = (from: number, n: number) =>
+      [
+        'voter_id,first_name,last_name,address,city,zip,precinct',
+        ...Array.from({ length: n }, (_, i) => `BULK${from + i},Al,Bulk,${i + 1} Elm St,Durham,27701,FIELD-1`),
+      ].join('\n');
+    const big = await importCsv(owner, f.campaignId, csv(0, BULK_VOTER_ROWS));
+    expect(big.reply.status, big.reply.text).toBe(200);
+    expect(big.reply.body).toMatchObject({ status: 'succeeded', rowsInserted: BULK_VOTER_ROWS });
+    expect(await voterChanges()).toBe(logged);
+
+    // The device synced before the import: its next pull is a full copy with every voter, old and imported.
+    const after = await pullAll(owner, c, f.campaignId, before.cursor, 5000);
+    expect(after.pages[0]!.reset).toBe(true);
+    const voters = [...after.puts.entries()].filter(([k]) => k.startsWith('voter:'));
+    expect(voters).toHaveLength(f.voterIds.length + BULK_VOTER_ROWS);
+    expect(voters.filter(([, v]) => (v as { voterId: string }).voterId.startsWith('BULK'))).toHaveLength(
+      BULK_VOTER_ROWS,
+    );
+    // Then incrementally again; a small import is logged voter by voter.
+    const none = await pullAll(owner, c, f.campaignId, after.cursor);
+    expect(none.pages[0]!.reset).toBe(false);
+    expect(none.puts.size).toBe(0);
+    const small = await importCsv(owner, f.campaignId, csv(BULK_VOTER_ROWS, 3));
+    expect(small.reply.status, small.reply.text).toBe(200);
+    expect(await voterChanges()).toBe(logged + 3);
+    const three = await pullAll(owner, c, f.campaignId, none.cursor);
+    expect(three.pages[0]!.reset).toBe(false);
+    expect([...three.puts.values()].map((v) => (v as { voterId: string }).voterId).sort()).toEqual(
+      [0, 1, 2].map((i) => `BULK${BULK_VOTER_ROWS + i}`),
+    );
   });
 
   it('answers another organization’s campaign, or a forged cursor, like a missing one / a bad field', async () => {

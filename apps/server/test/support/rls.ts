@@ -141,6 +141,11 @@ export function rlsSuite(): void {
         [o.orgId],
       );
       await admin.query(`SELECT sync_purge_changes(now() - interval '365 days', 1000)`);
+      // A bulk voter write's epoch (sync_epochs; a 5,000-row import in the sync tests makes one).
+      await admin.query(`INSERT INTO sync_epochs (org_id, campaign_id, epoch) VALUES ($1, $2, 1)`, [
+        o.orgId,
+        c.campaignId,
+      ]);
       await attemptedWebhookOf(app, o);
       const push = await as(o, 'POST', '/api/v1/push/subscriptions', {
         json: browserSubscription(`https://push.example.net/rls/${randomUUID()}`).json,

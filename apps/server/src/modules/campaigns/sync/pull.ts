@@ -13,7 +13,9 @@
  * A first pull (no cursor) is a **reset**: it takes the snapshot `base`, then pages through every entity of the scope
  * by key (keyset pagination, one index range per page), and ends with the cursor `from = base`, so anything committed
  * during the reset arrives in the first incremental pull. The cursor also holds a fingerprint of the scope (which
- * turfs' voters the member replicates, whether they read messages): when it changes, the next pull is a reset.
+ * turfs' voters the member replicates, whether they read messages, the campaign's bulk-write epoch): when it
+ * changes, the next pull is a reset. The epoch is read before the snapshot is taken, so a bulk write committed in
+ * between is either in the reset's data or changes the fingerprint again.
  *
  * The log keeps `SYNC_CHANGE_RETENTION_DAYS`; the purge records per campaign the newest transaction it deleted rows of
  * (`sync_horizons`). A cursor whose snapshot may not have seen that transaction could miss changes: its pull is a
@@ -40,6 +42,7 @@ import { canOnCampaign } from '../access.js';
 import { CANVASS_COLUMNS } from '../field/canvass.js';
 import { EVENT_COLUMNS, RSVP_COLUMNS } from '../field/events.js';
 import { TURF_COLUMNS, turfVoters } from '../field/turfs.js';
+import { syncEpoch } from './bulk.js';
 
 type Ctx = OrgCtx<never>;
 type Row = Record<string, unknown> & { _key: string };
@@ -101,8 +104,10 @@ async function scopeOf(ctx: Ctx, c: Campaign): Promise<Scope> {
         ${all ? '' : 'AND t.assigned_to = $3'} ORDER BY t.id`,
     all ? [ctx.org.id, c.id] : [ctx.org.id, c.id, ctx.principal.userId],
   );
+  // A bulk write of the campaign's voters (bulk.ts) bumps the epoch: every cursor issued before starts a reset.
+  const epoch = await syncEpoch(ctx.tx, ctx.org.id, c.id);
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ messages, turfs: turfs.map((t) => [t.id, t.version]) }))
+    .update(JSON.stringify({ messages, turfs: turfs.map((t) => [t.id, t.version]), ...(epoch ? { epoch } : {}) }))
     .digest('base64url')
     .slice(0, 22);
   return { turfs, campaignId: c.id, messages, fingerprint };

@@ -13,6 +13,9 @@
  * - `sync_horizons`: per campaign, the newest transaction whose log rows were purged. A cursor whose snapshot may
  *   not have seen it would miss changes, so its next pull is a reset (pull.ts). Raised by that function; append-only
  *   for the application (lowering a horizon could hide a gap).
+ * - `sync_epochs`: per campaign, a counter bumped by a bulk write of its voters (a large voter-file import) instead
+ *   of a log row per voter (bulk.ts). It is part of every cursor's scope fingerprint: a cursor issued before the
+ *   bump starts a reset, which carries the imported voters.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -125,4 +128,15 @@ export const syncHorizons = pgTable(
     purgedAt: timestamp('purged_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.campaignId] }), tenantPolicy('sync_horizons')],
+).enableRLS();
+
+export const syncEpochs = pgTable(
+  'sync_epochs',
+  {
+    orgId: orgIdColumn(),
+    campaignId: uuid('campaign_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    bumpedAt: timestamp('bumped_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.campaignId] }), tenantPolicy('sync_epochs')],
 ).enableRLS();
