@@ -243,7 +243,7 @@ async function main() {
       }
     }
 
-    console.log(`\nmedian of ${RUNS} runs (reports: ${REPORTS}/<page>-<run>.json):`);
+    if (pages.length) console.log(`\nmedian of ${RUNS} runs (reports: ${REPORTS}/<page>-<run>.json):`);
     const summary = pages.map((p) => {
       const runs = results[p.name]!;
       const s = { name: p.name, score: median(runs.map((r) => r.score)), lcpMs: median(runs.map((r) => r.lcpMs)) };
@@ -280,7 +280,7 @@ async function main() {
     const initialJsBytes = seen.reduce((n, s) => n + gz(s.url), 0);
     const declared = initialScripts();
     const declaredBytes = declared.reduce((n, s) => n + s.gzipBytes, 0);
-    console.log('\ninitial JavaScript of the sign-in page (what Lighthouse saw it load):');
+    if (seen.length) console.log('\ninitial JavaScript of the sign-in page (what Lighthouse saw it load):');
     for (const s of seen) console.log(`  ${s.url}  ${(gz(s.url) / 1000).toFixed(1)} kB gz (${s.transferSize} B sent)`);
     const initialJsKb = seen.length ? Math.round(initialJsBytes / 100) / 10 : null;
     if (initialJsKb !== null)
