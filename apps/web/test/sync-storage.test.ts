@@ -103,8 +103,9 @@ describe('Dexie sync storage', () => {
     const KINDS: SyncEntity[] = ['voter', 'rsvp'];
     const write = fc.record({
       clearEntities: fc.boolean().map((b) => b || undefined),
+      bulk: fc.boolean(),
       deleteEntities: fc.array(fc.tuple(fc.constantFrom(...KINDS), fc.integer({ min: 0, max: 150 }))),
-      // Small writes (entity records) and large ones (a chunk).
+      // Small writes (entity records) and large ones (a chunk when bulk).
       putEntities: fc.oneof(
         fc.array(fc.tuple(fc.constantFrom(...KINDS), fc.integer({ min: 0, max: 150 }), fc.integer()), {
           maxLength: 5,
@@ -126,6 +127,7 @@ describe('Dexie sync storage', () => {
         for (const w of writes) {
           const change: ReplicaWrite = {
             ...(w.clearEntities ? { clearEntities: true } : {}),
+            bulk: w.bulk,
             deleteEntities: w.deleteEntities.map(([e, n]) => [e, `id-${n}`] as const),
             putEntities: w.putEntities.map(([e, n, v]) => [e, `id-${n}`, { v }] as const),
           };
@@ -144,7 +146,7 @@ describe('Dexie sync storage', () => {
     );
   });
 
-  it('reads a database written before chunks existed', async () => {
+  it('reads a database written before chunks existed, and chunks only pages of a full copy', async () => {
     const old = new Dexie('sync-test-v1');
     old.version(1).stores({ entities: '[replica+key], replica', replicas: 'replica' });
     await old.table('replicas').put({
@@ -172,6 +174,15 @@ describe('Dexie sync storage', () => {
     // Writes after the upgrade are newer than the old records.
     await storage.write({ deleteEntities: [['voter', 'v1']], putEntities: [['voter', 'v2', { n: 3 }]] });
     expect((await storage.read())!.entities).toEqual([['voter', 'v2', { n: 3 }]]);
+    const many = Array.from({ length: CHUNK_MIN_PUTS }, (_, i) => ['rsvp', `r${i}`, { i }] as const);
+    await storage.write({ bulk: true, putEntities: many });
+    expect(await db.chunks.count()).toBe(1);
+    // Not a full copy's page: a record per entity, nothing kept in a chunk to be superseded.
+    await storage.write({ putEntities: many.map(([e, id]) => [e, id, { i: -1 }] as const) });
+    expect(await db.chunks.count()).toBe(1);
+    const read = (await storage.read())!.entities;
+    expect(read).toHaveLength(1 + CHUNK_MIN_PUTS);
+    expect(read.filter(([e]) => e === 'rsvp').every(([, , v]) => (v as { i: number }).i === -1)).toBe(true);
     db.close();
   });
 });

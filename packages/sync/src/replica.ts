@@ -326,6 +326,7 @@ export class Replica {
         ...(page.reset ? { clearEntities: true } : {}),
         deleteEntities: page.deletes.map((d) => [d.entity, d.id] as const),
         putEntities: page.puts.map((p) => [p.entity, p.id, p.value] as const),
+        ...(page.reset || this.resetting ? { bulk: true } : {}),
         cursor: page.cursor,
         pending,
         rejected,

@@ -136,8 +136,11 @@ describe('Replica', () => {
     expect(reloaded.serverSnapshot()).toEqual(r.serverSnapshot());
   });
 
-  it('asks for large pages while a reset is under way, then for the usual ones', async () => {
-    const r = await open(memoryStorage(), { pullLimit: 10, resetPullLimit: 500 });
+  it('asks for large pages while a reset is under way, then for the usual ones; marks its pages bulk', async () => {
+    const mem = memoryStorage();
+    const bulk: (boolean | undefined)[] = [];
+    const storage: SyncStorage = { read: () => mem.read(), write: (c) => (bulk.push(c.bulk), mem.write(c)) };
+    const r = await open(storage, { pullLimit: 10, resetPullLimit: 500 });
     expect(r.pullBody()).toMatchObject({ cursor: null, limit: 500 });
     await r.applyPull(r.pullBody(), page({ reset: true, more: true, cursor: 'r1' }));
     // Later pages of the reset answer `reset: false`: still a reset.
@@ -151,5 +154,8 @@ describe('Replica', () => {
     expect(r.pullBody().limit).toBe(500);
     await r.applyPull(r.pullBody(), page({ more: false, cursor: 'i2' }));
     expect(r.pullBody().limit).toBe(10);
+    await r.applyPull(r.pullBody(), page({ more: false, cursor: 'i3' }));
+    // Every page of the two resets is bulk (their last pages too); the incremental page is not.
+    expect(bulk).toEqual([true, true, true, true, true, undefined]);
   });
 });

@@ -5,8 +5,9 @@
  * IndexedDB transaction, so a reload or a crash mid-pull leaves the previous state or the next one, never a mix.
  *
  * IndexedDB's cost is per record: 100,000 voters as 100,000 records take tens of seconds to write on a phone. So a
- * write with many puts (a page of a full copy) is kept as one record in `chunks`, and small writes (a change, a
- * delete: a tombstone) as records per entity in `entities`. Each write has a sequence number (`nextSeq` of the
+ * page of a full copy (`bulk`, with many puts) is kept as one record in `chunks`, and every other write (changes,
+ * deletes: tombstones) as records per entity in `entities`. Entities superseded after a reset stay in their chunk
+ * until the next reset drops it: at most one full copy's worth. Each write has a sequence number (`nextSeq` of the
  * replica); reading replays chunks and entity records by it, the newest of each entity winning. A reset drops both.
  */
 import type { SyncEntity, SyncRejection } from '@akashic/contracts';
@@ -46,7 +47,7 @@ interface ReplicaRow {
   nextSeq?: number;
 }
 
-/** A write with at least this many puts is stored as one chunk. */
+/** A page of a full copy with at least this many puts is stored as one chunk. */
 export const CHUNK_MIN_PUTS = 64;
 
 export class SyncDb extends Dexie {
@@ -133,7 +134,7 @@ export function dexieStorage(db: SyncDb, replica: string): SyncStorage {
             })),
           );
         const puts = c.putEntities ?? [];
-        if (puts.length >= CHUNK_MIN_PUTS)
+        if (c.bulk && puts.length >= CHUNK_MIN_PUTS)
           await db.chunks.put({ replica, seq, entities: puts.map(([e, id, v]) => [e, id, v]) });
         else if (puts.length)
           await db.entities.bulkPut(
