@@ -14,7 +14,11 @@
  * cross-checked against the build's own list (scripts/web-budget.mjs, which the bundle-budget test enforces).
  * Lighthouse's figures come from its simulation over the observed page (Lantern), but the observed CPU time feeds
  * it: under load they move, so the machine's load average is printed with them.
- * Targets: performance score ≥ 90 and LCP < 2.5 s on both pages; initial JS ≤ 250 kB gzipped.
+ * Then the sync figures (bench/pwa-sync.ts): a fresh Chromium profile's first sync of 100,000 voters through the
+ * console's own sync client into IndexedDB, and the round trip of single canvass results (mutate → confirmed by a pull).
+ * BENCH_PARTS=lighthouse or BENCH_PARTS=sync runs one half only (the other's figures are null).
+ * Targets: performance score ≥ 90 and LCP < 2.5 s on both pages; initial JS ≤ 250 kB gzipped; initial sync of
+ * 100,000 records < 10 s; a mutation's round trip p95 < 200 ms.
  * Last line JSON: {"bench":"pwa","perf_score_min",…,"lcp_ms_max",…,"initial_js_kb_gz",…,"initial_sync_100k_s",…,
  * "mutation_rtt_p95_ms",…}.
  */
@@ -25,6 +29,7 @@ import path from 'node:path';
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { startServerProcess } from '../test/server-process.js';
+import { benchSync, type SyncFigures } from './pwa-sync.js';
 // @ts-expect-error -- plain ESM script without types
 import { ensureWebBuilt } from '../scripts/web-build.mjs';
 // @ts-expect-error -- plain ESM script without types
@@ -212,12 +217,17 @@ async function main() {
     }),
   });
   try {
+    const parts = (process.env.BENCH_PARTS ?? 'lighthouse,sync').split(',');
     const { cookie, canvassPath } = await seed(server.baseUrl);
     const only = process.env.BENCH_PAGES?.split(',');
-    const pages = [
-      { name: 'sign-in', url: `${server.baseUrl}/sign-in`, cookie: undefined },
-      { name: 'canvass', url: `${server.baseUrl}${canvassPath}`, cookie },
-    ].filter((p) => !only || only.includes(p.name));
+    const pages = (
+      parts.includes('lighthouse')
+        ? [
+            { name: 'sign-in', url: `${server.baseUrl}/sign-in`, cookie: undefined },
+            { name: 'canvass', url: `${server.baseUrl}${canvassPath}`, cookie },
+          ]
+        : []
+    ).filter((p) => !only || only.includes(p.name));
     const results: Record<string, Run[]> = {};
     // Interleaved, so a burst of load on the machine does not fall on one page's runs only.
     for (let i = 0; i < RUNS; i++) {
@@ -233,7 +243,7 @@ async function main() {
       }
     }
 
-    console.log(`\nmedian of ${RUNS} runs (reports: ${REPORTS}/<page>-<run>.json):`);
+    if (pages.length) console.log(`\nmedian of ${RUNS} runs (reports: ${REPORTS}/<page>-<run>.json):`);
     const summary = pages.map((p) => {
       const runs = results[p.name]!;
       const s = { name: p.name, score: median(runs.map((r) => r.score)), lcpMs: median(runs.map((r) => r.lcpMs)) };
@@ -246,20 +256,22 @@ async function main() {
     });
 
     const indexes = Object.values(results).flatMap((runs) => runs.map((r) => r.benchmarkIndex));
-    const benchmarkIndex = median(indexes);
-    console.log(
-      `Lighthouse CPU benchmark index: median ${Math.round(benchmarkIndex)} (min ${Math.round(Math.min(...indexes))}, ` +
-        `max ${Math.round(Math.max(...indexes))}); CPU slowdown ×${CPU_MULTIPLIER ?? '4 (default)'}; load now ${load()}`,
-    );
-    if (benchmarkIndex <= 1000 && !CPU_MULTIPLIER) {
-      // Lighthouse's simulation multiplies the CPU time it observed by 4: on a host it deems underpowered (index
-      // ≤ 1,000, its own threshold for warning) every task comes out longer than on the phone the multiplier stands
-      // for, and TBT (30% of the score) with it.
+    if (indexes.length) {
+      const benchmarkIndex = median(indexes);
       console.log(
-        '  warning: Lighthouse deems this host underpowered for its default CPU slowdown (benchmark index ≤ 1,000): ' +
-          'its TBT comes out longer, and its scores lower, than on the phone it stands for ' +
-          '(BENCH_CPU_MULTIPLIER=<n> calibrates it; the figures above use the default).',
+        `Lighthouse CPU benchmark index: median ${Math.round(benchmarkIndex)} (min ${Math.round(Math.min(...indexes))}, ` +
+          `max ${Math.round(Math.max(...indexes))}); CPU slowdown ×${CPU_MULTIPLIER ?? '4 (default)'}; load now ${load()}`,
       );
+      if (benchmarkIndex <= 1000 && !CPU_MULTIPLIER) {
+        // Lighthouse's simulation multiplies the CPU time it observed by 4: on a host it deems underpowered (index
+        // ≤ 1,000, its own threshold for warning) every task comes out longer than on the phone the multiplier stands
+        // for, and TBT (30% of the score) with it.
+        console.log(
+          '  warning: Lighthouse deems this host underpowered for its default CPU slowdown (benchmark index ≤ 1,000): ' +
+            'its TBT comes out longer, and its scores lower, than on the phone it stands for ' +
+            '(BENCH_CPU_MULTIPLIER=<n> calibrates it; the figures above use the default).',
+        );
+      }
     }
 
     // The sign-in page's scripts, as its first audit saw them load; gzipped sizes from the build.
@@ -268,7 +280,7 @@ async function main() {
     const initialJsBytes = seen.reduce((n, s) => n + gz(s.url), 0);
     const declared = initialScripts();
     const declaredBytes = declared.reduce((n, s) => n + s.gzipBytes, 0);
-    console.log('\ninitial JavaScript of the sign-in page (what Lighthouse saw it load):');
+    if (seen.length) console.log('\ninitial JavaScript of the sign-in page (what Lighthouse saw it load):');
     for (const s of seen) console.log(`  ${s.url}  ${(gz(s.url) / 1000).toFixed(1)} kB gz (${s.transferSize} B sent)`);
     const initialJsKb = seen.length ? Math.round(initialJsBytes / 100) / 10 : null;
     if (initialJsKb !== null)
@@ -278,17 +290,15 @@ async function main() {
           `the build's index.html declares ${declared.length} script(s), ${(declaredBytes / 1000).toFixed(1)} kB gz` +
           (declared.length === seen.length ? '' : ' — NOT what the page loaded'),
       );
-    console.log(
-      '\ninitial_sync_100k_s, mutation_rtt_p95_ms: null — the sync engine (issue 6, branch `sync`) is not on this branch.',
-    );
+    const sync: SyncFigures | null = parts.includes('sync') ? await benchSync(server.baseUrl) : null;
     console.log(
       JSON.stringify({
         bench: 'pwa',
-        perf_score_min: Math.min(...summary.map((s) => s.score)),
-        lcp_ms_max: Math.round(Math.max(...summary.map((s) => s.lcpMs))),
+        perf_score_min: summary.length ? Math.min(...summary.map((s) => s.score)) : null,
+        lcp_ms_max: summary.length ? Math.round(Math.max(...summary.map((s) => s.lcpMs))) : null,
         initial_js_kb_gz: initialJsKb,
-        initial_sync_100k_s: null,
-        mutation_rtt_p95_ms: null,
+        initial_sync_100k_s: sync?.initialSyncS ?? null,
+        mutation_rtt_p95_ms: sync?.mutationRttP95Ms ?? null,
       }),
     );
   } finally {

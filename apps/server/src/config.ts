@@ -72,6 +72,11 @@ const EnvSchema = z.object({
    * event (7 days), so no redelivery can come after its receipt is gone.
    */
   EVENT_RECEIPT_RETENTION_DAYS: z.coerce.number().int().min(8).max(3650).default(30),
+  /**
+   * Days the sync change log keeps a change (maintenance worker). A device whose cursor is older resyncs in full
+   * (a reset) instead of catching up: at least 7, so a phone left off over a week still catches up.
+   */
+  SYNC_CHANGE_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
   /** Days a webhook delivery attempt (request and answer excerpts) is kept in the delivery log. */
   WEBHOOK_ATTEMPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Webhooks: comma-separated CIDRs allowed despite the SSRF guard — local receivers in development and tests only. */
@@ -166,7 +171,7 @@ export interface Config {
   realtime: { ringSize: number; maxPerUser: number; heartbeatMs: number; maxBufferedBytes: number };
   rateLimits: { enabled: boolean; plans: Record<PlanName, PlanLimit> };
   webhooks: WebhooksConfig;
-  /** How long the maintenance worker keeps event bookkeeping: consumer receipts and webhook attempts. */
+  /** How long the maintenance worker keeps event bookkeeping (consumer receipts, webhook attempts) and the sync log. */
   retention: RetentionConfig;
   push: PushConfig;
   webauthn: WebAuthnConfig;
@@ -183,6 +188,8 @@ export interface WebhooksConfig {
 export interface RetentionConfig {
   receiptDays: number;
   webhookAttemptDays: number;
+  /** Days a sync change log row is kept (older cursors get a reset). */
+  syncChangeDays: number;
 }
 
 export interface WebAuthnConfig {
@@ -293,7 +300,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       concurrency: e.WEBHOOK_CONCURRENCY,
       allowCidrs,
     },
-    retention: { receiptDays: e.EVENT_RECEIPT_RETENTION_DAYS, webhookAttemptDays: e.WEBHOOK_ATTEMPT_RETENTION_DAYS },
+    retention: {
+      receiptDays: e.EVENT_RECEIPT_RETENTION_DAYS,
+      webhookAttemptDays: e.WEBHOOK_ATTEMPT_RETENTION_DAYS,
+      syncChangeDays: e.SYNC_CHANGE_RETENTION_DAYS,
+    },
     realtime: {
       ringSize: e.REALTIME_RING_SIZE,
       maxPerUser: e.REALTIME_MAX_CONNECTIONS_PER_USER,

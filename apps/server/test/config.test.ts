@@ -78,12 +78,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...prod, WEBHOOK_ALLOW_CIDRS: '10.0.0.0/8' })).toThrow(ConfigError);
   });
 
-  it('keeps event receipts and webhook attempts 30 days by default, receipts never less than 8', () => {
+  it('keeps event receipts, webhook attempts and sync changes 30 days by default, receipts never less than 8', () => {
     const base = { DATABASE_URL: 'postgres://u@h/db', AKASHIC_SECRET: 'x'.repeat(32) };
-    expect(loadConfig(base).retention).toEqual({ receiptDays: 30, webhookAttemptDays: 30 });
+    expect(loadConfig(base).retention).toEqual({ receiptDays: 30, webhookAttemptDays: 30, syncChangeDays: 30 });
     expect(
-      loadConfig({ ...base, EVENT_RECEIPT_RETENTION_DAYS: '8', WEBHOOK_ATTEMPT_RETENTION_DAYS: '1' }).retention,
-    ).toEqual({ receiptDays: 8, webhookAttemptDays: 1 });
+      loadConfig({
+        ...base,
+        EVENT_RECEIPT_RETENTION_DAYS: '8',
+        WEBHOOK_ATTEMPT_RETENTION_DAYS: '1',
+        SYNC_CHANGE_RETENTION_DAYS: '7',
+      }).retention,
+    ).toEqual({ receiptDays: 8, webhookAttemptDays: 1, syncChangeDays: 7 });
+    // A phone left off for a week still catches up instead of downloading everything again.
+    expect(() => loadConfig({ ...base, SYNC_CHANGE_RETENTION_DAYS: '6' })).toThrow(/SYNC_CHANGE_RETENTION_DAYS/);
     // JetStream keeps events 7 days: a receipt must outlive every redelivery of its event.
     expect(() => loadConfig({ ...base, EVENT_RECEIPT_RETENTION_DAYS: '7' })).toThrow(/EVENT_RECEIPT_RETENTION_DAYS/);
     expect(() => loadConfig({ ...base, WEBHOOK_ATTEMPT_RETENTION_DAYS: '0' })).toThrow(

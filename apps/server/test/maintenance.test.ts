@@ -78,7 +78,11 @@ describe('maintenance worker', () => {
           );
         }
       }
-      const n = await purgeEventRecords(app.platform.services.db, { receiptDays: 8, webhookAttemptDays: 2 }, now);
+      const n = await purgeEventRecords(
+        app.platform.services.db,
+        { receiptDays: 8, webhookAttemptDays: 2, syncChangeDays: 30 },
+        now,
+      );
       expect(n).toEqual({ receipts: 2, webhookAttempts: 2 });
       const receipts = await admin.query<{ event_id: string }>(
         'SELECT event_id FROM consumer_receipts WHERE org_id = ANY($1::uuid[]) ORDER BY event_id',
@@ -91,9 +95,13 @@ describe('maintenance worker', () => {
       );
       expect(attempts.rows.map((r) => r.attempt)).toEqual([2, 2]);
       // Nothing left past retention: the next purge finds no org and deletes nothing.
-      expect(await purgeEventRecords(app.platform.services.db, { receiptDays: 8, webhookAttemptDays: 2 }, now)).toEqual(
-        { receipts: 0, webhookAttempts: 0 },
-      );
+      expect(
+        await purgeEventRecords(
+          app.platform.services.db,
+          { receiptDays: 8, webhookAttemptDays: 2, syncChangeDays: 30 },
+          now,
+        ),
+      ).toEqual({ receipts: 0, webhookAttempts: 0 });
     } finally {
       await admin.query('DELETE FROM webhook_endpoints WHERE org_id = ANY($1::uuid[])', [orgs]);
       await admin.query('DELETE FROM consumer_receipts WHERE org_id = ANY($1::uuid[])', [orgs]);

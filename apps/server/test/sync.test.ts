@@ -9,10 +9,13 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncPullResult } from '@akashic/contracts';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
+import { purgeSyncChanges } from '../src/platform/maintenance/worker.js';
 import { CAMPAIGN, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
 import { connect } from './support/db.js';
 import { fieldOf } from './support/field.js';
+import { importCsv } from './support/voters.js';
+import { BULK_VOTER_ROWS } from '../src/modules/campaigns/sync/bulk.js';
 import { messageWithHistory } from './support/messages.js';
 import { as, expectProblem, signInActor, signUpActor, type Actor } from './support/http.js';
 
@@ -247,6 +250,113 @@ describe('pull', () => {
     );
     // Each voter names the member's turfs it is on: the device builds the walk list from it.
     for (const v of f.voterIds) expect(after.puts.get(`voter:${v}`)).toMatchObject({ turfIds: [f.turfId] });
+  });
+
+  it('names every turf of the scope a voter is on, and deletes a changed voter that left them all', async () => {
+    const f = await fieldCampaign();
+    const byZip = await created(owner, `${base(f.campaignId)}/turfs`, { name: 'By ZIP', zips: ['27705'] });
+    const [both, zipOnly, gone] = f.voterIds as [string, string, string];
+    const c = newClient();
+    const full = await pullAll(owner, c, f.campaignId, null);
+    expect(full.puts.get(`voter:${both}`)).toMatchObject({ turfIds: [f.turfId] });
+    // Moved by a writer other than the API (a later import would do the same): the log takes it as it comes.
+    await admin.query(`UPDATE voters SET zip = '27705' WHERE id = $1`, [both]);
+    await admin.query(`UPDATE voters SET zip = '27705', precinct = 'ELSEWHERE' WHERE id = $1`, [zipOnly]);
+    await admin.query(`UPDATE voters SET zip = '99999', precinct = 'ELSEWHERE' WHERE id = $1`, [gone]);
+    const changes = await pullAll(owner, c, f.campaignId, full.cursor);
+    expect(changes.puts.get(`voter:${both}`)).toMatchObject({ zip: '27705', turfIds: [f.turfId, byZip].sort() });
+    expect(changes.puts.get(`voter:${zipOnly}`)).toMatchObject({ turfIds: [byZip] });
+    expect([...changes.deletes]).toEqual([`voter:${gone}`]);
+    expect(changes.puts.size).toBe(2);
+    // A full copy agrees with the changes: each voter once, with all its turfs.
+    const again = await pullAll(owner, newClient(), f.campaignId, null);
+    expect(again.puts.get(`voter:${both}`)).toMatchObject({ turfIds: [f.turfId, byZip].sort() });
+    expect(again.puts.has(`voter:${gone}`)).toBe(false);
+  });
+
+  it('purges the change log past its retention, and resets a cursor older than the purge instead of a gap', async () => {
+    const f = await fieldCampaign();
+    const stale = await pullAll(owner, newClient(), f.campaignId, null);
+    const patched = await as(owner, 'PATCH', `${base(f.campaignId)}/events/${f.eventId}`, {
+      json: { title: 'Renamed before the purge', version: 1 },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const fresh = await pullAll(owner, newClient(), f.campaignId, null);
+    // Every change of this campaign so far is 40 days old; the rest of the log is recent.
+    const aged = await admin.query(
+      `UPDATE sync_changes SET created_at = now() - interval '40 days' WHERE campaign_id = $1`,
+      [f.campaignId],
+    );
+    expect(aged.rowCount).toBeGreaterThan(0);
+    const retention = { receiptDays: 30, webhookAttemptDays: 30, syncChangeDays: 30 };
+    expect(await purgeSyncChanges(app.platform.services.db, retention)).toBe(aged.rowCount);
+    const left = await admin.query('SELECT count(*)::int AS n FROM sync_changes WHERE campaign_id = $1', [
+      f.campaignId,
+    ]);
+    expect(left.rows[0].n).toBe(0);
+    expect((await admin.query('SELECT count(*)::int AS n FROM sync_changes')).rows[0].n).toBeGreaterThan(0);
+
+    // The cursor taken before the event changed would miss it: a full copy, with the change.
+    const resynced = await pullAll(owner, newClient(), f.campaignId, stale.cursor);
+    expect(resynced.pages[0]!.reset).toBe(true);
+    expect(resynced.puts.get(`event:${f.eventId}`)).toMatchObject({ title: 'Renamed before the purge' });
+    expect([...resynced.puts.keys()].filter((k) => k.startsWith('voter:'))).toHaveLength(f.voterIds.length);
+    // A cursor taken after every purged change needs none of them: it goes on incrementally.
+    const caughtUp = await pullAll(owner, newClient(), f.campaignId, fresh.cursor);
+    expect(caughtUp.pages[0]!.reset).toBe(false);
+    expect(caughtUp.puts.size + caughtUp.deletes.size).toBe(0);
+    // Recent changes stay, and come as usual.
+    const renamed = await as(owner, 'PATCH', `${base(f.campaignId)}/events/${f.eventId}`, {
+      json: { title: 'Renamed after the purge', version: 2 },
+    });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(await purgeSyncChanges(app.platform.services.db, retention)).toBe(0);
+    const next = await pullAll(owner, newClient(), f.campaignId, caughtUp.cursor);
+    expect(next.pages[0]!.reset).toBe(false);
+    expect([...next.puts.keys()]).toEqual([`event:${f.eventId}`]);
+  });
+
+  it('a large import logs no change per voter: it resets every cursor, and the reset carries the imported voters', async () => {
+    const f = await fieldCampaign();
+    const c = newClient();
+    const before = await pullAll(owner, c, f.campaignId, null);
+    const voterChanges = async () =>
+      (
+        await admin.query(`SELECT count(*)::int AS n FROM sync_changes WHERE campaign_id = $1 AND entity = 'voter'`, [
+          f.campaignId,
+        ])
+      ).rows[0].n as number;
+    const logged = await voterChanges();
+    const csv = (from: number, n: number) =>
+      [
+        'voter_id,first_name,last_name,address,city,zip,precinct',
+        ...Array.from({ length: n }, (_, i) => `BULK${from + i},Al,Bulk,${i + 1} Elm St,Durham,27701,FIELD-1`),
+      ].join('\n');
+    const big = await importCsv(owner, f.campaignId, csv(0, BULK_VOTER_ROWS));
+    expect(big.reply.status, big.reply.text).toBe(200);
+    expect(big.reply.body).toMatchObject({ status: 'succeeded', rowsInserted: BULK_VOTER_ROWS });
+    expect(await voterChanges()).toBe(logged);
+
+    // The device synced before the import: its next pull is a full copy with every voter, old and imported.
+    const after = await pullAll(owner, c, f.campaignId, before.cursor, 5000);
+    expect(after.pages[0]!.reset).toBe(true);
+    const voters = [...after.puts.entries()].filter(([k]) => k.startsWith('voter:'));
+    expect(voters).toHaveLength(f.voterIds.length + BULK_VOTER_ROWS);
+    expect(voters.filter(([, v]) => (v as { voterId: string }).voterId.startsWith('BULK'))).toHaveLength(
+      BULK_VOTER_ROWS,
+    );
+    // Then incrementally again; a small import is logged voter by voter.
+    const none = await pullAll(owner, c, f.campaignId, after.cursor);
+    expect(none.pages[0]!.reset).toBe(false);
+    expect(none.puts.size).toBe(0);
+    const small = await importCsv(owner, f.campaignId, csv(BULK_VOTER_ROWS, 3));
+    expect(small.reply.status, small.reply.text).toBe(200);
+    expect(await voterChanges()).toBe(logged + 3);
+    const three = await pullAll(owner, c, f.campaignId, none.cursor);
+    expect(three.pages[0]!.reset).toBe(false);
+    expect([...three.puts.values()].map((v) => (v as { voterId: string }).voterId).sort()).toEqual(
+      [0, 1, 2].map((i) => `BULK${BULK_VOTER_ROWS + i}`),
+    );
   });
 
   it('answers another organization’s campaign, or a forged cursor, like a missing one / a bad field', async () => {

@@ -1,13 +1,17 @@
 /**
  * The browser's sync storage (apps/web/src/sync/storage.ts: Dexie over IndexedDB, here fake-indexeddb's in Node):
  * a replica's identity, queue, cursor, entities and rejections survive closing and reopening the database (a page
- * reload), a reset replaces the entities, and replicas of different campaigns do not see each other's rows.
+ * reload), a reset replaces the entities, and replicas of different campaigns do not see each other's rows. Large
+ * writes kept as chunks and small ones as entity records read back as the same state as a plain map of entities
+ * (property), and a database written before chunks existed reads as it did.
  */
 import 'fake-indexeddb/auto';
+import { Dexie } from 'dexie';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Replica } from '@akashic/sync';
-import type { SyncPullResult } from '@akashic/contracts';
-import { SyncDb, dexieStorage, identityOf } from '../src/sync/storage.js';
+import { Replica, memoryStorage, type ReplicaWrite } from '@akashic/sync';
+import type { SyncEntity, SyncPullResult } from '@akashic/contracts';
+import { CHUNK_MIN_PUTS, SyncDb, dexieStorage, identityOf } from '../src/sync/storage.js';
 
 const CAMPAIGN = '00000000-0000-4000-8000-000000000001';
 const USER = '00000000-0000-4000-8000-000000000009';
@@ -93,5 +97,92 @@ describe('Dexie sync storage', () => {
     expect(b.ids.clientId).not.toBe(a.ids.clientId);
     a.db.close();
     b.db.close();
+  });
+
+  it('reads back what a plain map holds, whatever mix of chunked and small writes, deletes and resets', async () => {
+    const KINDS: SyncEntity[] = ['voter', 'rsvp'];
+    const write = fc.record({
+      clearEntities: fc.boolean().map((b) => b || undefined),
+      bulk: fc.boolean(),
+      deleteEntities: fc.array(fc.tuple(fc.constantFrom(...KINDS), fc.integer({ min: 0, max: 150 }))),
+      // Small writes (entity records) and large ones (a chunk when bulk).
+      putEntities: fc.oneof(
+        fc.array(fc.tuple(fc.constantFrom(...KINDS), fc.integer({ min: 0, max: 150 }), fc.integer()), {
+          maxLength: 5,
+        }),
+        fc.array(fc.tuple(fc.constantFrom(...KINDS), fc.integer({ min: 0, max: 150 }), fc.integer()), {
+          minLength: CHUNK_MIN_PUTS,
+          maxLength: CHUNK_MIN_PUTS + 40,
+        }),
+      ),
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(write, { minLength: 1, maxLength: 8 }), async (writes) => {
+        const name = `sync-test-prop-${run++}`;
+        const db = new SyncDb(name);
+        await identityOf(db, 'r');
+        const idb = dexieStorage(db, 'r');
+        const mem = memoryStorage();
+        for (const w of writes) {
+          const change: ReplicaWrite = {
+            ...(w.clearEntities ? { clearEntities: true } : {}),
+            bulk: w.bulk,
+            deleteEntities: w.deleteEntities.map(([e, n]) => [e, `id-${n}`] as const),
+            putEntities: w.putEntities.map(([e, n, v]) => [e, `id-${n}`, { v }] as const),
+          };
+          await idb.write(change);
+          await mem.write(change);
+        }
+        db.close();
+        const reopened = new SyncDb(name);
+        const got = await dexieStorage(reopened, 'r').read();
+        reopened.close();
+        await Dexie.delete(name);
+        const byKey = (xs: [SyncEntity, string, unknown][]) => new Map(xs.map(([e, id, v]) => [`${e}:${id}`, v]));
+        expect(byKey(got!.entities)).toEqual(byKey(mem.data.entities));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('reads a database written before chunks existed, and chunks only pages of a full copy', async () => {
+    const old = new Dexie('sync-test-v1');
+    old.version(1).stores({ entities: '[replica+key], replica', replicas: 'replica' });
+    await old.table('replicas').put({
+      replica: 'r',
+      clientGroupId: 'g',
+      clientId: 'c',
+      cursor: 'c1',
+      pending: [],
+      nextMutationId: 1,
+      rejected: [],
+      started: true,
+    });
+    await old
+      .table('entities')
+      .bulkPut(
+        [1, 2].map((n) => ({ replica: 'r', key: `voter\u0000v${n}`, entity: 'voter', id: `v${n}`, value: { n } })),
+      );
+    old.close();
+    const db = new SyncDb('sync-test-v1');
+    const storage = dexieStorage(db, 'r');
+    expect((await storage.read())!.entities).toEqual([
+      ['voter', 'v1', { n: 1 }],
+      ['voter', 'v2', { n: 2 }],
+    ]);
+    // Writes after the upgrade are newer than the old records.
+    await storage.write({ deleteEntities: [['voter', 'v1']], putEntities: [['voter', 'v2', { n: 3 }]] });
+    expect((await storage.read())!.entities).toEqual([['voter', 'v2', { n: 3 }]]);
+    const many = Array.from({ length: CHUNK_MIN_PUTS }, (_, i) => ['rsvp', `r${i}`, { i }] as const);
+    await storage.write({ bulk: true, putEntities: many });
+    expect(await db.chunks.count()).toBe(1);
+    // Not a full copy's page: a record per entity, nothing kept in a chunk to be superseded.
+    await storage.write({ putEntities: many.map(([e, id]) => [e, id, { i: -1 }] as const) });
+    expect(await db.chunks.count()).toBe(1);
+    const read = (await storage.read())!.entities;
+    expect(read).toHaveLength(1 + CHUNK_MIN_PUTS);
+    expect(read.filter(([e]) => e === 'rsvp').every(([, , v]) => (v as { i: number }).i === -1)).toBe(true);
+    db.close();
   });
 });

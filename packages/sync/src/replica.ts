@@ -44,30 +44,68 @@ export interface ReplicaOptions {
   /** Most mutations per push (the server takes up to 100). */
   pushBatch?: number;
   pullLimit?: number;
+  /** The page size asked for while a reset (a full copy) is under way; default 5000, the server's largest. */
+  resetPullLimit?: number;
   now?: () => Date;
 }
 
-const keyOf = (entity: SyncEntity, id: string) => `${entity}\u0000${id}`;
-const splitKey = (key: string) => key.split('\u0000') as [SyncEntity, string];
+/** Entities by kind, then id: a kind's list never scans the others. */
+type Entities = Map<SyncEntity, Map<string, unknown>>;
 
-/** A map of entities as `SyncState`, for mutators' `apply`. */
-class MapState implements SyncState {
-  constructor(readonly map: Map<string, unknown>) {}
+const DELETED = Symbol('deleted');
+
+/**
+ * The view, as `SyncState` for mutators' `apply`: the server state underneath, the pending mutations' writes in an
+ * overlay on top. Building it costs the pending mutations, never a copy of the server state (100,000 voters).
+ */
+class OverlayState implements SyncState {
+  private readonly overlay = new Map<SyncEntity, Map<string, unknown>>();
+  constructor(private readonly base: Entities) {}
   get<E extends SyncEntity>(entity: E, id: string) {
-    return this.map.get(keyOf(entity, id)) as SyncValues[E] | undefined;
+    const o = this.overlay.get(entity)?.get(id);
+    if (o === DELETED) return undefined;
+    return (o ?? this.base.get(entity)?.get(id)) as SyncValues[E] | undefined;
+  }
+  private kind(entity: SyncEntity) {
+    let m = this.overlay.get(entity);
+    if (!m) this.overlay.set(entity, (m = new Map()));
+    return m;
   }
   put<E extends SyncEntity>(entity: E, id: string, value: SyncValues[E]) {
-    this.map.set(keyOf(entity, id), value);
+    this.kind(entity).set(id, value);
   }
   del(entity: SyncEntity, id: string) {
-    this.map.delete(keyOf(entity, id));
+    this.kind(entity).set(id, DELETED);
   }
-  list<E extends SyncEntity>(entity: E) {
-    const prefix = `${entity}\u0000`;
-    const out: SyncValues[E][] = [];
-    for (const [k, v] of this.map) if (k.startsWith(prefix)) out.push(v as SyncValues[E]);
+  /** Every entity of a kind: the server's order, then those only pending mutations made. */
+  entries(entity: SyncEntity): [string, unknown][] {
+    const base = this.base.get(entity);
+    const over = this.overlay.get(entity);
+    const out: [string, unknown][] = [];
+    if (base)
+      for (const [id, v] of base) {
+        const o = over?.get(id);
+        if (o !== DELETED) out.push([id, o ?? v]);
+      }
+    if (over) for (const [id, v] of over) if (v !== DELETED && !base?.has(id)) out.push([id, v]);
     return out;
   }
+  list<E extends SyncEntity>(entity: E) {
+    return this.entries(entity).map(([, v]) => v as SyncValues[E]);
+  }
+  kinds(): SyncEntity[] {
+    return [...new Set([...this.base.keys(), ...this.overlay.keys()])];
+  }
+}
+
+function entitiesOf(list: Iterable<readonly [SyncEntity, string, unknown]>): Entities {
+  const out: Entities = new Map();
+  for (const [e, id, v] of list) {
+    let m = out.get(e);
+    if (!m) out.set(e, (m = new Map()));
+    m.set(id, v);
+  }
+  return out;
 }
 
 export class Replica {
@@ -78,14 +116,18 @@ export class Replica {
   private readonly storage: SyncStorage;
   private readonly pushBatch: number;
   private readonly pullLimit: number;
+  private readonly resetPullLimit: number;
   private readonly now: () => Date;
 
-  private server = new Map<string, unknown>();
+  /** The server's state as of the last pull, changed in place (after storage took the change). */
+  private server: Entities = new Map();
   private pending: PendingMutation[] = [];
   private nextId = 1;
   private cursor: string | null = null;
   private rejections: SyncRejection[] = [];
-  private viewCache: MapState | null = null;
+  private viewCache: OverlayState | null = null;
+  /** Pull pages of a reset follow one another with `resetPullLimit`: a full copy in fewer, larger pages. */
+  private resetting = false;
   private listeners = new Set<() => void>();
   /** Serializes pulls and local mutations against each other (one replica, one writer at a time). */
   private lock: Promise<unknown> = Promise.resolve();
@@ -98,6 +140,7 @@ export class Replica {
     this.storage = o.storage;
     this.pushBatch = o.pushBatch ?? 100;
     this.pullLimit = o.pullLimit ?? 1000;
+    this.resetPullLimit = o.resetPullLimit ?? 5000;
     this.now = o.now ?? (() => new Date());
   }
 
@@ -110,7 +153,7 @@ export class Replica {
   }
 
   private restore(d: ReplicaData) {
-    this.server = new Map(d.entities.map(([e, id, v]) => [keyOf(e, id), v]));
+    this.server = entitiesOf(d.entities);
     this.pending = d.pending.filter((m) => isMutatorName(m.name)) as PendingMutation[];
     this.nextId = d.nextMutationId;
     this.cursor = d.cursor;
@@ -125,10 +168,10 @@ export class Replica {
 
   // ---- reading -------------------------------------------------------------------------------------------------
 
-  /** The view: server state with pending mutations applied on top. */
-  private view(): MapState {
+  /** The view: server state with pending mutations applied on top (an overlay; rebuilt only after a change). */
+  private view(): OverlayState {
     if (!this.viewCache) {
-      const state = new MapState(new Map(this.server));
+      const state = new OverlayState(this.server);
       for (const m of this.pending) {
         const mutator = MUTATORS[m.name];
         const args = mutator.args.safeParse(m.args);
@@ -153,14 +196,20 @@ export class Replica {
     return this.view().list(entity);
   }
 
+  /** How many entities of a kind the view holds. */
+  count(entity: SyncEntity): number {
+    return this.view().entries(entity).length;
+  }
+
   /** Every entity of the view as `entity:id` → value (for comparisons). */
   snapshot(): Map<string, unknown> {
-    return new Map([...this.view().map].map(([k, v]) => [splitKey(k).join(':'), v]));
+    const v = this.view();
+    return new Map(v.kinds().flatMap((e) => v.entries(e).map(([id, x]) => [`${e}:${id}`, x] as const)));
   }
 
   /** The server's state as the replica holds it (no pending effect). */
   serverSnapshot(): Map<string, unknown> {
-    return new Map([...this.server].map(([k, v]) => [splitKey(k).join(':'), v]));
+    return new Map([...this.server].flatMap(([e, m]) => [...m].map(([id, x]) => [`${e}:${id}`, x] as const)));
   }
 
   get pendingMutations(): readonly PendingMutation[] {
@@ -257,7 +306,7 @@ export class Replica {
       clientGroupId: this.clientGroupId,
       campaignId: this.campaignId,
       cursor: this.cursor,
-      limit: this.pullLimit,
+      limit: this.cursor === null || this.resetting ? this.resetPullLimit : this.pullLimit,
     };
   }
 
@@ -268,9 +317,6 @@ export class Replica {
   applyPull(sent: SyncPullBody, page: SyncPullResult): Promise<boolean> {
     return this.exclusive(async () => {
       if (sent.cursor !== this.cursor) return false;
-      const server = page.reset ? new Map<string, unknown>() : new Map(this.server);
-      for (const d of page.deletes) server.delete(keyOf(d.entity, d.id));
-      for (const p of page.puts) server.set(keyOf(p.entity, p.id), p.value);
       // Confirm only with the last page: earlier pages may not hold the confirmed mutations' effects yet.
       const confirmed = page.more ? 0 : (page.lastMutationIds[this.clientId] ?? 0);
       const pending = this.pending.filter((m) => m.id > confirmed);
@@ -280,11 +326,20 @@ export class Replica {
         ...(page.reset ? { clearEntities: true } : {}),
         deleteEntities: page.deletes.map((d) => [d.entity, d.id] as const),
         putEntities: page.puts.map((p) => [p.entity, p.id, p.value] as const),
+        ...(page.reset || this.resetting ? { bulk: true } : {}),
         cursor: page.cursor,
         pending,
         rejected,
       });
-      this.server = server;
+      // Stored: now the same change in memory, in place (a copy per page would make a full sync quadratic).
+      if (page.reset) this.server = new Map();
+      for (const d of page.deletes) this.server.get(d.entity)?.delete(d.id);
+      for (const p of page.puts) {
+        let m = this.server.get(p.entity);
+        if (!m) this.server.set(p.entity, (m = new Map()));
+        m.set(p.id, p.value);
+      }
+      this.resetting = (page.reset || this.resetting) && page.more;
       this.pending = pending;
       this.cursor = page.cursor;
       this.rejections = rejected;

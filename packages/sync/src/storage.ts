@@ -25,6 +25,11 @@ export interface ReplicaWrite {
   clearEntities?: boolean;
   deleteEntities?: readonly (readonly [SyncEntity, string])[];
   putEntities?: readonly (readonly [SyncEntity, string, unknown])[];
+  /**
+   * A page of a full copy (a reset): its puts are kept until the next reset replaces them, so the storage may keep
+   * them as one block (the browser's does) instead of a record per entity.
+   */
+  bulk?: boolean;
   cursor?: string | null;
   /** The whole queue as it now is. */
   pending?: StoredMutation[];

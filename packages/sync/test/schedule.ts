@@ -101,6 +101,8 @@ export async function runSchedule(world: World, ops: Op[], ids: () => string, pu
       userId: world.clients[i]!.userId,
       storage,
       pullLimit,
+      // Resets page too (in larger pages than changes, as the real client asks).
+      resetPullLimit: pullLimit + 2,
     });
     devices.push({ replica, storage, online: true, group, id, made: new Map() });
   }
@@ -178,6 +180,7 @@ export async function runSchedule(world: World, ops: Op[], ids: () => string, pu
           userId: world.clients[op.client]!.userId,
           storage: d.storage,
           pullLimit,
+          resetPullLimit: pullLimit + 2,
         });
         break;
       }

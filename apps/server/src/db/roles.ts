@@ -10,10 +10,18 @@ import { REFERENCE_TABLES } from '../modules/intelligence/reference/schema.js';
 export const APP_ROLE = 'akashic_app';
 
 /**
- * Tables the application may only append to and read: the tamper-evident audit log, and message history (revisions
- * and approvals go only with their campaign, through the cascade).
+ * Tables the application may only append to and read: the tamper-evident audit log, message history (revisions
+ * and approvals go only with their campaign, through the cascade), the sync log (purged by `sync_purge_changes`
+ * only) and its purge horizons (lowering one would let a cursor miss purged changes; raising one costs a resync).
  */
-const APPEND_ONLY = new Set(['audit_log', 'message_revisions', 'message_approvals', 'sync_changes', 'sync_rejections']);
+const APPEND_ONLY = new Set([
+  'audit_log',
+  'message_revisions',
+  'message_approvals',
+  'sync_changes',
+  'sync_rejections',
+  'sync_horizons',
+]);
 
 /**
  * Tables the application may only read: the global reference data (modules/intelligence/reference/schema.ts),
@@ -28,12 +36,15 @@ export const READ_ONLY: ReadonlySet<string> = new Set(REFERENCE_TABLES.map((t) =
  * `field_reminder_orgs()` (drizzle/0015_field_force_rls.sql) tells the reminder worker which organizations have
  * reminders due (their ids only; the work then runs in each organization's context), and
  * `event_retention_orgs(…)` (drizzle migration `event_retention`) tells the maintenance worker which organizations
- * have consumer receipts or webhook attempts past their retention (ids only; deleted in each org's context).
+ * have consumer receipts or webhook attempts past their retention (ids only; deleted in each org's context), and
+ * `sync_purge_changes(…)` (drizzle migration `sync_purge`) deletes sync log rows past their retention and raises
+ * the affected campaigns' horizons (the log is append-only for the application).
  */
 export const DEFINER_FUNCTIONS: readonly string[] = [
   'voters_analyze()',
   'field_reminder_orgs()',
   'event_retention_orgs(timestamp with time zone,timestamp with time zone)',
+  'sync_purge_changes(timestamp with time zone,integer)',
 ];
 
 export function appRolePassword(secret: string): string {

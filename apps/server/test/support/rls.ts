@@ -134,6 +134,18 @@ export function rlsSuite(): void {
       });
       if (sync.status !== 200 || sync.body.results[1].status !== 'rejected')
         throw new Error(`sync fixture: ${sync.status} ${sync.text}`);
+      // A purged sync change: the campaign's purge horizon (sync_horizons).
+      await admin.query(
+        `UPDATE sync_changes SET created_at = now() - interval '400 days'
+          WHERE seq = (SELECT max(seq) FROM sync_changes WHERE org_id = $1)`,
+        [o.orgId],
+      );
+      await admin.query(`SELECT sync_purge_changes(now() - interval '365 days', 1000)`);
+      // A bulk voter write's epoch (sync_epochs; a 5,000-row import in the sync tests makes one).
+      await admin.query(`INSERT INTO sync_epochs (org_id, campaign_id, epoch) VALUES ($1, $2, 1)`, [
+        o.orgId,
+        c.campaignId,
+      ]);
       await attemptedWebhookOf(app, o);
       const push = await as(o, 'POST', '/api/v1/push/subscriptions', {
         json: browserSubscription(`https://push.example.net/rls/${randomUUID()}`).json,

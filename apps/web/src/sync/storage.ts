@@ -3,6 +3,12 @@
  * device. A replica (one organization, member and campaign) keeps its entities in `entities` and its cursor, queue of
  * pending mutations, next mutation id, unseen rejections and client identity in `replicas`; each write is one
  * IndexedDB transaction, so a reload or a crash mid-pull leaves the previous state or the next one, never a mix.
+ *
+ * IndexedDB's cost is per record: 100,000 voters as 100,000 records take tens of seconds to write on a phone. So a
+ * page of a full copy (`bulk`, with many puts) is kept as one record in `chunks`, and every other write (changes,
+ * deletes: tombstones) as records per entity in `entities`. Entities superseded after a reset stay in their chunk
+ * until the next reset drops it: at most one full copy's worth. Each write has a sequence number (`nextSeq` of the
+ * replica); reading replays chunks and entity records by it, the newest of each entity winning. A reset drops both.
  */
 import type { SyncEntity, SyncRejection } from '@akashic/contracts';
 import type { ReplicaData, StoredMutation, SyncStorage } from '@akashic/sync';
@@ -15,6 +21,16 @@ interface EntityRow {
   entity: SyncEntity;
   id: string;
   value: unknown;
+  /** The write that stored it (absent: written before chunks existed, older than any chunk). */
+  seq?: number;
+  /** A tombstone: the entity was deleted by write `seq`. */
+  deleted?: true;
+}
+
+interface ChunkRow {
+  replica: string;
+  seq: number;
+  entities: [SyncEntity, string, unknown][];
 }
 
 interface ReplicaRow {
@@ -27,14 +43,21 @@ interface ReplicaRow {
   rejected: SyncRejection[];
   /** Whether anything but the identity was ever written (a replica that never synced reads as empty). */
   started: boolean;
+  /** The next write's sequence number (absent before chunks existed). */
+  nextSeq?: number;
 }
+
+/** A page of a full copy with at least this many puts is stored as one chunk. */
+export const CHUNK_MIN_PUTS = 64;
 
 export class SyncDb extends Dexie {
   entities!: Table<EntityRow, [string, string]>;
   replicas!: Table<ReplicaRow, string>;
+  chunks!: Table<ChunkRow, [string, number]>;
   constructor(name = SYNC_DB) {
     super(name);
     this.version(1).stores({ entities: '[replica+key], replica', replicas: 'replica' });
+    this.version(2).stores({ chunks: '[replica+seq], replica' });
   }
 }
 
@@ -63,13 +86,26 @@ export async function identityOf(db: SyncDb, replica: string): Promise<{ clientG
 export function dexieStorage(db: SyncDb, replica: string): SyncStorage {
   return {
     async read(): Promise<ReplicaData | null> {
-      return db.transaction('r', db.entities, db.replicas, async () => {
+      return db.transaction('r', db.entities, db.replicas, db.chunks, async () => {
         const row = await db.replicas.get(replica);
         if (!row?.started) return null;
-        const entities = await db.entities.where('replica').equals(replica).toArray();
+        const chunks = await db.chunks.where('[replica+seq]').between([replica, 0], [replica, Infinity]).toArray();
+        const rows = await db.entities.where('replica').equals(replica).toArray();
+        // Newest write of each entity wins; a chunk wins a tie (a write applies its deletes before its puts).
+        const latest = new Map<string, { seq: number; entity: SyncEntity; id: string; value: unknown }>();
+        for (const c of chunks)
+          for (const [entity, id, value] of c.entities)
+            latest.set(keyOf(entity, id), { seq: c.seq, entity, id, value });
+        for (const r of rows) {
+          const seq = r.seq ?? 0;
+          const had = latest.get(r.key);
+          if (had && had.seq >= seq) continue;
+          if (r.deleted) latest.delete(r.key);
+          else latest.set(r.key, { seq, entity: r.entity, id: r.id, value: r.value });
+        }
         return {
           cursor: row.cursor,
-          entities: entities.map((e) => [e.entity, e.id, e.value]),
+          entities: [...latest.values()].map((e) => [e.entity, e.id, e.value]),
           pending: row.pending,
           nextMutationId: row.nextMutationId,
           rejected: row.rejected,
@@ -77,19 +113,37 @@ export function dexieStorage(db: SyncDb, replica: string): SyncStorage {
       });
     },
     async write(c) {
-      await db.transaction('rw', db.entities, db.replicas, async () => {
+      await db.transaction('rw', db.entities, db.replicas, db.chunks, async () => {
         const row = await db.replicas.get(replica);
         if (!row) throw new Error(`sync: replica ${replica} has no identity (identityOf first)`);
-        if (c.clearEntities) await db.entities.where('replica').equals(replica).delete();
+        const seq = row.nextSeq ?? 1;
+        if (c.clearEntities) {
+          await db.entities.where('replica').equals(replica).delete();
+          await db.chunks.where('replica').equals(replica).delete();
+        }
         if (c.deleteEntities?.length)
-          await db.entities.bulkDelete(c.deleteEntities.map(([e, id]) => [replica, keyOf(e, id)] as [string, string]));
-        if (c.putEntities?.length)
           await db.entities.bulkPut(
-            c.putEntities.map(([entity, id, value]) => ({ replica, key: keyOf(entity, id), entity, id, value })),
+            c.deleteEntities.map(([entity, id]) => ({
+              replica,
+              key: keyOf(entity, id),
+              entity,
+              id,
+              value: null,
+              seq,
+              deleted: true as const,
+            })),
+          );
+        const puts = c.putEntities ?? [];
+        if (c.bulk && puts.length >= CHUNK_MIN_PUTS)
+          await db.chunks.put({ replica, seq, entities: puts.map(([e, id, v]) => [e, id, v]) });
+        else if (puts.length)
+          await db.entities.bulkPut(
+            puts.map(([entity, id, value]) => ({ replica, key: keyOf(entity, id), entity, id, value, seq })),
           );
         await db.replicas.put({
           ...row,
           started: true,
+          nextSeq: seq + 1,
           ...(c.cursor !== undefined ? { cursor: c.cursor } : {}),
           ...(c.pending ? { pending: c.pending } : {}),
           ...(c.nextMutationId !== undefined ? { nextMutationId: c.nextMutationId } : {}),

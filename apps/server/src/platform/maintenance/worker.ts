@@ -6,7 +6,10 @@
  * - event bookkeeping past its retention (`RetentionConfig`): consumers' receipts (kept longer than the broker
  *   keeps events, so no redelivery outlives its receipt) and webhook delivery attempts. These are tenant rows:
  *   `event_retention_orgs()` (a reviewed SECURITY DEFINER function, drizzle migration `event_retention`) names the
- *   orgs that have any, and each org's rows are deleted in its own transaction, under row-level security.
+ *   orgs that have any, and each org's rows are deleted in its own transaction, under row-level security;
+ * - the sync change log past `syncChangeDays`: `sync_purge_changes()` (a reviewed SECURITY DEFINER function,
+ *   drizzle migration `sync_purge`; the log is append-only for the application) deletes it in chunks and raises each
+ *   campaign's purge horizon with it, so a device whose cursor predates the purge gets a full resync.
  */
 import type { Logger } from 'pino';
 import type { RetentionConfig } from '../../config.js';
@@ -73,6 +76,18 @@ export async function purgeEventRecords(
   return n;
 }
 
+/** Delete sync change log rows older than their retention, a chunk per statement; how many went. */
+export async function purgeSyncChanges(db: Database, retention: RetentionConfig, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - retention.syncChangeDays * DAY_MS);
+  let total = 0;
+  for (;;) {
+    const r = await db.pool.query<{ n: number }>('SELECT sync_purge_changes($1, $2) AS n', [before, PURGE_CHUNK]);
+    const n = r.rows[0]!.n;
+    total += n;
+    if (n < PURGE_CHUNK) return total;
+  }
+}
+
 export interface Worker {
   stop(): Promise<void>;
 }
@@ -97,6 +112,11 @@ export function startMaintenanceWorker(
           if (n.receipts || n.webhookAttempts) log.info({ purged: n }, 'maintenance: purged old event records');
         })
         .catch((err: Error) => log.warn({ err: err.message }, 'maintenance: event records purge failed'));
+      await purgeSyncChanges(db, retention)
+        .then((n) => {
+          if (n) log.info({ purged: { syncChanges: n } }, 'maintenance: purged old sync changes');
+        })
+        .catch((err: Error) => log.warn({ err: err.message }, 'maintenance: sync changes purge failed'));
     })();
   };
   tick();

@@ -13,7 +13,13 @@
  * A first pull (no cursor) is a **reset**: it takes the snapshot `base`, then pages through every entity of the scope
  * by key (keyset pagination, one index range per page), and ends with the cursor `from = base`, so anything committed
  * during the reset arrives in the first incremental pull. The cursor also holds a fingerprint of the scope (which
- * turfs' voters the member replicates, whether they read messages): when it changes, the next pull is a reset.
+ * turfs' voters the member replicates, whether they read messages, the campaign's bulk-write epoch): when it
+ * changes, the next pull is a reset. The epoch is read before the snapshot is taken, so a bulk write committed in
+ * between is either in the reset's data or changes the fingerprint again.
+ *
+ * The log keeps `SYNC_CHANGE_RETENTION_DAYS`; the purge records per campaign the newest transaction it deleted rows of
+ * (`sync_horizons`). A cursor whose snapshot may not have seen that transaction could miss changes: its pull is a
+ * reset, never a silent gap.
  *
  * `lastMutationIds` reports a client only when its row's last change is visible in the page's snapshot, so a client
  * never drops a pending mutation whose effect the data it holds may still lack.
@@ -36,6 +42,7 @@ import { canOnCampaign } from '../access.js';
 import { CANVASS_COLUMNS } from '../field/canvass.js';
 import { EVENT_COLUMNS, RSVP_COLUMNS } from '../field/events.js';
 import { TURF_COLUMNS, turfVoters } from '../field/turfs.js';
+import { syncEpoch } from './bulk.js';
 
 type Ctx = OrgCtx<never>;
 type Row = Record<string, unknown> & { _key: string };
@@ -84,6 +91,7 @@ function decode(cursor: string): Cursor {
 interface Scope {
   /** Turfs whose voters the member replicates: those assigned to them, every turf for those who plan turfs. */
   turfs: Turf[];
+  campaignId: string;
   messages: boolean;
   fingerprint: string;
 }
@@ -96,11 +104,13 @@ async function scopeOf(ctx: Ctx, c: Campaign): Promise<Scope> {
         ${all ? '' : 'AND t.assigned_to = $3'} ORDER BY t.id`,
     all ? [ctx.org.id, c.id] : [ctx.org.id, c.id, ctx.principal.userId],
   );
+  // A bulk write of the campaign's voters (bulk.ts) bumps the epoch: every cursor issued before starts a reset.
+  const epoch = await syncEpoch(ctx.tx, ctx.org.id, c.id);
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ messages, turfs: turfs.map((t) => [t.id, t.version]) }))
+    .update(JSON.stringify({ messages, turfs: turfs.map((t) => [t.id, t.version]), ...(epoch ? { epoch } : {}) }))
     .digest('base64url')
     .slice(0, 22);
-  return { turfs, messages, fingerprint };
+  return { turfs, campaignId: c.id, messages, fingerprint };
 }
 
 // ---- entities ----------------------------------------------------------------------------------------------------
@@ -175,50 +185,55 @@ async function readKind(
   return r.rows;
 }
 
-/** A turf's voters: a keyset page after `after`, or those among `keys`. */
-async function readVoters(
-  ctx: Ctx,
-  turf: Turf,
-  by: { after: string | null; limit: number } | { keys: string[] },
-): Promise<Row[]> {
-  const base = turfVoters(ctx.org.id, turf);
-  const params = [...base.params];
-  let cond = '';
-  if ('keys' in by) {
-    params.push(by.keys);
-    cond = `AND v.id = ANY($${params.length}::uuid[])`;
-  } else if (by.after) {
-    params.push(by.after);
-    cond = `AND v.id > $${params.length}::uuid`;
-  }
-  const limit = 'keys' in by ? '' : `ORDER BY v.id LIMIT ${by.limit}`;
-  const r = await ctx.tx.client.query<Row>(
-    `SELECT v.id AS "_key", ${VOTER_COLUMNS} FROM voters v WHERE ${base.where} ${cond} ${limit}`,
-    params,
-  );
-  return r.rows;
-}
-
 /**
- * Which of the scope's turfs each voter belongs to (the device builds each turf's walk list from it): one query over
- * every turf's definition, limited to the given voters.
+ * Which of the scope's turfs a voter row `v` belongs to (the device builds each turf's walk list from it), as an SQL
+ * expression over the row itself: each turf's definition tested in the same scan, no second query. Its parameters are
+ * appended to `params`.
  */
-async function withTurfIds(ctx: Ctx, scope: Scope, rows: Row[]): Promise<Row[]> {
-  if (!rows.length) return rows;
-  const params: unknown[] = [rows.map((r) => r._key)];
-  const parts = scope.turfs.map((turf) => {
+function turfIdsOf(ctx: Ctx, scope: Scope, params: unknown[]): string {
+  if (!scope.turfs.length) return `'{}'::uuid[]`;
+  const tests = scope.turfs.map((turf) => {
     const t = turfVoters(ctx.org.id, turf);
     const shift = params.length;
     params.push(...t.params, turf.id);
     const where = t.where.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
-    return `SELECT v.id, $${params.length}::uuid AS turf FROM voters v WHERE ${where} AND v.id = ANY($1::uuid[])`;
+    return `CASE WHEN ${where} THEN $${params.length}::uuid END`;
   });
-  const { rows: found } = await ctx.tx.client.query<{ id: string; turfs: string[] }>(
-    `SELECT id, array_agg(turf ORDER BY turf) AS turfs FROM (${parts.join(' UNION ALL ')}) m GROUP BY id`,
+  // scope.turfs is in id order: so is each voter's list.
+  return `array_remove(ARRAY[${tests.join(', ')}], NULL)`;
+}
+
+/**
+ * Voters with the scope's turfs they are on: a keyset page of one turf's voters after `after` (a reset), or those
+ * among `keys` on any of the scope's turfs (a change; the others are out of scope).
+ */
+async function readVoters(
+  ctx: Ctx,
+  scope: Scope,
+  by: { turf: Turf; after: string | null; limit: number } | { keys: string[] },
+): Promise<Row[]> {
+  let where: string;
+  let params: unknown[];
+  if ('keys' in by) {
+    params = [ctx.org.id, scope.campaignId, by.keys];
+    where = 'v.org_id = $1 AND v.campaign_id = $2 AND v.id = ANY($3::uuid[])';
+  } else {
+    const base = turfVoters(ctx.org.id, by.turf);
+    params = [...base.params];
+    where = base.where;
+    if (by.after) {
+      params.push(by.after);
+      where += ` AND v.id > $${params.length}::uuid`;
+    }
+  }
+  const turfIds = turfIdsOf(ctx, scope, params);
+  const limit = 'keys' in by ? '' : `ORDER BY v.id LIMIT ${by.limit}`;
+  const select = `SELECT v.id AS "_key", ${VOTER_COLUMNS}, ${turfIds} AS "turfIds" FROM voters v WHERE ${where} ${limit}`;
+  const r = await ctx.tx.client.query<Row & { turfIds: string[] }>(
+    'keys' in by ? `SELECT * FROM (${select}) x WHERE cardinality("turfIds") > 0` : select,
     params,
   );
-  const byVoter = new Map(found.map((f) => [f.id, f.turfs]));
-  return rows.map((r) => ({ ...r, turfIds: byVoter.get(r._key) ?? [] }));
+  return r.rows;
 }
 
 // ---- mutations and rejections ------------------------------------------------------------------------------------
@@ -269,8 +284,8 @@ async function resetPage(
         e++;
         continue;
       }
-      const rows = await readVoters(ctx, turf, { after: a, limit: want });
-      puts.push(...(await withTurfIds(ctx, scope, rows)).map((r) => put('voter', r)));
+      const rows = await readVoters(ctx, scope, { turf, after: a, limit: want });
+      puts.push(...rows.map((r) => put('voter', r)));
       if (rows.length < want) [t, a] = [t + 1, null];
       else a = rows[rows.length - 1]!._key;
       continue;
@@ -326,9 +341,7 @@ async function changesPage(
     const keys = [...idSet];
     let found: Row[];
     if (entity === 'voter') {
-      const seen = new Map<string, Row>();
-      for (const turf of scope.turfs) for (const r of await readVoters(ctx, turf, { keys })) seen.set(r._key, r);
-      found = await withTurfIds(ctx, scope, [...seen.values()]);
+      found = await readVoters(ctx, scope, { keys });
     } else {
       const k = KINDS.find((x) => x.entity === entity);
       if (!k) continue;
@@ -346,6 +359,23 @@ async function changesPage(
   return { puts, deletes, next, more };
 }
 
+/**
+ * Whether the retention purge (sync_purge_changes) may have deleted log rows a cursor taken at `from` has not seen:
+ * the campaign's horizon (newest purged transaction) is not older than every transaction `from` did not see.
+ */
+async function purgedPast(ctx: Ctx, campaignId: string, from: string): Promise<boolean> {
+  const r = await ctx.tx.client.query(
+    `SELECT 1 FROM sync_horizons
+      WHERE org_id = $1 AND campaign_id = $2 AND purged_txid >= pg_snapshot_xmin($3::pg_snapshot)`,
+    [ctx.org.id, campaignId, from],
+  );
+  return r.rowCount !== 0;
+}
+
+async function resetCursor(ctx: Ctx, scope: Scope): Promise<Extract<Cursor, { m: 'r' }>> {
+  return { m: 'r', base: await currentSnapshot(ctx), scope: scope.fingerprint, e: 0, t: 0, a: null };
+}
+
 export async function pull(
   ctx: Ctx,
   c: Campaign,
@@ -355,31 +385,37 @@ export async function pull(
   let cur = body.cursor === null ? null : decode(body.cursor);
   let reset = false;
   if (!cur || cur.scope !== scope.fingerprint) {
-    cur = { m: 'r', base: await currentSnapshot(ctx), scope: scope.fingerprint, e: 0, t: 0, a: null };
+    cur = await resetCursor(ctx, scope);
     reset = true;
   }
-  if (cur.m === 'r') {
-    const { puts, next } = await resetPage(ctx, c, scope, cur, body.limit);
-    const more = next.m === 'r';
-    return {
-      cursor: encode(next),
-      more,
-      reset,
-      puts,
-      deletes: [],
-      lastMutationIds: await lastMutationIds(ctx, body.clientGroupId, cur.base),
-      rejected: more ? [] : await rejections(ctx, body.clientGroupId, null, cur.base),
-    };
+  if (cur.m === 'i') {
+    const to = cur.to ?? (await currentSnapshot(ctx));
+    const page = await changesPage(ctx, c, scope, cur, to, body.limit);
+    // Checked after reading the page: a purge committed before that read has raised the horizon by now.
+    if (!(await purgedPast(ctx, c.id, cur.from))) {
+      return {
+        cursor: encode(page.next),
+        more: page.more,
+        reset: false,
+        puts: page.puts,
+        deletes: page.deletes,
+        lastMutationIds: await lastMutationIds(ctx, body.clientGroupId, to),
+        rejected: page.more ? [] : await rejections(ctx, body.clientGroupId, cur.from, to),
+      };
+    }
+    // Changes this cursor has not seen may be gone: a full copy instead of a gap.
+    cur = await resetCursor(ctx, scope);
+    reset = true;
   }
-  const to = cur.to ?? (await currentSnapshot(ctx));
-  const page = await changesPage(ctx, c, scope, cur, to, body.limit);
+  const { puts, next } = await resetPage(ctx, c, scope, cur, body.limit);
+  const more = next.m === 'r';
   return {
-    cursor: encode(page.next),
-    more: page.more,
-    reset: false,
-    puts: page.puts,
-    deletes: page.deletes,
-    lastMutationIds: await lastMutationIds(ctx, body.clientGroupId, to),
-    rejected: page.more ? [] : await rejections(ctx, body.clientGroupId, cur.from, to),
+    cursor: encode(next),
+    more,
+    reset,
+    puts,
+    deletes: [],
+    lastMutationIds: await lastMutationIds(ctx, body.clientGroupId, cur.base),
+    rejected: more ? [] : await rejections(ctx, body.clientGroupId, null, cur.base),
   };
 }

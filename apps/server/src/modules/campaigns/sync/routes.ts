@@ -61,7 +61,9 @@ export const syncPullRoute = defineRoute({
     'them silently. The copy holds what you may read through the API: turfs, events, RSVPs (without waitlist ' +
     'position), canvass results (keyed by their `clientId`), the voters of the turfs assigned to you (of every turf ' +
     'for those who plan turfs) and, with `message.read`, messages with the latest revision of each version. ' +
-    'Cursors are opaque; one issued under other permissions or turf assignments starts a reset. Pull when the ' +
+    'Cursors are opaque; one issued under other permissions or turf assignments, before a large voter-file import, ' +
+    'or older than the change log keeps changes (30 days by default) starts a reset. During a reset ask for large ' +
+    'pages (`limit` up to 5000): it is a full copy. Pull when the ' +
     'realtime stream (`GET /api/v1/realtime`) names the campaign, when the app comes back to the foreground and on a ' +
     'timer.',
   tags,

@@ -8,7 +8,14 @@
  *   append (entity, id, campaign) for every row a statement wrote, stamped with the writing transaction's id
  *   (`txid`, xid8): a pull's cursor is a PostgreSQL snapshot, and "changed since the cursor" is "written by a
  *   transaction the cursor's snapshot did not see" — exact under concurrent commits, whatever order ids were
- *   drawn in.
+ *   drawn in. Kept for `SYNC_CHANGE_RETENTION_DAYS`: the maintenance worker purges older rows through
+ *   `sync_purge_changes()` (a reviewed SECURITY DEFINER function: the application may only append to the log).
+ * - `sync_horizons`: per campaign, the newest transaction whose log rows were purged. A cursor whose snapshot may
+ *   not have seen it would miss changes, so its next pull is a reset (pull.ts). Raised by that function; append-only
+ *   for the application (lowering a horizon could hide a gap).
+ * - `sync_epochs`: per campaign, a counter bumped by a bulk write of its voters (a large voter-file import) instead
+ *   of a log row per voter (bulk.ts). It is part of every cursor's scope fingerprint: a cursor issued before the
+ *   bump starts a reset, which carries the imported voters.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -100,6 +107,36 @@ export const syncChanges = pgTable(
     txid: xid8('txid')
       .notNull()
       .default(sql`pg_current_xact_id()`),
+    /** When the change was logged (its transaction's start): what retention goes by. */
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('sync_changes_scan_idx').on(t.orgId, t.campaignId, t.txid, t.seq), tenantPolicy('sync_changes')],
+  (t) => [
+    index('sync_changes_scan_idx').on(t.orgId, t.campaignId, t.txid, t.seq),
+    // Rows are appended in time order: a BRIN index finds the purge's old rows at almost no cost to each insert.
+    index('sync_changes_created_brin').using('brin', t.createdAt),
+    tenantPolicy('sync_changes'),
+  ],
+).enableRLS();
+
+export const syncHorizons = pgTable(
+  'sync_horizons',
+  {
+    orgId: orgIdColumn(),
+    campaignId: uuid('campaign_id').notNull(),
+    /** Log rows of transactions up to this one may be gone. */
+    purgedTxid: xid8('purged_txid').notNull(),
+    purgedAt: timestamp('purged_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.campaignId] }), tenantPolicy('sync_horizons')],
+).enableRLS();
+
+export const syncEpochs = pgTable(
+  'sync_epochs',
+  {
+    orgId: orgIdColumn(),
+    campaignId: uuid('campaign_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    bumpedAt: timestamp('bumped_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.campaignId] }), tenantPolicy('sync_epochs')],
 ).enableRLS();

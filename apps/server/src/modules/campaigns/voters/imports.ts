@@ -24,6 +24,7 @@ import { isoTimestamp, keysetPage } from '../../../db/keyset.js';
 import { recordChange, type Actor } from '../../../platform/audit/record.js';
 import { AppError, notFound } from '../../../platform/errors.js';
 import { recorder, type Recorder } from '../campaigns.js';
+import { BULK_VOTER_ROWS, bulkVoterWrite } from '../sync/bulk.js';
 import { STAGE_FIELDS, UploadParser, VoterRowReader } from './file-reader.js';
 import { describeMapping, resolveMapping } from './mapping.js';
 import { scoreFileOffThread } from './scoring.js';
@@ -363,7 +364,10 @@ async function importRows(
     await writeProgress(c, campaignId, importId, 'writing', progress.bytes, reader);
     await c.beforeUpsert?.();
 
-    const counts = await upsertVoters(tx, orgId, campaignId, importId, m, fileElections);
+    // A large file marks the campaign's voters changed wholesale (devices resync) instead of logging each voter.
+    const upsert = () => upsertVoters(tx, orgId, campaignId, importId, m, fileElections);
+    const counts =
+      reader.rowsGood >= BULK_VOTER_ROWS ? await bulkVoterWrite(tx, orgId, campaignId, upsert) : await upsert();
     await client.query('DROP TABLE voter_stage, voter_stage_scores');
     const described = describeMapping(m);
     await client.query(
