@@ -16,6 +16,7 @@ import { registerGraphQL } from './graphql/endpoint.js';
 import { createRouteExecutor, prepareRoutes, registerRoutes } from './register.js';
 import type { AnyRoute } from './route.js';
 import { registerDocs } from './docs.js';
+import { registerCompression } from './compress.js';
 
 export { API_VERSION };
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -107,6 +108,8 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
     }
     done();
   });
+
+  registerCompression(app);
 
   app.addHook('onResponse', (req, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
