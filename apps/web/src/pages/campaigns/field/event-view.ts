@@ -92,10 +92,9 @@ export function eventView(input: {
       };
     });
   const present = new Set(rows.map((r) => r.rsvp.id));
-  const refusedNew = refusals.flatMap((refusal) => {
+  const refusedNew = refusals.flatMap((refusal): EventView['refusedNew'] => {
     const a = argsOf(refusal);
-    if (refusal.name === 'event.walkIn' && a.walkIn)
-      return [{ refusal, name: a.walkIn.name, what: 'walk-in' as const }];
+    if (refusal.name === 'event.walkIn' && a.walkIn) return [{ refusal, name: a.walkIn.name, what: 'walk-in' }];
     if (refusal.name === 'event.rsvp' && a.rsvp) {
       // A refused update of an RSVP that exists shows on that row; a refused new one has no row.
       const row = rows.find((r) => samePerson(r.rsvp, a.rsvp!));
@@ -103,10 +102,10 @@ export function eventView(input: {
         row.refusals.push(refusal);
         return [];
       }
-      return [{ refusal, name: a.rsvp.name, what: 'rsvp' as const }];
+      return [{ refusal, name: a.rsvp.name, what: 'rsvp' }];
     }
     if (CHECK_IN.has(refusal.name) && a.rsvpId && !present.has(a.rsvpId))
-      return [{ refusal, name: 'an RSVP no longer on the list', what: 'rsvp' as const }];
+      return [{ refusal, name: 'an RSVP no longer on the list', what: 'rsvp' }];
     return [];
   });
   const count = (f: (r: SyncRsvp) => boolean) => rows.filter((x) => f(x.rsvp)).length;
