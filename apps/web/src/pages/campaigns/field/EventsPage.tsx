@@ -316,11 +316,12 @@ export function EventPage({ campaignId, eventId }: { campaignId: string; eventId
   };
   const rows = view ? searchRows(view.rows, search) : rsvps.data ? serverRows(rsvps.data) : null;
   const list = rows ?? [];
-  const going = list.filter((x) => x.rsvp.seat === 'confirmed');
+  // A yes recorded on this device has no seat until the server decides it (confirmed or waitlisted).
+  const going = list.filter((x) => x.rsvp.seat === 'confirmed' || (x.rsvp.response === 'yes' && x.rsvp.seat === null));
   const waitlist = list
     .filter((x) => x.rsvp.seat === 'waitlisted')
     .sort((a, b) => (a.waitlistPosition ?? Infinity) - (b.waitlistPosition ?? Infinity));
-  const others = list.filter((x) => x.rsvp.seat === null);
+  const others = list.filter((x) => x.rsvp.seat === null && x.rsvp.response !== 'yes');
   const later = online ? '' : ' It is sent when the device is back online.';
   const setCheckedIn = (row: RsvpRow, on: boolean) => {
     const who = row.rsvp.name;
@@ -527,6 +528,7 @@ function CapacityBar({ event: e }: { event: FieldEvent }) {
 function rowMeta(x: RsvpRow): string {
   const r = x.rsvp;
   if (r.checkedInAt) return `Checked in ${formatDateTime(r.checkedInAt)}`;
+  if (r.response === 'yes' && r.seat === null) return 'Going, if a seat is free (the server decides)';
   if (r.seat === 'waitlisted')
     return x.waitlistPosition === null ? 'Waitlist (position when online)' : `Waitlist #${x.waitlistPosition}`;
   return r.response === 'yes' ? 'Going' : r.response === 'maybe' ? 'Maybe' : 'Not going';
