@@ -3,7 +3,8 @@
  * Event check-in and message drafts without a connection, in a real browser against the real server: offline, an
  * organizer checks three people in, adds a walk-in and edits a message draft; everything shows as waiting to send,
  * and still does after a reload while offline (the service worker serves the console, the replica keeps the
- * changes). Back online, every change reaches the server exactly once (read back through the API). Then two browsers
+ * changes). Back online, every change reaches the server exactly once (read back through the API). A walk-in the
+ * server refuses (the event filled up meanwhile) shows where it was made until dismissed. Then two browsers
  * of the same person edit the same draft offline and come back one after the other: both converge on the same head
  * and both revisions are in the history.
  */
@@ -229,6 +230,43 @@ describe('offline event check-in and message drafts', () => {
     await page.goto(messageUrl());
     await page.getByText(/revision 2 by Olga Organizer/).waitFor();
     expect(await page.getByText('waiting to send').count()).toBe(0);
+  }, 150_000);
+
+  it('shows a walk-in the server refused (the event filled up) where it was made, until dismissed', async () => {
+    const start = Date.now() + 3_600_000;
+    const full = (
+      await call<{ id: string }>('POST', `/api/v1/campaigns/${campaignId}/events`, {
+        title: 'Small room',
+        kind: 'meeting',
+        startsAt: new Date(start).toISOString(),
+        endsAt: new Date(start + 7_200_000).toISOString(),
+        timeZone: 'America/New_York',
+        place: { name: 'Living room', address: '2 Elm St, Durham NC' },
+        capacity: 1,
+      })
+    ).id;
+    await page.goto(`${baseUrl}${campaignPath()}/events/${full}`);
+    await page.getByRole('heading', { level: 1, name: 'Small room' }).waitFor();
+    await replicaHolds(page, { entity: 'event', id: full });
+
+    await context.setOffline(true);
+    await page.getByLabel('Walk-in name').fill('Late Larry');
+    await page.getByLabel('Walk-in email').fill(`larry-${run}@example.com`);
+    await page.getByRole('button', { name: 'Check in walk-in' }).click();
+    await page.getByRole('button', { name: /Late Larry.*waiting to send/, pressed: true }).waitFor();
+    // Meanwhile the last seat goes to someone who RSVPed online (the API request does not go through the page).
+    const base = `/api/v1/campaigns/${campaignId}/events/${full}`;
+    await call('POST', `${base}/rsvps`, { name: 'Early Erin', email: `erin-${run}@example.com`, response: 'yes' });
+    await context.setOffline(false);
+
+    const refused = page.getByText(/Not saved: walk-in of Late Larry\. The event is full/);
+    await refused.waitFor({ timeout: SYNC_WAIT });
+    expect(await page.getByRole('button', { name: /^Late Larry/ }).count()).toBe(0);
+    await page.getByRole('button', { name: /Early Erin/ }).waitFor();
+    await page.getByRole('button', { name: 'Dismiss: walk-in of Late Larry not saved' }).click();
+    await refused.waitFor({ state: 'detached' });
+    const rsvps = await call<{ items: Rsvp[] }>('GET', `${base}/rsvps`);
+    expect(rsvps.items.map((r) => r.name)).toEqual(['Early Erin']);
   }, 150_000);
 
   it('two devices edit the same draft offline: both revisions are kept and both converge on the same head', async () => {

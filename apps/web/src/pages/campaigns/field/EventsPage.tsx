@@ -459,7 +459,12 @@ export function EventPage({ campaignId, eventId }: { campaignId: string; eventId
             {view.refusedNew.map(({ refusal, name, what }) => (
               <li key={`${refusal.clientId}:${refusal.mutationId}`} className="notice notice-error">
                 Not saved: {what === 'walk-in' ? 'walk-in' : 'RSVP'} of {name}. {refusal.problem.detail}{' '}
-                <button type="button" className="button secondary" onClick={() => void r.replica.dismiss(refusal)}>
+                <button
+                  type="button"
+                  className="button secondary"
+                  aria-label={`Dismiss: ${what === 'walk-in' ? 'walk-in' : 'RSVP'} of ${name} not saved`}
+                  onClick={() => void r.replica.dismiss(refusal)}
+                >
                   Dismiss
                 </button>
               </li>
@@ -575,7 +580,12 @@ function CheckInList({
                 The server refused {f.name === 'event.undoCheckIn' ? 'undoing the check-in' : 'a change'} of {r.name}:{' '}
                 {f.problem.detail}{' '}
                 {onDismiss && (
-                  <button type="button" className="button secondary" onClick={() => void onDismiss.dismiss(f)}>
+                  <button
+                    type="button"
+                    className="button secondary"
+                    aria-label={`Dismiss: refused change of ${r.name}`}
+                    onClick={() => void onDismiss.dismiss(f)}
+                  >
                     Dismiss
                   </button>
                 )}

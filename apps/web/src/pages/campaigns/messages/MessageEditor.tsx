@@ -231,7 +231,12 @@ function DraftStatus({
                 Put its text back in the editor
               </button>
             )}
-            <button type="button" className="button secondary" onClick={() => void drafts.replica?.replica.dismiss(f)}>
+            <button
+              type="button"
+              className="button secondary"
+              aria-label="Dismiss: refused draft"
+              onClick={() => void drafts.replica?.replica.dismiss(f)}
+            >
               Dismiss
             </button>
           </div>
