@@ -21,7 +21,7 @@ export function checkLocally<T>(schema: Schema<T>, value: unknown): T {
     title: 'Validation failed',
     status: 400,
     code: 'validation_failed',
-    detail: `Check ${errors.map((e) => e.field.replace(/^body\./, '')).join(', ')}`,
+    detail: errors.map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`).join('; '),
     errors,
   });
 }
