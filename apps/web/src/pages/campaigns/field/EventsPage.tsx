@@ -294,7 +294,8 @@ export function EventPage({ campaignId, eventId }: { campaignId: string; eventId
         rsvps: r.replica.list('rsvp'),
         pending: r.replica.pendingMutations,
         rejected: r.replica.rejected,
-        server: rsvps.data ?? null,
+        // Offline, the last answer may be a cached one: positions move as others change, so none is shown then.
+        server: online ? (rsvps.data ?? null) : null,
       })
     : null;
   const e: FieldEvent | undefined = local.event && view ? { ...local.event, counts: view.counts } : rest.data;
@@ -479,7 +480,7 @@ export function EventPage({ campaignId, eventId }: { campaignId: string; eventId
           )
         ) : (
           <>
-            {r && rsvps.error && (
+            {r && !online && waitlist.length > 0 && (
               <p className="muted">
                 Waitlist positions are unavailable offline: the server gives them when it is back.
               </p>
@@ -502,7 +503,7 @@ export function EventPage({ campaignId, eventId }: { campaignId: string; eventId
         )}
         {!cancelled && <WalkInForm onSave={record.walkIn} />}
       </Panel>
-      <ReminderPanel base={base} />
+      <ReminderPanel base={base} online={online} />
     </>
   );
 }
@@ -681,12 +682,14 @@ interface ReminderLog {
 
 const offsetLabel = (m: number) => (m % 60 === 0 ? `${m / 60} h` : `${m} min`);
 
-function ReminderPanel({ base }: { base: string }) {
+function ReminderPanel({ base, online }: { base: string; online: boolean }) {
   const log = useResource((signal) => api.get<ReminderLog>(`${base}/reminders`, { signal }), [base]);
   const l = log.data;
   return (
     <Panel title="Reminders">
-      {log.error ? (
+      {log.error && !l && !online ? (
+        <p className="muted">The reminder log is unavailable offline.</p>
+      ) : log.error ? (
         <LoadError error={log.error} onRetry={log.reload} />
       ) : !l ? (
         <Loading />

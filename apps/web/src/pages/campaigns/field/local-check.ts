@@ -3,7 +3,7 @@
  * problem+json a REST route would answer (`body.<field>`), so forms show them on their fields before anything is
  * queued.
  */
-import { ApiError } from '../../../api';
+import { ApiError } from '../../../api.js';
 
 /** A zod schema, as far as this reads it (the web app takes its schemas from @akashic/contracts). */
 interface Schema<T> {
