@@ -4,13 +4,15 @@
  * organizer checks three people in, adds a walk-in and edits a message draft; everything shows as waiting to send,
  * and still does after a reload while offline (the service worker serves the console, the replica keeps the
  * changes). Back online, every change reaches the server exactly once (read back through the API). A walk-in the
- * server refuses (the event filled up meanwhile) shows where it was made until dismissed. Then two browsers
+ * server refuses (the event filled up meanwhile) shows where it was made until dismissed, and so does a draft another
+ * member's revision overtook, with its text to take back and save on top. Then two browsers
  * of the same person edit the same draft offline and come back one after the other: both converge on the same head
  * and both revisions are in the history.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { request, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from './browser.js';
+import { latestMailTo } from './mailbox.js';
 
 const baseUrl = inject('baseUrl');
 const run = Date.now().toString(36);
@@ -267,6 +269,63 @@ describe('offline event check-in and message drafts', () => {
     await refused.waitFor({ state: 'detached' });
     const rsvps = await call<{ items: Rsvp[] }>('GET', `${base}/rsvps`);
     expect(rsvps.items.map((r) => r.name)).toEqual(['Early Erin']);
+  }, 150_000);
+
+  it('shows a draft another member’s revision overtook, with its text to take back: nothing typed is lost', async () => {
+    const draft = await createMessage('Phone bank script', 'Hello, this is a volunteer calling.');
+    // Adam, an admin of the organization, edits on his own device, online.
+    const adamEmail = `adam-${run}@example.com`;
+    await call('POST', '/api/v1/invitations', { email: adamEmail, role: 'admin' });
+    const token = /accept-invite\?token=([A-Za-z0-9_-]+)/.exec((await latestMailTo(adamEmail)).text)![1]!;
+    const adam = await request.newContext({ baseURL: baseUrl });
+    try {
+      const joined = await adam.post('/api/v1/invitations/accept', {
+        data: { token, name: 'Adam Admin', password: 'another member, another phone' },
+      });
+      expect(joined.status(), await joined.text()).toBe(200);
+
+      await page.goto(messageUrl(draft.id));
+      await page.getByText(/revision 1 by Olga Organizer/).waitFor();
+      await replicaHolds(page, { entity: 'message', id: draft.id });
+      await context.setOffline(true);
+      const mine = 'Hi! I am calling from the campaign about early voting.';
+      await page.getByLabel('Text', { exact: true }).fill(mine);
+      await page.getByRole('button', { name: 'Save revision' }).click();
+      await page.getByText(/Draft kept on this device, waiting to send/).waitFor();
+
+      const revisions = `${versionApi(draft)}/revisions`;
+      const head = (await call<{ items: Revision[] }>('GET', revisions)).items[0]!;
+      const his = await adam.post(revisions, {
+        headers: { 'x-akashic-org': orgId },
+        data: { text: 'Hello, I am calling about the town hall.', baseRevisionId: head.id },
+      });
+      expect(his.status(), await his.text()).toBe(201);
+
+      await context.setOffline(false);
+      const refused = page.getByRole('alert').filter({ hasText: 'The server refused a draft saved on this device' });
+      await refused.waitFor({ timeout: SYNC_WAIT });
+      expect(await refused.textContent()).toContain('This version has changed since you opened it');
+      expect(await refused.locator('pre').textContent()).toBe(mine);
+      // The editor shows the server's head (Adam's) until Olga takes her text back and saves it on top.
+      await page.getByText(/revision 2 by Adam Admin/).waitFor({ timeout: SYNC_WAIT });
+      expect(await page.getByLabel('Text', { exact: true }).inputValue()).toBe(
+        'Hello, I am calling about the town hall.',
+      );
+      await refused.getByRole('button', { name: 'Put its text back in the editor' }).click();
+      expect(await page.getByLabel('Text', { exact: true }).inputValue()).toBe(mine);
+      await page.getByRole('button', { name: 'Save revision' }).click();
+      await page.getByText(/revision 3 by Olga Organizer/).waitFor();
+      await refused.getByRole('button', { name: 'Dismiss: refused draft' }).click();
+      await refused.waitFor({ state: 'detached' });
+
+      expect((await call<{ items: Revision[] }>('GET', revisions)).items.map((r) => [r.number, r.text])).toEqual([
+        [3, mine],
+        [2, 'Hello, I am calling about the town hall.'],
+        [1, 'Hello, this is a volunteer calling.'],
+      ]);
+    } finally {
+      await adam.dispose();
+    }
   }, 150_000);
 
   it('two devices edit the same draft offline: both revisions are kept and both converge on the same head', async () => {
