@@ -134,6 +134,26 @@ describe('eventView', () => {
       server: null,
     });
     expect(v.rows.map((r) => r.refusals.map((f) => f.mutationId))).toEqual([[3], [1]]);
+
+    // Refused by the push answer while still queued: its provisional row is gone at once.
+    const queued = eventView({
+      eventId: EVENT,
+      clientId: CLIENT,
+      rsvps: [rsvp(1), rsvp(9, { id: provisionalRsvpId(CLIENT, 2), walkIn: true })],
+      pending: [{ id: 2, name: 'event.walkIn', args: { eventId: EVENT, walkIn: { name: 'Late Larry' } } }],
+      rejected: [
+        {
+          clientId: CLIENT,
+          mutationId: 2,
+          name: 'event.walkIn',
+          problem: problem('full'),
+          args: { eventId: EVENT, walkIn: { name: 'Late Larry' } },
+        },
+      ],
+      server: null,
+    });
+    expect(queued.rows.map((r) => r.rsvp.id)).toEqual([id(1)]);
+    expect(queued.refusedNew.map((x) => x.name)).toEqual(['Late Larry']);
     expect(v.refusedNew.map((x) => [x.what, x.name, x.refusal.mutationId])).toEqual([['walk-in', 'Late Larry', 2]]);
   });
 

@@ -41,6 +41,7 @@ describe('versionDraft', () => {
   it('gives the head, the server revision edits start from, and only this version’s pending and refused edits', () => {
     const d = versionDraft({
       message,
+      clientId: CLIENT,
       messageId: MESSAGE,
       versionId: V1,
       pending: [
@@ -73,8 +74,29 @@ describe('versionDraft', () => {
     expect(d.refusals.map((r) => [r.mutationId, r.text, r.problem.code])).toEqual([[2, 'Lost?', 'conflict']]);
   });
 
+  it('does not count as waiting a queued draft the push answer already refused', () => {
+    const d = versionDraft({
+      message,
+      clientId: CLIENT,
+      messageId: MESSAGE,
+      versionId: V1,
+      pending: [save(4, V1, 'Refused'), save(5, V1, 'Still waiting')],
+      rejected: [
+        {
+          clientId: CLIENT,
+          mutationId: 4,
+          name: 'message.saveRevision',
+          problem: conflict,
+          args: save(4, V1, 'Refused').args,
+        },
+      ],
+    });
+    expect(d.pending).toEqual([{ mutationId: 5, text: 'Still waiting' }]);
+    expect(d.refusals.map((r) => r.text)).toEqual(['Refused']);
+  });
+
   it('has no head and no base for a version without a revision, or a message the device does not hold', () => {
-    const none = { messageId: MESSAGE, versionId: V2, pending: [], rejected: [] };
+    const none = { clientId: CLIENT, messageId: MESSAGE, versionId: V2, pending: [], rejected: [] };
     expect(versionDraft({ message, ...none })).toMatchObject({ head: null, serverRevisionId: null, pending: [] });
     expect(versionDraft({ message: undefined, ...none })).toMatchObject({ head: null, serverRevisionId: null });
   });

@@ -69,8 +69,12 @@ export function eventView(input: {
   const positions = new Map((input.server ?? []).map((r) => [r.id, r.waitlistPosition]));
   const mine = input.pending.filter((m) => argsOf(m).eventId === eventId);
   const refusals = input.rejected.filter((r) => argsOf(r).eventId === eventId);
+  // A new RSVP or walk-in already refused (the push answered; the pull that drops it has not yet): no row.
+  const gone = new Set(
+    refusals.filter((r) => r.clientId === clientId).map((r) => provisionalRsvpId(clientId, r.mutationId)),
+  );
   const rows = input.rsvps
-    .filter((r) => r.eventId === eventId)
+    .filter((r) => r.eventId === eventId && !gone.has(r.id))
     // The server's order: oldest first.
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
     .map((rsvp): RsvpRow => {

@@ -52,6 +52,7 @@ function useDrafts(campaignId: string, messageId: string) {
       replica
         ? versionDraft({
             message,
+            clientId: replica.replica.clientId,
             messageId,
             versionId,
             pending: replica.replica.pendingMutations,

@@ -40,6 +40,8 @@ const isSave = (x: { name: string }) => x.name === 'message.saveRevision';
 
 export function versionDraft(input: {
   message: SyncMessage | undefined;
+  /** This device's client id (its own refusals are matched to its queue by mutation id). */
+  clientId: string;
   messageId: string;
   versionId: string;
   pending: readonly DraftMutation[];
@@ -52,7 +54,10 @@ export function versionDraft(input: {
     head: v?.head ? { text: v.head.text, subject: v.head.subject, number: v.head.number } : null,
     // While edits are pending the view's head keeps the id of the last revision the server had.
     serverRevisionId: v?.head?.id ?? null,
-    pending: input.pending.filter(ours).map((m) => ({ mutationId: m.id, text: argsOf(m).text ?? '' })),
+    // One the push answer refused is no longer waiting, though the queue keeps it until the next pull.
+    pending: input.pending
+      .filter((m) => ours(m) && !input.rejected.some((r) => r.clientId === input.clientId && r.mutationId === m.id))
+      .map((m) => ({ mutationId: m.id, text: argsOf(m).text ?? '' })),
     refusals: input.rejected.filter(ours).map((r) => ({ ...r, text: argsOf(r).text ?? null })),
   };
 }
