@@ -11,6 +11,7 @@
  */
 import { request, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectAccessible } from './axe.js';
 import { launchChromium } from './browser.js';
 import { latestMailTo } from './mailbox.js';
 
@@ -186,6 +187,7 @@ describe('offline event check-in and message drafts', () => {
     await page.getByRole('button', { name: 'Check in walk-in' }).click();
     await page.getByRole('button', { name: /Wes Walkin.*walk-in · waiting to send/, pressed: true }).waitFor();
     expect(await page.getByText('Offline: check-ins, RSVPs and walk-ins are kept on this device').count()).toBe(1);
+    await expectAccessible(page, 'event page offline with changes waiting');
 
     await page.goto(messageUrl());
     const text = page.getByLabel('Text', { exact: true });
@@ -193,6 +195,7 @@ describe('offline event check-in and message drafts', () => {
     await page.getByRole('button', { name: 'Save revision' }).click();
     await page.getByText(/Draft kept on this device, waiting to send \(1 save\)/).waitFor();
     expect(await page.getByText('The review steps need a connection.').count()).toBe(1);
+    await expectAccessible(page, 'message editor offline with a draft waiting');
 
     // A reload without a connection: the service worker serves the console, the device kept every change.
     const reloaded = await page.reload();
@@ -264,6 +267,7 @@ describe('offline event check-in and message drafts', () => {
     const refused = page.getByText(/Not saved: walk-in of Late Larry\. The event is full/);
     await refused.waitFor({ timeout: SYNC_WAIT });
     expect(await page.getByRole('button', { name: /^Late Larry/ }).count()).toBe(0);
+    await expectAccessible(page, 'event page with a refused walk-in');
     await page.getByRole('button', { name: /Early Erin/ }).waitFor();
     await page.getByRole('button', { name: 'Dismiss: walk-in of Late Larry not saved' }).click();
     await refused.waitFor({ state: 'detached' });
@@ -306,6 +310,7 @@ describe('offline event check-in and message drafts', () => {
       await refused.waitFor({ timeout: SYNC_WAIT });
       expect(await refused.textContent()).toContain('This version has changed since you opened it');
       expect(await refused.locator('pre').textContent()).toBe(mine);
+      await expectAccessible(page, 'message editor with a refused draft');
       // The editor shows the server's head (Adam's) until Olga takes her text back and saves it on top.
       await page.getByText(/revision 2 by Adam Admin/).waitFor({ timeout: SYNC_WAIT });
       expect(await page.getByLabel('Text', { exact: true }).inputValue()).toBe(
