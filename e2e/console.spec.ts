@@ -3,39 +3,12 @@
  * invites a member, creates an API token (and uses it), and finds those actions in the audit log. Each page
  * on the way is checked with axe-core (no serious or critical violations) under the server's real CSP.
  */
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectAccessible } from './axe.js';
 import { launchChromium } from './browser.js';
 
 const baseUrl = inject('baseUrl');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** Runs axe in the page. Injected via CDP evaluation, which the page's CSP (script-src 'self') does not govern. */
-async function seriousViolations(page: Page): Promise<Violation[]> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run();
-    return (result.violations as any[]).map((v) => ({
-      id: v.id as string,
-      impact: (v.impact ?? null) as string | null,
-      help: v.help as string,
-      targets: (v.nodes as any[]).map((n) => (n.target as string[]).join(' ')),
-    }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-async function expectAccessible(page: Page, what: string) {
-  const found = await seriousViolations(page);
-  expect(found, `axe on ${what}: ${JSON.stringify(found, null, 2)}`).toEqual([]);
-}
 
 describe('web console', () => {
   let browser: Browser;

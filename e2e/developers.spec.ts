@@ -4,22 +4,11 @@
  * calls the API with it from the test and sees its last use in the portal, then revokes it and gets a 401. Each
  * page is checked with axe-core (no serious or critical violations) under the server's real CSP.
  */
-import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectAccessible } from './axe.js';
 
 const baseUrl = inject('baseUrl');
-
-async function expectAccessible(page: Page, what: string) {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run();
-    return (result.violations as any[])
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id as string, help: v.help as string, targets: (v.nodes as any[]).map((n) => n.target) }));
-  });
-  expect(found, `axe on ${what}: ${JSON.stringify(found, null, 2)}`).toEqual([]);
-}
 
 describe('developer portal (phone-sized screen)', () => {
   let browser: Browser;

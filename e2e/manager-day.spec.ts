@@ -6,9 +6,9 @@
  * invitation the second member would read in their mail, and at the end to check that each thing landed on the
  * server exactly once. Every page on the way is checked with axe-core (no serious or critical violations).
  */
-import axe from 'axe-core';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectAccessible } from './axe.js';
 import { launchChromium } from './browser.js';
 import { latestMailTo } from './mailbox.js';
 
@@ -39,29 +39,6 @@ const VOTER_FILE = [
   'D9,Ida,Pine,8 Pine St,Durham,27703,DAY-SOUTH,2001,X', // line 12
 ].join('\n');
 const GOOD_IDS = ['D1', 'D2', 'D3', 'D4', 'D8', 'D9'];
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** Runs axe in the page. Injected via CDP evaluation, which the page's CSP (script-src 'self') does not govern. */
-async function expectAccessible(page: Page, what: string) {
-  await page.evaluate(axe.source);
-  const violations: Violation[] = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run();
-    return (result.violations as any[]).map((v) => ({
-      id: v.id as string,
-      impact: (v.impact ?? null) as string | null,
-      help: v.help as string,
-      targets: (v.nodes as any[]).map((n) => (n.target as string[]).join(' ')),
-    }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `axe on ${what}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-}
 
 describe("a campaign manager's day", () => {
   let browser: Browser;

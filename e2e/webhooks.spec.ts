@@ -6,12 +6,12 @@
  * the secret, disables and deletes the endpoint, and finds `campaigns.campaign.created` with its example in the event
  * catalogue. Each page is checked with axe-core and for sideways scrolling.
  */
-import axe from 'axe-core';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectAccessible } from './axe.js';
 import { launchChromium } from './browser.js';
 
 const baseUrl = inject('baseUrl');
@@ -58,17 +58,6 @@ async function until(what: string, ok: () => boolean, ms = 20_000) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function expectAccessible(page: Page, what: string) {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run();
-    return (result.violations as any[])
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id as string, help: v.help as string, targets: (v.nodes as any[]).map((n) => n.target) }));
-  });
-  expect(found, `axe on ${what}: ${JSON.stringify(found, null, 2)}`).toEqual([]);
 }
 
 /** The page does not scroll sideways: a phone user never has to pan to read it. */

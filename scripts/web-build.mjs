@@ -12,6 +12,9 @@ const sources = [
   'apps/web/vite.config.ts',
   'apps/web/scripts/compress.mjs',
   'packages/contracts/src',
+  // Bundled into the console too.
+  'packages/messaging/src',
+  'packages/sync/src',
 ];
 
 function newest(p) {

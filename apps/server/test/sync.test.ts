@@ -13,7 +13,7 @@ import { purgeSyncChanges } from '../src/platform/maintenance/worker.js';
 import { CAMPAIGN, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
 import { connect } from './support/db.js';
-import { fieldOf } from './support/field.js';
+import { eventBody, fieldOf } from './support/field.js';
 import { importCsv } from './support/voters.js';
 import { BULK_VOTER_ROWS } from '../src/modules/campaigns/sync/bulk.js';
 import { messageWithHistory } from './support/messages.js';
@@ -145,6 +145,32 @@ describe('push', () => {
     ]);
     expect(p.puts.get(`canvass_result:${good.result.clientId}`)).toMatchObject({ voterId: f.voterIds[1] });
     expect(p.puts.get(`rsvp:${f.rsvpId}`)).toMatchObject({ checkedInAt: expect.any(String) });
+  });
+
+  it('checks a walk-in in on a free seat once, and refuses one when the event is full', async () => {
+    const campaignId = await created(owner, '/api/v1/campaigns', CAMPAIGN);
+    const eventId = await created(owner, `${base(campaignId)}/events`, eventBody(60, { capacity: 1 }));
+    const c = newClient();
+    const walkIn = (name: string) => ({ campaignId, eventId, walkIn: { name, email: `${randomUUID()}@example.test` } });
+    const m1 = mutation(c, 'event.walkIn', walkIn('Wally Walker'));
+    const m2 = mutation(c, 'event.walkIn', walkIn('Late Larry'));
+    const r = await pushAs(owner, c, [m1, m2]);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.results.map((x: { status: string }) => x.status)).toEqual(['applied', 'rejected']);
+    expect(r.body.results[1].problem).toMatchObject({ code: 'conflict', detail: expect.stringMatching(/full/) });
+    expect((await pushAs(owner, c, [m1, m2])).body.results.map((x: { status: string }) => x.status)).toEqual([
+      'duplicate',
+      'duplicate',
+    ]);
+    const list = await as(owner, 'GET', `${base(campaignId)}/events/${eventId}/rsvps`);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        name: 'Wally Walker',
+        walkIn: true,
+        seat: 'confirmed',
+        checkedInAt: expect.any(String),
+      }),
+    ]);
   });
 
   it('refuses a malformed envelope with 400 naming the field, and another member’s client id with 409', async () => {

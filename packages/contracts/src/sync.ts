@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { Id, Problem, Timestamp } from './common.js';
-import { CanvassResult, CanvassResultBody, FieldEvent, Rsvp, RsvpBody, Turf } from './field.js';
+import { CanvassResult, CanvassResultBody, FieldEvent, Rsvp, RsvpBody, Turf, WalkInBody } from './field.js';
 import { ContactStatus } from './voters.js';
 import { MessageChannel, SaveRevisionBody } from './messaging.js';
 
@@ -183,6 +183,9 @@ export interface Mutator<A extends z.ZodType = z.ZodType> {
 
 const mutator = <A extends z.ZodType>(m: Mutator<A>) => m;
 
+/** The key an RSVP made on a device (`event.rsvp`, `event.walkIn`) has in its view until the server answers. */
+export const provisionalRsvpId = (clientId: string, mutationId: number) => `pending:${clientId}:${mutationId}`;
+
 const RsvpRef = z.strictObject({ campaignId: Id, eventId: Id, rsvpId: Id });
 
 function setCheckIn(s: SyncState, a: z.output<typeof RsvpRef>, at: string | null, by: string | null) {
@@ -243,7 +246,7 @@ export const MUTATORS = {
         return;
       }
       // Until the server answers, the RSVP lives under a provisional key of this mutation.
-      const id = `pending:${meta.clientId}:${meta.mutationId}`;
+      const id = provisionalRsvpId(meta.clientId, meta.mutationId);
       s.put('rsvp', id, {
         id,
         eventId,
@@ -256,6 +259,29 @@ export const MUTATORS = {
         walkIn: false,
         checkedInAt: null,
         checkedInBy: null,
+        createdAt: meta.clientTime,
+        updatedAt: meta.clientTime,
+      });
+    },
+  }),
+  /** Someone who came without an RSVP, checked in at once (the server refuses it when the event is full). */
+  'event.walkIn': mutator({
+    name: 'event.walkIn',
+    args: z.strictObject({ campaignId: Id, eventId: Id, walkIn: WalkInBody }),
+    apply(s, { eventId, walkIn: w }, meta) {
+      const id = provisionalRsvpId(meta.clientId, meta.mutationId);
+      s.put('rsvp', id, {
+        id,
+        eventId,
+        name: w.name,
+        email: w.email ?? null,
+        phone: w.phone ?? null,
+        voterId: w.voterId ?? null,
+        response: 'yes',
+        seat: 'confirmed',
+        walkIn: true,
+        checkedInAt: meta.clientTime,
+        checkedInBy: meta.userId,
         createdAt: meta.clientTime,
         updatedAt: meta.clientTime,
       });

@@ -4412,6 +4412,7 @@ export const operations = (send: Send) => ({
    * - `event.checkIn`: `{ campaignId, eventId, rsvpId }` — as `checkInRsvp`; needs `campaign.events.checkin`
    * - `event.undoCheckIn`: `{ campaignId, eventId, rsvpId }` — as `undoCheckIn`; needs `campaign.events.checkin`
    * - `event.rsvp`: `{ campaignId, eventId, rsvp }` — `rsvp` as the body of `createRsvp`; needs `campaign.events.checkin`
+   * - `event.walkIn`: `{ campaignId, eventId, walkIn }` — `walkIn` as the body of `checkInWalkIn` (refused with `conflict` when the event is full or the person has an RSVP); needs `campaign.events.checkin`
    * - `message.saveRevision`: `{ campaignId, messageId, versionId, text, subject?, baseRevisionId }` — as `saveMessageRevision` (a stale `baseRevisionId` is rejected with `conflict`); needs `message.write`
    *
    * Each applied mutation writes the same audit entry and event as its REST route, so connected clients hear of it on `GET /api/v1/realtime` (their cue to pull). A transient failure answers 5xx with nothing applied: send the same mutations again.

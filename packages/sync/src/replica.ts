@@ -30,6 +30,12 @@ export interface PendingMutation {
   clientTime: string;
 }
 
+/** A refusal as the replica keeps it: with the refused mutation's arguments when it was this client's own (so a
+ * screen can show it where the change was made, after the queue has dropped it). */
+export interface LocalRejection extends SyncRejection {
+  args?: unknown;
+}
+
 export interface Transport {
   push(body: SyncPushBody): Promise<SyncPushResult>;
   pull(body: SyncPullBody): Promise<SyncPullResult>;
@@ -124,7 +130,7 @@ export class Replica {
   private pending: PendingMutation[] = [];
   private nextId = 1;
   private cursor: string | null = null;
-  private rejections: SyncRejection[] = [];
+  private rejections: LocalRejection[] = [];
   private viewCache: OverlayState | null = null;
   /** Pull pages of a reset follow one another with `resetPullLimit`: a full copy in fewer, larger pages. */
   private resetting = false;
@@ -216,7 +222,7 @@ export class Replica {
     return this.pending;
   }
 
-  get rejected(): readonly SyncRejection[] {
+  get rejected(): readonly LocalRejection[] {
     return this.rejections;
   }
 
@@ -280,17 +286,18 @@ export class Replica {
   /** Takes note of a push's answer: refusals are shown at once (the queue is confirmed by the next pull). */
   applyPush(result: SyncPushResult): Promise<void> {
     return this.exclusive(async () => {
-      const fresh: SyncRejection[] = [];
+      const fresh: LocalRejection[] = [];
       for (const r of result.results) {
         if (r.status !== 'rejected' || !r.problem) continue;
         const m = this.pending.find((p) => p.id === r.id);
-        if (m) fresh.push({ clientId: this.clientId, mutationId: r.id, name: m.name, problem: r.problem });
+        if (m)
+          fresh.push({ clientId: this.clientId, mutationId: r.id, name: m.name, problem: r.problem, args: m.args });
       }
       await this.addRejections(fresh);
     });
   }
 
-  private async addRejections(list: SyncRejection[]) {
+  private async addRejections(list: LocalRejection[]) {
     const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
     const add = list.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`));
     if (!add.length) return;
@@ -321,7 +328,14 @@ export class Replica {
       const confirmed = page.more ? 0 : (page.lastMutationIds[this.clientId] ?? 0);
       const pending = this.pending.filter((m) => m.id > confirmed);
       const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
-      const rejected = [...this.rejections, ...page.rejected.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`))];
+      const own = (x: SyncRejection): LocalRejection => {
+        const m = x.clientId === this.clientId ? this.pending.find((p) => p.id === x.mutationId) : undefined;
+        return m ? { ...x, args: m.args } : x;
+      };
+      const rejected = [
+        ...this.rejections,
+        ...page.rejected.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`)).map(own),
+      ];
       await this.storage.write({
         ...(page.reset ? { clearEntities: true } : {}),
         deleteEntities: page.deletes.map((d) => [d.entity, d.id] as const),

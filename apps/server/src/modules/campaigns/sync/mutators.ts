@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { OrgCtx } from '../../../http/route.js';
 import { campaignFor } from '../access.js';
 import { recordCanvass } from '../field/canvass.js';
-import { checkIn, respond, undoCheckIn } from '../field/events.js';
+import { checkIn, respond, undoCheckIn, walkIn } from '../field/events.js';
 import { readMessage, saveRevision } from '../messaging/messages.js';
 import { editing } from '../messaging/routes.js';
 
@@ -53,6 +53,10 @@ export const SERVER_MUTATORS: { [N in MutatorName]: (ctx: Ctx, args: Args<N>) =>
   'event.rsvp': async (ctx, a) => {
     const c = await campaignFor(ctx, a.campaignId, 'campaign.events.checkin');
     return respond(ctx.tx, ctx.org.id, c.id, a.eventId, a.rsvp, ctx.record);
+  },
+  'event.walkIn': async (ctx, a) => {
+    const c = await campaignFor(ctx, a.campaignId, 'campaign.events.checkin');
+    return walkIn(ctx.tx, ctx.org.id, ctx.principal.userId, c.id, a.eventId, a.walkIn, ctx.record);
   },
   'message.saveRevision': async (ctx, a) => {
     const c = await campaignFor(ctx, a.campaignId, 'message.write');

@@ -17,6 +17,9 @@ const MUTATOR_DOCS: Record<(typeof MUTATOR_NAMES)[number], string> = {
   'event.checkIn': '`{ campaignId, eventId, rsvpId }` — as `checkInRsvp`; needs `campaign.events.checkin`',
   'event.undoCheckIn': '`{ campaignId, eventId, rsvpId }` — as `undoCheckIn`; needs `campaign.events.checkin`',
   'event.rsvp': '`{ campaignId, eventId, rsvp }` — `rsvp` as the body of `createRsvp`; needs `campaign.events.checkin`',
+  'event.walkIn':
+    '`{ campaignId, eventId, walkIn }` — `walkIn` as the body of `checkInWalkIn` (refused with `conflict` when the ' +
+    'event is full or the person has an RSVP); needs `campaign.events.checkin`',
   'message.saveRevision':
     '`{ campaignId, messageId, versionId, text, subject?, baseRevisionId }` — as `saveMessageRevision` (a stale ' +
     '`baseRevisionId` is rejected with `conflict`); needs `message.write`',

@@ -5,6 +5,8 @@
  */
 import {
   EVENT_KINDS,
+  RsvpBody,
+  WalkInBody,
   type CampaignDetail,
   type CreateEventBody,
   type EventKind,
@@ -21,8 +23,12 @@ import { Badge, LoadError, Loading, PageHeader, Panel } from '../../../component
 import { formatDateTime } from '../../../format';
 import { useAction, useResource } from '../../../hooks';
 import { Link, navigate } from '../../../router';
+import { useSyncOverview } from '../../../sync/status';
+import { useReplica } from '../../../sync/use-replica';
 import { CAMPAIGNS_PATH } from '../labels';
+import { eventView, searchRows, serverRows, type RsvpRow } from './event-view';
 import { KIND_LABELS, eventPath, eventTime, eventsPath, fieldApi, localToIso, turfsPath } from './labels';
+import { checkLocally } from './local-check';
 import '../campaigns.css';
 import './field.css';
 
@@ -240,22 +246,63 @@ function EventForm({
 
 // ---- one event -------------------------------------------------------------------------------------------------
 
+/**
+ * Where the event page reads and writes. With the campaign's replica ready (synced once on this device) and holding
+ * the event, the event and its RSVPs come from the replica's view and check-ins, RSVPs and walk-ins are mutations
+ * (kept on the device at once, sent when there is a connection); otherwise, the REST API as before.
+ */
+function useEventSource(campaignId: string, eventId: string) {
+  const replica = useReplica(campaignId);
+  const ready = replica.state === 'ready' && replica.synced ? replica : null;
+  const event = ready?.replica.get('event', eventId) ?? null;
+  return { replica: event ? ready : null, event, opening: replica.state === 'opening' };
+}
+
 export function EventPage({ campaignId, eventId }: { campaignId: string; eventId: string }) {
   const base = `${fieldApi(campaignId)}/events/${eventId}`;
-  const event = useResource((signal) => api.get<FieldEvent>(base, { signal }), [base]);
+  const { online } = useSyncOverview();
+  const local = useEventSource(campaignId, eventId);
+  const r = local.replica;
+  const rest = useResource((signal) => api.get<FieldEvent>(base, { signal }), [base]);
   const [search, setSearch] = useState('');
+  const rsvpsFrom = r ? null : search;
+  // The waitlist rows of the view: when they change, the server's positions are read again.
+  const waitKey = r
+    ? r.replica
+        .list('rsvp')
+        .filter((x) => x.eventId === eventId && x.seat === 'waitlisted')
+        .map((x) => `${x.id}@${x.updatedAt}`)
+        .join()
+    : '';
   const rsvps = useResource(
-    (signal) => api.get<Page<Rsvp>>(`${base}/rsvps`, { signal, query: { limit: 500, search } }),
-    [base, search],
+    (signal) =>
+      api
+        .get<Page<Rsvp>>(`${base}/rsvps`, {
+          signal,
+          query: { limit: 500, ...(rsvpsFrom ? { search: rsvpsFrom } : {}) },
+        })
+        .then((p) => p.items),
+    [base, rsvpsFrom, waitKey],
   );
   const { busy, act } = useAction();
-  const { confirm } = useFeedback();
+  const { confirm, announce } = useFeedback();
   const [editing, setEditing] = useState(false);
-  const e = event.data;
-  if (event.loading && !e) return <Loading label="Loading the event…" />;
-  if (!e) return <LoadError error={event.error} onRetry={event.reload} />;
+  const view = r
+    ? eventView({
+        eventId,
+        clientId: r.replica.clientId,
+        rsvps: r.replica.list('rsvp'),
+        pending: r.replica.pendingMutations,
+        rejected: r.replica.rejected,
+        // Offline, the last answer may be a cached one: positions move as others change, so none is shown then.
+        server: online ? (rsvps.data ?? null) : null,
+      })
+    : null;
+  const e: FieldEvent | undefined = local.event && view ? { ...local.event, counts: view.counts } : rest.data;
+  if (!e && (local.opening || rest.loading)) return <Loading label="Loading the event…" />;
+  if (!e) return <LoadError error={rest.error} onRetry={rest.reload} />;
   const refresh = () => {
-    event.reload();
+    rest.reload();
     rsvps.reload();
   };
   const cancelled = e.status === 'cancelled';
@@ -268,20 +315,57 @@ export function EventPage({ campaignId, eventId }: { campaignId: string; eventId
     });
     if (ok && (await act(() => api.post(`${base}/cancel`, { version: e.version }), 'Cancelled the event.'))) refresh();
   };
-  const list = rsvps.data?.items ?? [];
-  const going = list.filter((r) => r.seat === 'confirmed');
+  const rows = view ? searchRows(view.rows, search) : rsvps.data ? serverRows(rsvps.data) : null;
+  const list = rows ?? [];
+  // A yes recorded on this device has no seat until the server decides it (confirmed or waitlisted).
+  const going = list.filter((x) => x.rsvp.seat === 'confirmed' || (x.rsvp.response === 'yes' && x.rsvp.seat === null));
   const waitlist = list
-    .filter((r) => r.seat === 'waitlisted')
-    .sort((a, b) => a.waitlistPosition! - b.waitlistPosition!);
-  const others = list.filter((r) => r.seat === null);
-  const setCheckedIn = (r: Rsvp, on: boolean) =>
-    void act(
-      async () => {
-        await (on ? api.post(`${base}/rsvps/${r.id}/check-in`) : api.delete(`${base}/rsvps/${r.id}/check-in`));
+    .filter((x) => x.rsvp.seat === 'waitlisted')
+    .sort((a, b) => (a.waitlistPosition ?? Infinity) - (b.waitlistPosition ?? Infinity));
+  const others = list.filter((x) => x.rsvp.seat === null && x.rsvp.response !== 'yes');
+  const later = online ? '' : ' It is sent when the device is back online.';
+  const setCheckedIn = (row: RsvpRow, on: boolean) => {
+    const who = row.rsvp.name;
+    const done = on ? `Checked in ${who}.` : `Undid the check-in of ${who}.`;
+    if (r) {
+      const args = { campaignId, eventId, rsvpId: row.rsvp.id };
+      void act(() => r.handle.mutate(on ? 'event.checkIn' : 'event.undoCheckIn', args), done + later);
+    } else
+      void act(async () => {
+        await (on
+          ? api.post(`${base}/rsvps/${row.rsvp.id}/check-in`)
+          : api.delete(`${base}/rsvps/${row.rsvp.id}/check-in`));
         refresh();
-      },
-      on ? `Checked in ${r.name}.` : `Undid the check-in of ${r.name}.`,
-    );
+      }, done);
+  };
+  const record = r
+    ? {
+        rsvp: async (body: RsvpBody) => {
+          await r.handle.mutate('event.rsvp', { campaignId, eventId, rsvp: body });
+          announce(`Recorded ${body.name}’s RSVP (${body.response}).${later}`);
+        },
+        walkIn: async (body: WalkInBody) => {
+          await r.handle.mutate('event.walkIn', { campaignId, eventId, walkIn: body });
+          announce(`Checked in ${body.name} (walk-in).${later}`);
+        },
+      }
+    : {
+        rsvp: async (body: RsvpBody) => {
+          const x = await api.post<Rsvp>(`${base}/rsvps`, body);
+          announce(
+            x.seat === 'waitlisted'
+              ? `${x.name} is on the waitlist (#${x.waitlistPosition}).`
+              : `Recorded ${x.name}’s RSVP (${x.response}).`,
+          );
+          refresh();
+        },
+        walkIn: async (body: WalkInBody) => {
+          const x = await api.post<Rsvp>(`${base}/walk-ins`, body);
+          announce(`Checked in ${x.name} (walk-in).`);
+          refresh();
+        },
+      };
+  const needsConnection = !online;
   return (
     <>
       <PageHeader
@@ -299,17 +383,35 @@ export function EventPage({ campaignId, eventId }: { campaignId: string; eventId
           !cancelled && (
             <div className="actions">
               {!editing && (
-                <button type="button" className="button secondary" onClick={() => setEditing(true)}>
+                <button
+                  type="button"
+                  className="button secondary"
+                  disabled={needsConnection}
+                  onClick={() => setEditing(true)}
+                >
                   Edit
                 </button>
               )}
-              <button type="button" className="button danger-outline" disabled={busy} onClick={() => void cancel()}>
+              <button
+                type="button"
+                className="button danger-outline"
+                disabled={busy || needsConnection}
+                onClick={() => void cancel()}
+              >
                 Cancel event
               </button>
+              {needsConnection && <span className="muted">Editing and cancelling need a connection.</span>}
             </div>
           )
         }
       />
+      {!online && (
+        <p className="notice notice-info" role="status">
+          {r
+            ? 'Offline: check-ins, RSVPs and walk-ins are kept on this device and sent when it is back online. Seats and the waitlist are decided by the server then.'
+            : 'Offline: this event has not been synced to this device yet, so changes cannot be recorded until it is back online.'}
+        </p>
+      )}
       {editing && (
         <Panel title="Edit event">
           <EventForm
@@ -347,37 +449,61 @@ export function EventPage({ campaignId, eventId }: { campaignId: string; eventId
           </div>
         </dl>
       </Panel>
-      {!cancelled && <RsvpForm base={base} onDone={refresh} />}
+      {!cancelled && <RsvpForm onSave={record.rsvp} />}
       <Panel title="Check-in" description="Tap a name to check them in; tap again to undo.">
         <div className="field">
           <label htmlFor="rsvp-search">Search by name, email or phone</label>
           <input id="rsvp-search" type="search" value={search} onChange={(x) => setSearch(x.target.value)} />
         </div>
-        {rsvps.error ? (
-          <LoadError error={rsvps.error} onRetry={rsvps.reload} />
-        ) : !rsvps.data ? (
-          <Loading />
+        {view && view.refusedNew.length > 0 && r && (
+          <ul className="plain-list" aria-label="Changes the server refused">
+            {view.refusedNew.map(({ refusal, name, what }) => (
+              <li key={`${refusal.clientId}:${refusal.mutationId}`} className="notice notice-error">
+                Not saved: {what === 'walk-in' ? 'walk-in' : 'RSVP'} of {name}. {refusal.problem.detail}{' '}
+                <button
+                  type="button"
+                  className="button secondary"
+                  aria-label={`Dismiss: ${what === 'walk-in' ? 'walk-in' : 'RSVP'} of ${name} not saved`}
+                  onClick={() => void r.replica.dismiss(refusal)}
+                >
+                  Dismiss
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {!rows ? (
+          rsvps.error ? (
+            <LoadError error={rsvps.error} onRetry={rsvps.reload} />
+          ) : (
+            <Loading />
+          )
         ) : (
           <>
+            {r && !online && waitlist.length > 0 && (
+              <p className="muted">
+                Waitlist positions are unavailable offline: the server gives them when it is back.
+              </p>
+            )}
             <h3>Going ({going.length})</h3>
-            <CheckInList rsvps={going} busy={busy || cancelled} onToggle={setCheckedIn} />
+            <CheckInList rows={going} busy={busy || cancelled} onToggle={setCheckedIn} onDismiss={r?.replica} />
             {waitlist.length > 0 && (
               <>
                 <h3>Waitlist ({waitlist.length})</h3>
-                <CheckInList rsvps={waitlist} busy={busy || cancelled} onToggle={setCheckedIn} />
+                <CheckInList rows={waitlist} busy={busy || cancelled} onToggle={setCheckedIn} onDismiss={r?.replica} />
               </>
             )}
             {others.length > 0 && (
               <>
                 <h3>Maybe and no ({others.length})</h3>
-                <CheckInList rsvps={others} busy={busy || cancelled} onToggle={setCheckedIn} />
+                <CheckInList rows={others} busy={busy || cancelled} onToggle={setCheckedIn} onDismiss={r?.replica} />
               </>
             )}
           </>
         )}
-        {!cancelled && <WalkInForm base={base} onDone={refresh} />}
+        {!cancelled && <WalkInForm onSave={record.walkIn} />}
       </Panel>
-      <ReminderPanel base={base} />
+      <ReminderPanel base={base} online={online} />
     </>
   );
 }
@@ -405,72 +531,91 @@ function CapacityBar({ event: e }: { event: FieldEvent }) {
   );
 }
 
+function rowMeta(x: RsvpRow): string {
+  const r = x.rsvp;
+  if (r.checkedInAt) return `Checked in ${formatDateTime(r.checkedInAt)}`;
+  if (r.response === 'yes' && r.seat === null) return 'Going, if a seat is free (the server decides)';
+  if (r.seat === 'waitlisted')
+    return x.waitlistPosition === null ? 'Waitlist (position when online)' : `Waitlist #${x.waitlistPosition}`;
+  return r.response === 'yes' ? 'Going' : r.response === 'maybe' ? 'Maybe' : 'Not going';
+}
+
 function CheckInList({
-  rsvps,
+  rows,
   busy,
   onToggle,
+  onDismiss,
 }: {
-  rsvps: Rsvp[];
+  rows: RsvpRow[];
   busy: boolean;
-  onToggle: (r: Rsvp, on: boolean) => void;
+  onToggle: (r: RsvpRow, on: boolean) => void;
+  /** The replica whose refusals the rows show (to dismiss them); none when reading over REST. */
+  onDismiss?: { dismiss(r: { clientId: string; mutationId: number }): Promise<void> } | undefined;
 }) {
-  if (rsvps.length === 0) return <p className="muted">Nobody.</p>;
+  if (rows.length === 0) return <p className="muted">Nobody.</p>;
   return (
     <ul className="checkin-list">
-      {rsvps.map((r) => (
-        <li key={r.id}>
-          <button
-            type="button"
-            className={`checkin${r.checkedInAt ? ' is-in' : ''}`}
-            aria-pressed={r.checkedInAt !== null}
-            disabled={busy}
-            onClick={() => onToggle(r, !r.checkedInAt)}
-          >
-            <span className="checkin-name">{r.name}</span>
-            <span className="checkin-meta">
-              {r.checkedInAt
-                ? `Checked in ${formatDateTime(r.checkedInAt)}`
-                : r.seat === 'waitlisted'
-                  ? `Waitlist #${r.waitlistPosition}`
-                  : r.response === 'yes'
-                    ? 'Going'
-                    : r.response === 'maybe'
-                      ? 'Maybe'
-                      : 'Not going'}
-              {r.walkIn && ' · walk-in'}
-            </span>
-            <span className="checkin-action" aria-hidden="true">
-              {r.checkedInAt ? '✓' : 'Check in'}
-            </span>
-          </button>
-        </li>
-      ))}
+      {rows.map((x) => {
+        const r = x.rsvp;
+        return (
+          <li key={r.id}>
+            <button
+              type="button"
+              className={`checkin${r.checkedInAt ? ' is-in' : ''}${x.pending ? ' is-pending' : ''}`}
+              aria-pressed={r.checkedInAt !== null}
+              disabled={busy || x.provisional}
+              onClick={() => onToggle(x, !r.checkedInAt)}
+            >
+              <span className="checkin-name">{r.name}</span>
+              <span className="checkin-meta">
+                {rowMeta(x)}
+                {r.walkIn && ' · walk-in'}
+                {x.pending && ' · waiting to send'}
+              </span>
+              <span className="checkin-action" aria-hidden="true">
+                {r.checkedInAt ? '✓' : 'Check in'}
+              </span>
+            </button>
+            {x.refusals.map((f) => (
+              <p key={`${f.clientId}:${f.mutationId}`} className="notice notice-error checkin-refused" role="alert">
+                The server refused {f.name === 'event.undoCheckIn' ? 'undoing the check-in' : 'a change'} of {r.name}:{' '}
+                {f.problem.detail}{' '}
+                {onDismiss && (
+                  <button
+                    type="button"
+                    className="button secondary"
+                    aria-label={`Dismiss: refused change of ${r.name}`}
+                    onClick={() => void onDismiss.dismiss(f)}
+                  >
+                    Dismiss
+                  </button>
+                )}
+              </p>
+            ))}
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
-function RsvpForm({ base, onDone }: { base: string; onDone: () => void }) {
+function RsvpForm({ onSave }: { onSave: (body: RsvpBody) => Promise<void> }) {
   const submission = useSubmission();
-  const { announce } = useFeedback();
   const f = submission.fields;
   const submit = (ev: FormEvent<HTMLFormElement>) => {
     ev.preventDefault();
     const el = ev.currentTarget;
     const form = new FormData(el);
     void submission.run(async () => {
-      const r = await api.post<Rsvp>(`${base}/rsvps`, {
-        name: formValue(form, 'name'),
-        email: formValue(form, 'email') || undefined,
-        phone: formValue(form, 'phone') || undefined,
-        response: formValue(form, 'response'),
-      });
-      el.reset();
-      announce(
-        r.seat === 'waitlisted'
-          ? `${r.name} is on the waitlist (#${r.waitlistPosition}).`
-          : `Recorded ${r.name}’s RSVP (${r.response}).`,
+      await onSave(
+        checkLocally(RsvpBody, {
+          name: formValue(form, 'name'),
+          email: formValue(form, 'email') || undefined,
+          phone: formValue(form, 'phone') || undefined,
+          response: formValue(form, 'response'),
+        }),
       );
-      onDone();
+      el.reset();
     });
   };
   return (
@@ -495,22 +640,21 @@ function RsvpForm({ base, onDone }: { base: string; onDone: () => void }) {
   );
 }
 
-function WalkInForm({ base, onDone }: { base: string; onDone: () => void }) {
+function WalkInForm({ onSave }: { onSave: (body: WalkInBody) => Promise<void> }) {
   const submission = useSubmission();
-  const { announce } = useFeedback();
   const submit = (ev: FormEvent<HTMLFormElement>) => {
     ev.preventDefault();
     const el = ev.currentTarget;
     const form = new FormData(el);
     void submission.run(async () => {
-      const r = await api.post<Rsvp>(`${base}/walk-ins`, {
-        name: formValue(form, 'name'),
-        email: formValue(form, 'email') || undefined,
-        phone: formValue(form, 'phone') || undefined,
-      });
+      await onSave(
+        checkLocally(WalkInBody, {
+          name: formValue(form, 'name'),
+          email: formValue(form, 'email') || undefined,
+          phone: formValue(form, 'phone') || undefined,
+        }),
+      );
       el.reset();
-      announce(`Checked in ${r.name} (walk-in).`);
-      onDone();
     });
   };
   return (
@@ -538,12 +682,14 @@ interface ReminderLog {
 
 const offsetLabel = (m: number) => (m % 60 === 0 ? `${m / 60} h` : `${m} min`);
 
-function ReminderPanel({ base }: { base: string }) {
+function ReminderPanel({ base, online }: { base: string; online: boolean }) {
   const log = useResource((signal) => api.get<ReminderLog>(`${base}/reminders`, { signal }), [base]);
   const l = log.data;
   return (
     <Panel title="Reminders">
-      {log.error ? (
+      {log.error && !l && !online ? (
+        <p className="muted">The reminder log is unavailable offline.</p>
+      ) : log.error ? (
         <LoadError error={log.error} onRetry={log.reload} />
       ) : !l ? (
         <Loading />

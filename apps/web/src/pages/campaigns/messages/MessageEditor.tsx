@@ -7,34 +7,98 @@
 import type {
   DraftSuggestion,
   MessageDetail,
+  MessageStatus,
   MessageVersion,
   Page,
   Revision,
   RevisionDiff,
   SavedRevision,
+  SyncMessage,
   VersionActivity,
   WorkflowEvent,
 } from '@akashic/contracts';
-import { AMERICAN_NATIONS } from '@akashic/contracts';
+import { AMERICAN_NATIONS, MUTATORS } from '@akashic/contracts';
 import { checkRevision, type CheckIssue } from '@akashic/messaging';
-import { useId, useMemo, useState } from 'react';
-import { api, errorMessage } from '../../../api';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { ApiError, api, errorMessage } from '../../../api';
 import { useFeedback } from '../../../components/feedback';
 import { SelectField, TextField, formValue } from '../../../components/forms';
 import { Badge, LoadError, Loading, PageHeader, Panel } from '../../../components/layout';
 import { formatDate } from '../../../format';
 import { useAction, useResource } from '../../../hooks';
 import { Link } from '../../../router';
+import { useSyncOverview } from '../../../sync/status';
+import { useReplica } from '../../../sync/use-replica';
+import { checkLocally } from '../field/local-check';
 import { CAMPAIGNS_PATH } from '../labels';
+import { followHead, versionDraft, type VersionDraft } from './drafts';
 import { AUDIENCE_KIND_LABELS, CHANNEL_LABELS, EVENT_LABELS, EVENT_PATHS, STATUS_LABELS, STATUS_TONES } from './labels';
 import './messages.css';
+
+/**
+ * The campaign's replica as far as this message's drafts go: ready once it has synced on this device and holds the
+ * message (the sync pull carries each version's head text). Saving a draft through it works offline.
+ */
+function useDrafts(campaignId: string, messageId: string) {
+  const r = useReplica(campaignId);
+  const ready = r.state === 'ready' && r.synced ? r : null;
+  const message = ready?.replica.get('message', messageId);
+  const replica = ready && message ? ready : null;
+  return {
+    replica,
+    message,
+    opening: r.state === 'opening',
+    draft: (versionId: string): VersionDraft | null =>
+      replica
+        ? versionDraft({
+            message,
+            clientId: replica.replica.clientId,
+            messageId,
+            versionId,
+            pending: replica.replica.pendingMutations,
+            rejected: replica.replica.rejected,
+          })
+        : null,
+    /** Keeps an edit on the device (sent when there is a connection). */
+    async save(versionId: string, d: VersionDraft, text: string, subject: string | null | undefined) {
+      if (!replica) throw new Error('This message is not on this device yet: saving it needs a connection.');
+      const args = checkLocally(MUTATORS['message.saveRevision'].args, {
+        campaignId,
+        messageId,
+        versionId,
+        text,
+        ...(subject !== undefined ? { subject } : {}),
+        baseRevisionId: d.serverRevisionId,
+      });
+      await replica.handle.mutate('message.saveRevision', args);
+    },
+  };
+}
+type Drafts = ReturnType<typeof useDrafts>;
 
 export function MessageEditorPage({ campaignId, messageId }: { campaignId: string; messageId: string }) {
   const url = `/api/v1/campaigns/${campaignId}/messages/${messageId}`;
   const detail = useResource((signal) => api.get<MessageDetail>(url, { signal }), [url]);
+  const drafts = useDrafts(campaignId, messageId);
+  const { online } = useSyncOverview();
   const [tab, setTab] = useState(0);
-  if (detail.loading && !detail.data) return <Loading label="Loading the message…" />;
-  if (detail.error || !detail.data) return <LoadError error={detail.error} onRetry={detail.reload} />;
+  // A revision the server took since (this device's drafts sent, another device's edit, a refusal): read the
+  // message again, so the head, history and workflow show it.
+  const serverHeads =
+    (drafts.message?.versions.map((x) => `${x.id}:${x.head?.id ?? ''}`).join() ?? '') +
+    `/${drafts.replica?.replica.rejected.length ?? 0}`;
+  const seen = useRef(serverHeads);
+  const { reload } = detail;
+  useEffect(() => {
+    if (seen.current === serverHeads) return;
+    seen.current = serverHeads;
+    reload();
+  }, [serverHeads, reload]);
+  if (!detail.data) {
+    if (drafts.message) return <OfflineMessage campaignId={campaignId} message={drafts.message} drafts={drafts} />;
+    if (detail.loading || drafts.opening) return <Loading label="Loading the message…" />;
+    return <LoadError error={detail.error} onRetry={detail.reload} />;
+  }
   const m = detail.data;
   const v = m.versions[Math.min(tab, m.versions.length - 1)]!;
   return (
@@ -48,37 +112,211 @@ export function MessageEditorPage({ campaignId, messageId }: { campaignId: strin
           </>
         }
       />
-      <div role="tablist" aria-label="Versions" className="tabs">
-        {m.versions.map((x, i) => (
-          <button
-            key={x.id}
-            type="button"
-            role="tab"
-            id={`tab-${x.id}`}
-            aria-selected={x.id === v.id}
-            aria-controls="version-panel"
-            tabIndex={x.id === v.id ? 0 : -1}
-            className={x.id === v.id ? 'tab active' : 'tab'}
-            onClick={() => setTab(i)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                const next = (i + (e.key === 'ArrowRight' ? 1 : m.versions.length - 1)) % m.versions.length;
-                setTab(next);
-                document.getElementById(`tab-${m.versions[next]!.id}`)?.focus();
-              }
-            }}
-          >
-            {x.audience.label} <Badge tone={STATUS_TONES[x.status]}>{STATUS_LABELS[x.status]}</Badge>
-          </button>
-        ))}
-      </div>
+      {!online && (
+        <p className="notice notice-info" role="status">
+          Offline:{' '}
+          {drafts.replica
+            ? 'saved drafts are kept on this device and sent when it is back online'
+            : 'this message is not on this device yet, so drafts cannot be saved until it is back online'}
+          . The review steps, comments, AI drafting and comparing revisions need a connection.
+        </p>
+      )}
+      <VersionTabs
+        versions={m.versions.map((x) => ({ id: x.id, label: x.audience.label, status: x.status }))}
+        current={v.id}
+        onSelect={setTab}
+      />
       <div role="tabpanel" id="version-panel" aria-labelledby={`tab-${v.id}`}>
-        <VersionEditor key={v.id} message={m} version={v} url={`${url}/versions/${v.id}`} onChanged={detail.reload} />
+        <VersionEditor
+          key={v.id}
+          message={m}
+          version={v}
+          url={`${url}/versions/${v.id}`}
+          onChanged={detail.reload}
+          drafts={drafts}
+          online={online}
+        />
       </div>
-      {m.permissions.write && (
+      {m.permissions.write && online && (
         <NewVersion message={m} url={url} onCreated={() => (setTab(m.versions.length), detail.reload())} />
       )}
     </>
+  );
+}
+
+function VersionTabs({
+  versions,
+  current,
+  onSelect,
+}: {
+  versions: { id: string; label: string; status: string }[];
+  current: string;
+  onSelect: (i: number) => void;
+}) {
+  const statusOf = (s: string) => s as MessageStatus;
+  return (
+    <div role="tablist" aria-label="Versions" className="tabs">
+      {versions.map((x, i) => (
+        <button
+          key={x.id}
+          type="button"
+          role="tab"
+          id={`tab-${x.id}`}
+          aria-selected={x.id === current}
+          aria-controls="version-panel"
+          tabIndex={x.id === current ? 0 : -1}
+          className={x.id === current ? 'tab active' : 'tab'}
+          onClick={() => onSelect(i)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+              const next = (i + (e.key === 'ArrowRight' ? 1 : versions.length - 1)) % versions.length;
+              onSelect(next);
+              document.getElementById(`tab-${versions[next]!.id}`)?.focus();
+            }
+          }}
+        >
+          {x.label}{' '}
+          <Badge tone={STATUS_TONES[statusOf(x.status)] ?? 'grey'}>
+            {STATUS_LABELS[statusOf(x.status)] ?? x.status}
+          </Badge>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The editor's text and subject, following the head they were opened at: when the head changes (a draft sent, another
+ * device's revision), the editor shows the new one unless the person typed something since.
+ */
+function useDraftText(head: { text: string; subject: string | null } | null) {
+  const headText = head?.text ?? '';
+  const headSubject = head?.subject ?? '';
+  const [text, setText] = useState(headText);
+  const [subject, setSubject] = useState(headSubject);
+  const [base, setBase] = useState({ text: headText, subject: headSubject });
+  if (base.text !== headText || base.subject !== headSubject) {
+    setText((t) => followHead(t, base.text, headText));
+    setSubject((s) => followHead(s, base.subject, headSubject));
+    setBase({ text: headText, subject: headSubject });
+  }
+  return { text, setText, subject, setSubject };
+}
+
+/** Drafts of this version waiting on the device, and those the server refused (with their text, to take back). */
+function DraftStatus({
+  draft: d,
+  drafts,
+  onRestore,
+}: {
+  draft: VersionDraft | null;
+  drafts: Drafts;
+  onRestore: (text: string) => void;
+}) {
+  if (!d) return null;
+  return (
+    <>
+      {d.pending.length > 0 && (
+        <p className="notice notice-info draft-pending" role="status">
+          Draft kept on this device, waiting to send ({d.pending.length} {d.pending.length === 1 ? 'save' : 'saves'}).
+          The history shows it once the server has it.
+        </p>
+      )}
+      {d.refusals.map((f) => (
+        <div key={`${f.clientId}:${f.mutationId}`} className="notice notice-error draft-refused" role="alert">
+          <p>The server refused a draft saved on this device: {f.problem.detail}</p>
+          {f.text !== null && <pre>{f.text}</pre>}
+          <div className="actions">
+            {f.text !== null && (
+              <button type="button" className="button secondary" onClick={() => onRestore(f.text!)}>
+                Put its text back in the editor
+              </button>
+            )}
+            <button
+              type="button"
+              className="button secondary"
+              aria-label="Dismiss: refused draft"
+              onClick={() => void drafts.replica?.replica.dismiss(f)}
+            >
+              Dismiss
+            </button>
+          </div>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** The message as this device holds it, when the server cannot be read: drafts can be edited and saved. */
+function OfflineMessage({
+  campaignId,
+  message: m,
+  drafts,
+}: {
+  campaignId: string;
+  message: SyncMessage;
+  drafts: Drafts;
+}) {
+  const [tab, setTab] = useState(0);
+  const v = m.versions[Math.min(tab, m.versions.length - 1)];
+  return (
+    <>
+      <PageHeader
+        title={m.title}
+        lead={
+          <>
+            {CHANNEL_LABELS[m.channel]} · <Link to={`${CAMPAIGNS_PATH}/${campaignId}`}>Back to the campaign</Link>
+          </>
+        }
+      />
+      <p className="notice notice-info" role="status">
+        Opened from this device: the server cannot be reached. You can edit and save drafts; they are sent when it can.
+        The checks, history, comments, AI drafting and review steps need a connection.
+      </p>
+      {v ? (
+        <>
+          <VersionTabs versions={m.versions} current={v.id} onSelect={setTab} />
+          <div role="tabpanel" id="version-panel" aria-labelledby={`tab-${v.id}`}>
+            <OfflineVersion key={v.id} versionId={v.id} label={v.label} drafts={drafts} />
+          </div>
+        </>
+      ) : (
+        <p className="muted">This message has no version on this device.</p>
+      )}
+    </>
+  );
+}
+
+function OfflineVersion({ versionId, label, drafts }: { versionId: string; label: string; drafts: Drafts }) {
+  const d = drafts.draft(versionId);
+  const { text, setText } = useDraftText(d?.head ?? null);
+  const { busy, act } = useAction();
+  const textId = useId();
+  const save = () =>
+    // The subject is kept as it was: whether this version takes one is known to the server only.
+    act(
+      () => drafts.save(versionId, d!, text, d?.head?.subject ?? undefined),
+      'Draft kept on this device: it is sent when back online.',
+    );
+  return (
+    <Panel title={label} id="version" description={d?.head ? `Revision ${d.head.number}` : 'No revision yet'}>
+      <div className="field">
+        <label htmlFor={textId}>Text</label>
+        <textarea
+          id={textId}
+          className="message-text"
+          rows={8}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      <DraftStatus draft={d} drafts={drafts} onRestore={setText} />
+      <div className="actions">
+        <button type="button" className="button primary" disabled={busy || !d} onClick={() => void save()}>
+          Save revision
+        </button>
+      </div>
+    </Panel>
   );
 }
 
@@ -87,14 +325,19 @@ function VersionEditor({
   version: v,
   url,
   onChanged,
+  drafts,
+  online,
 }: {
   message: MessageDetail;
   version: MessageVersion;
   url: string;
   onChanged: () => void;
+  drafts: Drafts;
+  online: boolean;
 }) {
-  const [text, setText] = useState(v.head?.text ?? '');
-  const [subject, setSubject] = useState(v.head?.subject ?? '');
+  // The device's head (pending drafts on top) when the replica holds the message; else the server's answer.
+  const d = drafts.draft(v.id);
+  const { text, setText, subject, setSubject } = useDraftText(d?.head ?? v.head);
   const { announce } = useFeedback();
   const { busy, act } = useAction();
   const textId = useId();
@@ -112,17 +355,32 @@ function VersionEditor({
     [text, v.channel, m.rules],
   );
   const canEdit = m.permissions.write && v.status !== 'sent';
+  const subjectArg = v.channel === 'email' ? subject || null : undefined;
+  const onDevice = () => drafts.save(v.id, d!, text, subjectArg);
+  // Offline, or behind drafts still waiting on this device (kept in order), the edit goes through the replica.
+  const viaDevice = d !== null && (!online || d.pending.length > 0);
   const save = () =>
-    act(async () => {
-      const r = await api.post<SavedRevision>(`${url}/revisions`, {
-        text,
-        ...(v.channel === 'email' ? { subject: subject || null } : {}),
-        baseRevisionId: v.head?.id ?? null,
-      });
-      const errors = r.revision.checks.issues.filter((i) => i.severity === 'error').length;
-      if (errors) announce(`Saved revision ${r.revision.number} with ${errors} check error(s).`, 'info');
-      onChanged();
-    }, 'Saved a new revision.');
+    viaDevice
+      ? act(onDevice, online ? 'Saved a new revision.' : 'Draft kept on this device: it is sent when back online.')
+      : act(async () => {
+          let r: SavedRevision;
+          try {
+            r = await api.post<SavedRevision>(`${url}/revisions`, {
+              text,
+              ...(subjectArg !== undefined ? { subject: subjectArg } : {}),
+              baseRevisionId: v.head?.id ?? null,
+            });
+          } catch (e) {
+            // No answer at all (the connection dropped): keep the draft on the device instead of losing it.
+            if (e instanceof ApiError || !d) throw e;
+            await onDevice();
+            announce('No connection: the draft is kept on this device and sent when back online.', 'info');
+            return;
+          }
+          const errors = r.revision.checks.issues.filter((i) => i.severity === 'error').length;
+          if (errors) announce(`Saved revision ${r.revision.number} with ${errors} check error(s).`, 'info');
+          onChanged();
+        }, 'Saved a new revision.');
 
   const [draft, setDraft] = useState<DraftSuggestion | null>(null);
   const [aiHelp, setAiHelp] = useState<string | null>(null);
@@ -165,15 +423,25 @@ function VersionEditor({
         />
       </div>
       <Checks id="checks" text={text} issues={live.issues} metrics={live.metrics} />
+      <DraftStatus draft={d} drafts={drafts} onRestore={setText} />
       <div className="actions">
         {canEdit && (
-          <button type="button" className="button primary" disabled={busy} onClick={() => void save()}>
+          <button
+            type="button"
+            className="button primary"
+            disabled={busy || (!online && !d)}
+            onClick={() => void save()}
+          >
             Save revision
           </button>
         )}
-        <Workflow version={v} url={url} onChanged={onChanged} />
+        {online ? (
+          <Workflow version={v} url={url} onChanged={onChanged} />
+        ) : (
+          v.events.length > 0 && <p className="muted">The review steps need a connection.</p>
+        )}
       </div>
-      {canEdit && (
+      {canEdit && online && (
         <form
           className="ai-draft"
           onSubmit={(e) => {
@@ -208,8 +476,8 @@ function VersionEditor({
           )}
         </form>
       )}
-      <History version={v} url={url} canRestore={canEdit} onChanged={onChanged} />
-      <Comments version={v} url={url} canComment={m.permissions.comment} />
+      <History version={v} url={url} canRestore={canEdit && online} online={online} onChanged={onChanged} />
+      <Comments version={v} url={url} canComment={m.permissions.comment && online} />
     </Panel>
   );
 }
@@ -299,11 +567,13 @@ function History({
   version: v,
   url,
   canRestore,
+  online,
   onChanged,
 }: {
   version: MessageVersion;
   url: string;
   canRestore: boolean;
+  online: boolean;
   onChanged: () => void;
 }) {
   const revisions = useResource(
@@ -336,7 +606,7 @@ function History({
         <button
           type="button"
           className="button secondary"
-          disabled={busy || !from || !to}
+          disabled={busy || !from || !to || !online}
           onClick={() =>
             void act(
               async () => setDiff(await api.get<RevisionDiff>(`${url}/diff`, { query: { from, to } })),
