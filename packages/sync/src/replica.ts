@@ -21,7 +21,7 @@ import {
   type SyncState,
   type SyncValues,
 } from '@akashic/contracts';
-import type { ReplicaData, SyncStorage } from './storage.js';
+import type { LocalRejection, ReplicaData, SyncStorage } from './storage.js';
 
 export interface PendingMutation {
   id: number;
@@ -84,7 +84,7 @@ export class Replica {
   private pending: PendingMutation[] = [];
   private nextId = 1;
   private cursor: string | null = null;
-  private rejections: SyncRejection[] = [];
+  private rejections: LocalRejection[] = [];
   private viewCache: MapState | null = null;
   private listeners = new Set<() => void>();
   /** Serializes pulls and local mutations against each other (one replica, one writer at a time). */
@@ -167,7 +167,8 @@ export class Replica {
     return this.pending;
   }
 
-  get rejected(): readonly SyncRejection[] {
+  /** Refusals not dismissed yet; those of this client's mutations carry the mutation's `args`. */
+  get rejected(): readonly LocalRejection[] {
     return this.rejections;
   }
 
@@ -235,13 +236,14 @@ export class Replica {
       for (const r of result.results) {
         if (r.status !== 'rejected' || !r.problem) continue;
         const m = this.pending.find((p) => p.id === r.id);
-        if (m) fresh.push({ clientId: this.clientId, mutationId: r.id, name: m.name, problem: r.problem });
+        if (m)
+          fresh.push({ clientId: this.clientId, mutationId: r.id, name: m.name, problem: r.problem, args: m.args });
       }
       await this.addRejections(fresh);
     });
   }
 
-  private async addRejections(list: SyncRejection[]) {
+  private async addRejections(list: LocalRejection[]) {
     const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
     const add = list.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`));
     if (!add.length) return;
@@ -275,7 +277,18 @@ export class Replica {
       const confirmed = page.more ? 0 : (page.lastMutationIds[this.clientId] ?? 0);
       const pending = this.pending.filter((m) => m.id > confirmed);
       const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
-      const rejected = [...this.rejections, ...page.rejected.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`))];
+      // A refusal first heard of here (the push's answer was lost) keeps what the mutation was, from the queue.
+      const argsOf = (x: SyncRejection) =>
+        x.clientId === this.clientId ? this.pending.find((m) => m.id === x.mutationId)?.args : undefined;
+      const rejected: LocalRejection[] = [
+        ...this.rejections,
+        ...page.rejected
+          .filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`))
+          .map((x) => {
+            const args = argsOf(x);
+            return args === undefined ? x : { ...x, args };
+          }),
+      ];
       await this.storage.write({
         ...(page.reset ? { clearEntities: true } : {}),
         deleteEntities: page.deletes.map((d) => [d.entity, d.id] as const),
