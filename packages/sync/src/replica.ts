@@ -232,7 +232,7 @@ export class Replica {
   /** Takes note of a push's answer: refusals are shown at once (the queue is confirmed by the next pull). */
   applyPush(result: SyncPushResult): Promise<void> {
     return this.exclusive(async () => {
-      const fresh: SyncRejection[] = [];
+      const fresh: LocalRejection[] = [];
       for (const r of result.results) {
         if (r.status !== 'rejected' || !r.problem) continue;
         const m = this.pending.find((p) => p.id === r.id);

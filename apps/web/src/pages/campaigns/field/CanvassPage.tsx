@@ -1,196 +1,290 @@
 /**
- * The walk list and canvass screen, designed for a phone held in one hand (375 px wide): households in walking
- * order, each voter with their last result and big outcome buttons, then support level, issue chips and notes.
- * Every result carries a client id made when its form opens, and waits in the device's queue until the server has
- * it: a result recorded without signal is sent (as one batch) when the phone is back online, and a retry can never
- * record it twice.
+ * The walk list and canvass screen, designed for a phone held in one hand (375 px wide), and working with no signal:
+ * the turf's households in walking order, each voter with their last result and big outcome buttons, then support
+ * level, issue chips and notes. Everything comes from the campaign's replica on this device (sync/use-replica.ts):
+ * the walk list is built from its voters and results (packages/sync `walkList`, the server's order), a result is a
+ * `canvass.record` mutation kept on the device at once and sent when there is signal (exactly once: its client id is
+ * made when the form opens), and a result the server refuses stays on the voter's row until dismissed. The header
+ * paints from the REST read of the turf while the replica opens, so the first paint never waits for IndexedDB.
  */
 import {
   CANVASS_OUTCOMES,
   type CanvassOutcome,
-  type CanvassResult,
   type CanvassResultBody,
-  type Household,
+  type SyncVoter,
   type WalkVoter,
 } from '@akashic/contracts';
-import { startTransition, useCallback, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../../../api';
+import { latestResults, walkList, walkProgress, type LocalRejection, type Replica } from '@akashic/sync';
+import { useEffect, useMemo, useState } from 'react';
+import { api, errorMessage } from '../../../api';
 import { useFeedback } from '../../../components/feedback';
 import { Badge, LoadError, Loading, PageHeader } from '../../../components/layout';
 import { useResource } from '../../../hooks';
-import { Link } from '../../../router';
-import { ISSUES, OUTCOME_LABELS, SUPPORT_LABELS, fieldApi, turfsPath, type TurfWithProgress } from './labels';
+import { Link, navigate, useLocation } from '../../../router';
+import type { ReplicaHandle } from '../../../sync/hub';
+import { useSyncOverview } from '../../../sync/status';
+import { useReplica } from '../../../sync/use-replica';
+import { rejectionText } from '../../../components/SyncRejections';
+import {
+  ISSUES,
+  OUTCOME_LABELS,
+  SUPPORT_LABELS,
+  fieldApi,
+  turfsPath,
+  walkListPath,
+  type TurfWithProgress,
+} from './labels';
+import { VoterLookup } from './VoterLookup';
 import '../campaigns.css';
 import './field.css';
 
-/** Results not yet acknowledged by the server, kept on the device per campaign. */
-function useCanvassQueue(campaignId: string) {
-  const key = `akashic.canvass-queue.${campaignId}`;
-  const read = useCallback((): CanvassResultBody[] => {
+/** Households rendered at first and added per "More doors": a turf of thousands of doors is paged on the device. */
+const PAGE = 50;
+
+/** The queue of results the screen kept in localStorage before the replica (moved into the replica once). */
+const legacyQueueKey = (campaignId: string) => `akashic.canvass-queue.${campaignId}`;
+const migrating = new Set<string>();
+
+/** Moves results queued by the earlier screen into the replica as `canvass.record` mutations, then forgets them. */
+async function migrateLegacyQueue(
+  campaignId: string,
+  handle: ReplicaHandle,
+): Promise<{ moved: number; failed: string[] }> {
+  const key = legacyQueueKey(campaignId);
+  const raw = localStorage.getItem(key);
+  if (raw === null || migrating.has(key)) return { moved: 0, failed: [] };
+  migrating.add(key);
+  try {
+    let items: CanvassResultBody[] = [];
     try {
-      return JSON.parse(localStorage.getItem(key) ?? '[]') as CanvassResultBody[];
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed)) items = parsed as CanvassResultBody[];
     } catch {
-      return [];
+      // Unreadable: nothing can be recovered from it.
     }
-  }, [key]);
-  const [queued, setQueued] = useState<CanvassResultBody[]>(read);
-  const write = (items: CanvassResultBody[]) => {
-    localStorage.setItem(key, JSON.stringify(items));
-    setQueued(items);
-  };
-  /**
-   * Sends what is queued in one all-or-nothing batch. Without signal (or on a server error) everything stays queued;
-   * results the server refuses (named `body.results.<i>`) are dropped, and the rest are sent again.
-   */
-  const flush = useCallback(async (): Promise<{ sent: CanvassResult[]; error: unknown }> => {
-    const items = read().slice(0, 500);
-    if (items.length === 0) return { sent: [], error: null };
-    try {
-      const r = await api.post<{ results: CanvassResult[] }>(`${fieldApi(campaignId)}/canvass-results/batch`, {
-        results: items,
-      });
-      const done = new Set(r.results.map((x) => x.clientId));
-      write(read().filter((x) => !done.has(x.clientId)));
-      return { sent: r.results, error: null };
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) return { sent: [], error: e };
-      const refused = new Set(
-        (e.problem.errors ?? []).flatMap((x) => {
-          const m = /^body\.results\.(\d+)\./.exec(x.field);
-          return m ? [items[Number(m[1])]?.clientId] : [];
-        }),
-      );
-      // A refusal that names no result would be refused again: drop the batch rather than retry it forever.
-      write(read().filter((x) => refused.size > 0 && !refused.has(x.clientId)));
-      return { sent: [], error: e };
+    const queued = new Set(
+      handle.replica.pendingMutations.flatMap((m) =>
+        m.name === 'canvass.record' ? [(m.args as { result: CanvassResultBody }).result.clientId] : [],
+      ),
+    );
+    let moved = 0;
+    const failed: string[] = [];
+    for (const result of items) {
+      // Already in the replica (sent, or moved by an earlier visit that was interrupted): never twice.
+      if (handle.replica.get('canvass_result', result.clientId) || queued.has(result.clientId)) continue;
+      try {
+        await handle.mutate('canvass.record', { campaignId, result });
+        moved++;
+      } catch (e) {
+        failed.push(errorMessage(e));
+      }
     }
-  }, [campaignId, read]);
-  const add = (item: CanvassResultBody) => write([...read(), item]);
-  return { queued, add, flush };
+    localStorage.removeItem(key);
+    return { moved, failed };
+  } finally {
+    migrating.delete(key);
+  }
+}
+
+interface VoterMarks {
+  /** Voters with a result kept on this device, not yet confirmed by the server. */
+  waiting: Set<string>;
+  /** Refused results per voter. */
+  refused: Map<string, LocalRejection[]>;
+}
+
+function marksOf(replica: Replica): VoterMarks {
+  const waiting = new Set<string>();
+  for (const m of replica.pendingMutations)
+    if (m.name === 'canvass.record') waiting.add((m.args as { result: CanvassResultBody }).result.voterId);
+  const refused = new Map<string, LocalRejection[]>();
+  for (const r of replica.rejected) {
+    const voterId =
+      r.name === 'canvass.record' ? (r.args as { result?: CanvassResultBody } | undefined)?.result?.voterId : undefined;
+    if (!voterId) continue;
+    refused.set(voterId, [...(refused.get(voterId) ?? []), r]);
+  }
+  return { waiting, refused };
 }
 
 export function CanvassPage({ campaignId, turfId }: { campaignId: string; turfId: string }) {
   const base = `${fieldApi(campaignId)}/turfs/${turfId}`;
-  const turf = useResource((signal) => api.get<TurfWithProgress>(base, { signal }), [base]);
-  const [households, setHouseholds] = useState<Household[]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const { query } = useLocation();
+  const sync = useSyncOverview();
+  const report = sync.replicas.find((r) => r.campaignId === campaignId);
+  const state = useReplica(campaignId);
+  const ready = state.state === 'ready' ? state : null;
+  // The header from the network (or the service worker's last answer) while the replica opens or downloads.
+  const rest = useResource((signal) => api.get<TurfWithProgress>(base, { signal }), [base]);
+  const [shown, setShown] = useState(PAGE);
   const [open, setOpen] = useState<string | null>(null);
-  const queue = useCanvassQueue(campaignId);
+  const [target, setTarget] = useState<string | null>(() => query.get('voter'));
   const { announce } = useFeedback();
 
-  const loadMore = useCallback(
-    async (from: string | null | undefined, replace = false) => {
-      try {
-        const page = await api.get<{ items: Household[]; nextCursor: string | null }>(`${base}/walk-list`, {
-          query: { limit: 50, cursor: from ?? undefined },
-        });
-        // A page of doors is a long list to render on a phone: as a transition, rendering it yields to taps and to
-        // the turf's header instead of blocking the main thread.
-        startTransition(() => {
-          setHouseholds((h) => (replace ? page.items : [...h, ...page.items]));
-          setCursor(page.nextCursor);
-          setLoadError(null);
-        });
-      } catch (e) {
-        setLoadError(e);
-      }
-    },
-    [base],
-  );
+  const replicaTurf = ready?.synced ? ready.replica.get('turf', turfId) : undefined;
+  const view = useMemo(() => {
+    if (!ready?.synced) return null;
+    const results = ready.replica.list('canvass_result');
+    const households = walkList(turfId, ready.replica.list('voter'), latestResults(results));
+    return { households, progress: walkProgress(households, results), marks: marksOf(ready.replica) };
+    // `version` moves with every change to the replica.
+  }, [ready?.replica, ready?.synced, ready?.version, turfId]);
+
+  // Fresh data on arrival (a turf cut a moment ago), and the old screen's queue moved into the replica.
+  const handle = ready?.handle;
   useEffect(() => {
-    void loadMore(undefined, true);
-  }, [loadMore]);
+    if (!handle) return;
+    handle.sync();
+    void migrateLegacyQueue(campaignId, handle).then(({ moved, failed }) => {
+      if (moved) announce(`${moved} result${moved === 1 ? '' : 's'} saved earlier on this phone will be sent.`);
+      if (failed.length) announce(`Results saved earlier could not be kept: ${failed.join('; ')}`, 'error');
+    });
+  }, [handle, campaignId]);
 
-  /** The server's answer replaces the voter's latest result on the list. */
-  const apply = useCallback((results: CanvassResult[]) => {
-    const byVoter = new Map(results.map((r) => [r.voterId, r]));
-    setHouseholds((hs) =>
-      hs.map((h) => ({
-        ...h,
-        voters: h.voters.map((v) => (byVoter.has(v.id) ? { ...v, latest: byVoter.get(v.id)! } : v)),
-      })),
-    );
-  }, []);
-
-  const send = useCallback(async () => {
-    const { sent, error } = await queue.flush();
-    if (sent.length) {
-      apply(sent);
-      turf.reload();
-      announce(sent.length === 1 ? 'Result saved.' : `${sent.length} results saved.`);
+  // A voter to show (from the lookup or a link): page down to their door, open their form, bring it into view.
+  const targetIndex = target && view ? view.households.findIndex((h) => h.voters.some((v) => v.id === target)) : -1;
+  useEffect(() => {
+    if (!target || targetIndex < 0) return;
+    if (targetIndex >= shown) {
+      setShown(targetIndex + 1);
+      return;
     }
-    if (error) announce(`Saved on this phone; not sent yet: ${errorMessage(error)}`, 'error');
-  }, [queue.flush, apply]);
+    setOpen(target);
+    setTarget(null);
+    requestAnimationFrame(() => {
+      const row = document.getElementById(`voter-${target}`);
+      row?.scrollIntoView({ block: 'start' });
+      row?.querySelector<HTMLButtonElement>('.walk-voter-head')?.focus({ preventScroll: true });
+    });
+  }, [target, targetIndex, shown]);
 
-  useEffect(() => {
-    const online = () => void send();
-    window.addEventListener('online', online);
-    if (queue.queued.length) void send();
-    return () => window.removeEventListener('online', online);
-  }, [send]);
+  const pick = (v: SyncVoter) => {
+    if (v.turfIds.includes(turfId)) setTarget(v.id);
+    else navigate(`${walkListPath(campaignId, v.turfIds[0]!)}?voter=${encodeURIComponent(v.id)}`);
+  };
 
-  const t = turf.data;
-  if (turf.loading && !t) return <Loading label="Loading the turf…" />;
-  if (!t) return <LoadError error={turf.error} onRetry={turf.reload} />;
-  const p = t.progress;
+  const record = async (result: CanvassResultBody) => {
+    if (!ready) return;
+    try {
+      await ready.handle.mutate('canvass.record', { campaignId, result });
+      setOpen(null);
+      announce(
+        navigator.onLine ? 'Result saved.' : 'Result saved on this phone; it will be sent when there is signal.',
+      );
+    } catch (e) {
+      announce(`The result could not be saved on this phone: ${errorMessage(e)}`, 'error');
+    }
+  };
+
+  const t = replicaTurf ?? rest.data;
+  const downloading = !ready?.synced || (report?.syncing === true && report.lastSyncedAt === null);
+  if (!t) {
+    if (rest.loading || state.state === 'opening' || (downloading && sync.online))
+      return <Loading label="Loading the turf…" />;
+    if (!sync.online && !ready?.synced) return <NotDownloaded />;
+    if (ready?.synced && !rest.error) return <LoadError error={new Error('This turf is not on this phone.')} />;
+    return <LoadError error={rest.error} onRetry={rest.reload} />;
+  }
+  const p = view && replicaTurf ? view.progress : rest.data?.progress;
+  const households = view?.households ?? [];
   return (
     <div className="canvass">
       <PageHeader
         title={t.name}
         lead={
           <>
-            {p.doorsAttempted}/{p.doors} doors · {p.votersRemaining} voters left ·{' '}
+            {p ? `${p.doorsAttempted}/${p.doors} doors · ${p.votersRemaining} voters left · ` : ''}
             <Link to={turfsPath(campaignId)}>Turfs</Link> ·{' '}
-            <a href={`${base}/walk-list/export`} download>
-              CSV
-            </a>
+            {sync.online ? (
+              <a href={`${base}/walk-list/export`} download>
+                CSV
+              </a>
+            ) : (
+              <span className="muted">CSV export needs signal</span>
+            )}
           </>
         }
       />
-      {queue.queued.length > 0 && (
-        <p className="notice notice-info queue-note">
-          {queue.queued.length} result{queue.queued.length === 1 ? '' : 's'} saved on this phone, waiting for signal.{' '}
-          <button type="button" className="button secondary small" onClick={() => void send()}>
-            Send now
-          </button>
-        </p>
-      )}
-      {loadError ? <LoadError error={loadError} onRetry={() => void loadMore(undefined, true)} /> : null}
-      <ol className="households">
-        {households.map((h, i) => (
-          <li key={h.key} className="household">
-            <h2 className="household-address">
-              <span className="door-number">{i + 1}</span> {h.address || 'No address'}
-            </h2>
-            <ul className="walk-voters">
-              {h.voters.map((v) => (
-                <li key={v.id}>
-                  <WalkVoterRow
-                    voter={v}
-                    open={open === v.id}
-                    turfId={turfId}
-                    onOpen={() => setOpen(open === v.id ? null : v.id)}
-                    onRecord={(item) => {
-                      queue.add(item);
-                      setOpen(null);
-                      void send();
-                    }}
-                  />
-                </li>
-              ))}
-            </ul>
-          </li>
-        ))}
-      </ol>
-      {cursor ? (
-        <button type="button" className="button secondary block" onClick={() => void loadMore(cursor)}>
-          More doors
-        </button>
+      {state.state === 'failed' ? (
+        <LoadError
+          error={new Error(`This browser cannot keep the walk list for offline use: ${errorMessage(state.error)}`)}
+        />
+      ) : !ready ? (
+        <Loading label="Opening the walk list on this phone…" />
+      ) : !ready.synced ? (
+        sync.online ? (
+          <Loading label="Downloading this turf for offline use…" />
+        ) : (
+          <NotDownloaded />
+        )
       ) : (
-        households.length > 0 && <p className="muted">End of the walk list.</p>
+        <>
+          {downloading && sync.online && (
+            <p className="notice notice-info" role="status">
+              Downloading the latest for offline use…
+            </p>
+          )}
+          <VoterLookup replica={ready.replica} version={ready.version} turfId={turfId} onPick={pick} />
+          {!replicaTurf ? (
+            <p className="notice notice-info">
+              {downloading
+                ? 'Downloading this turf…'
+                : 'This turf is not on this phone any more (deleted, or no longer yours).'}
+            </p>
+          ) : households.length === 0 ? (
+            <p className="muted">
+              {rest.data && rest.data.progress.voters > 0
+                ? 'This turf’s doors are not kept on this phone: only the turfs assigned to you are.'
+                : 'No voters in this turf.'}
+            </p>
+          ) : (
+            <>
+              <ol className="households">
+                {households.slice(0, shown).map((h, i) => (
+                  <li key={h.key} className="household">
+                    <h2 className="household-address">
+                      <span className="door-number">{i + 1}</span> {h.address || 'No address'}
+                    </h2>
+                    <ul className="walk-voters">
+                      {h.voters.map((v) => (
+                        <li key={v.id} id={`voter-${v.id}`}>
+                          <WalkVoterRow
+                            voter={v}
+                            open={open === v.id}
+                            turfId={turfId}
+                            waiting={view!.marks.waiting.has(v.id)}
+                            refused={view!.marks.refused.get(v.id) ?? []}
+                            onDismiss={(r) => void ready.replica.dismiss(r)}
+                            onOpen={() => setOpen(open === v.id ? null : v.id)}
+                            onRecord={(item) => void record(item)}
+                          />
+                        </li>
+                      ))}
+                    </ul>
+                  </li>
+                ))}
+              </ol>
+              {shown < households.length ? (
+                <button type="button" className="button secondary block" onClick={() => setShown((n) => n + PAGE)}>
+                  More doors ({households.length - shown} left)
+                </button>
+              ) : (
+                <p className="muted">End of the walk list.</p>
+              )}
+            </>
+          )}
+        </>
       )}
     </div>
+  );
+}
+
+function NotDownloaded() {
+  return (
+    <p className="notice notice-info" role="status">
+      You are offline, and this campaign’s turfs have not been downloaded to this phone yet. Open this page once with
+      signal to keep its walk lists here for offline use.
+    </p>
   );
 }
 
@@ -200,12 +294,19 @@ function WalkVoterRow({
   voter: v,
   open,
   turfId,
+  waiting,
+  refused,
+  onDismiss,
   onOpen,
   onRecord,
 }: {
   voter: WalkVoter;
   open: boolean;
   turfId: string;
+  /** A result for them waits on this device. */
+  waiting: boolean;
+  refused: LocalRejection[];
+  onDismiss: (r: LocalRejection) => void;
   onOpen: () => void;
   onRecord: (item: CanvassResultBody) => void;
 }) {
@@ -225,7 +326,18 @@ function WalkVoterRow({
         ) : (
           <Badge tone="blue">To knock</Badge>
         )}
+        {waiting && <Badge tone="amber">Not sent yet</Badge>}
       </button>
+      {refused.map((r) => (
+        <div key={`${r.clientId}:${r.mutationId}`} className="refused-result" role="alert">
+          <p>
+            <strong>Result not saved:</strong> {rejectionText(r)}
+          </p>
+          <button type="button" className="button secondary small" onClick={() => onDismiss(r)}>
+            Dismiss
+          </button>
+        </div>
+      ))}
       {open && <CanvassForm voter={v} name={name} turfId={turfId} onRecord={onRecord} />}
     </div>
   );
