@@ -254,6 +254,31 @@ describe('canvassing offline', () => {
     expect(latest).toMatchObject({ OFF21: 'contacted', OFF22: 'moved', OFF23: 'refused', OFF24: null });
   });
 
+  it('moves results the earlier screen queued in localStorage into the replica, and sends them once', async () => {
+    const page = await phone();
+    const key = `akashic.canvass-queue.${campaignId}`;
+    const queued = {
+      clientId: '00000000-0000-4000-8000-00000000c0de',
+      voterId: voterIds.get('OFF26'),
+      turfId,
+      outcome: 'not_home',
+      issues: [],
+      recordedAt: new Date().toISOString(),
+    };
+    await page.evaluate(([k, v]) => localStorage.setItem(k!, v!), [key, JSON.stringify([queued])]);
+    await page.reload();
+    await page.getByRole('button', { name: /^Ada Walker26\b.*Not home/ }).waitFor();
+    expect(await page.evaluate((k) => localStorage.getItem(k), key)).toBeNull();
+    await expect.poll(() => waiting(page), { timeout: 20_000 }).toBe(0);
+    // The same queue found again (say, a second tab of the old screen) is not sent twice.
+    await page.evaluate(([k, v]) => localStorage.setItem(k!, v!), [key, JSON.stringify([queued])]);
+    await page.reload();
+    await row(page, 26).waitFor();
+    await expect.poll(() => page.evaluate((k) => localStorage.getItem(k), key)).toBeNull();
+    await expect.poll(() => waiting(page), { timeout: 20_000 }).toBe(0);
+    expect(await contactsOf(26)).toHaveLength(1);
+  });
+
   it('shows a result refused after the canvasser left the campaign, until dismissed', async () => {
     const page = await phone();
     await page.context().setOffline(true);
