@@ -167,6 +167,12 @@ export class Replica {
     return this.pending;
   }
 
+  /** Pending mutations not refused: a refused one stays queued until a pull confirms it, but waits for nothing. */
+  get waitingMutations(): readonly PendingMutation[] {
+    const refused = new Set(this.rejections.filter((r) => r.clientId === this.clientId).map((r) => r.mutationId));
+    return refused.size ? this.pending.filter((m) => !refused.has(m.id)) : this.pending;
+  }
+
   /** Refusals not dismissed yet; those of this client's mutations carry the mutation's `args`. */
   get rejected(): readonly LocalRejection[] {
     return this.rejections;

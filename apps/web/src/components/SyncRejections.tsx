@@ -7,19 +7,9 @@
 import type { CanvassResultBody } from '@akashic/contracts';
 import type { LocalRejection, Replica } from '@akashic/sync';
 import { formatDateTime } from '../format';
+import { OUTCOME_LABELS } from '../pages/campaigns/field/labels';
 import { useReplica } from '../sync/use-replica';
 import { LoadError, Loading } from './layout';
-
-const OUTCOMES: Record<string, string> = {
-  contacted: 'talked',
-  not_home: 'not home',
-  refused: 'refused',
-  moved: 'moved',
-  deceased: 'deceased',
-  inaccessible: 'can’t reach door',
-  wrong_address: 'wrong address',
-  other: 'other',
-};
 
 /** The problem as a sentence: title, detail and the fields it names. */
 export function rejectionText(r: Pick<LocalRejection, 'problem'>): string {
@@ -37,7 +27,7 @@ export function describeRejection(r: LocalRejection, replica?: Replica): string 
       if (!result) return 'A canvass result';
       const v = replica?.get('voter', result.voterId);
       const who = v ? [v.firstName, v.lastName].filter(Boolean).join(' ') || v.voterId : 'a voter';
-      return `Canvass result for ${who} (${OUTCOMES[result.outcome] ?? result.outcome}, ${formatDateTime(result.recordedAt)})`;
+      return `Canvass result for ${who} (${OUTCOME_LABELS[result.outcome]?.toLowerCase() ?? result.outcome}, ${formatDateTime(result.recordedAt)})`;
     }
     case 'event.checkIn':
     case 'event.undoCheckIn': {

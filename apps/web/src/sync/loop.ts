@@ -54,16 +54,11 @@ export function startSyncLoop(
   let stopped = false;
   let error: unknown = null;
   let lastSyncedAt: number | null = null;
-  // A refused mutation stays queued until a pull confirms it; it is not waiting any more.
-  const waiting = () => {
-    const refused = new Set(replica.rejected.filter((r) => r.clientId === replica.clientId).map((r) => r.mutationId));
-    return replica.pendingMutations.filter((m) => !refused.has(m.id)).length;
-  };
   const report = () =>
     onStatus({
       online: navigator.onLine,
       syncing: running,
-      pending: waiting(),
+      pending: replica.waitingMutations.length,
       rejected: replica.rejected.length,
       error,
       lastSyncedAt,

@@ -95,11 +95,8 @@ interface VoterMarks {
 
 function marksOf(replica: Replica): VoterMarks {
   const waiting = new Set<string>();
-  // A refused mutation stays queued until a pull confirms it: it is refused, not waiting.
-  const refusedIds = new Set(replica.rejected.filter((r) => r.clientId === replica.clientId).map((r) => r.mutationId));
-  for (const m of replica.pendingMutations)
-    if (m.name === 'canvass.record' && !refusedIds.has(m.id))
-      waiting.add((m.args as { result: CanvassResultBody }).result.voterId);
+  for (const m of replica.waitingMutations)
+    if (m.name === 'canvass.record') waiting.add((m.args as { result: CanvassResultBody }).result.voterId);
   const refused = new Map<string, LocalRejection[]>();
   for (const r of replica.rejected) {
     const voterId =
