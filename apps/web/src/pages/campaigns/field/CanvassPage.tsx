@@ -107,15 +107,39 @@ function marksOf(replica: Replica): VoterMarks {
   return { waiting, refused };
 }
 
+/**
+ * True once `settled` has been painted (or after `maxWaitMs` whatever happens): the replica (Dexie, a first download
+ * that can take the main thread for a while on a slow phone) starts after the header is on screen, not before.
+ */
+function useAfterFirstPaint(settled: boolean, maxWaitMs = 1500): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    if (after) return;
+    let timer = setTimeout(() => setAfter(true), maxWaitMs);
+    // The frame that paints the settled state, then a task after it.
+    const frame = settled
+      ? requestAnimationFrame(() => {
+          clearTimeout(timer);
+          timer = setTimeout(() => setAfter(true), 0);
+        })
+      : 0;
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [settled, after, maxWaitMs]);
+  return after;
+}
+
 export function CanvassPage({ campaignId, turfId }: { campaignId: string; turfId: string }) {
   const base = `${fieldApi(campaignId)}/turfs/${turfId}`;
   const { query } = useLocation();
   const sync = useSyncOverview();
   const report = sync.replicas.find((r) => r.campaignId === campaignId);
-  const state = useReplica(campaignId);
-  const ready = state.state === 'ready' ? state : null;
   // The header from the network (or the service worker's last answer) while the replica opens or downloads.
   const rest = useResource((signal) => api.get<TurfWithProgress>(base, { signal }), [base]);
+  const state = useReplica(campaignId, useAfterFirstPaint(!rest.loading));
+  const ready = state.state === 'ready' ? state : null;
   const [shown, setShown] = useState(PAGE);
   const [open, setOpen] = useState<string | null>(null);
   const [target, setTarget] = useState<string | null>(() => query.get('voter'));
