@@ -53,6 +53,11 @@ export function SyncIndicator() {
         <span className="sync-short" aria-hidden="true">
           {d.short}
         </span>
+        {s.pending > 0 && (
+          <span className="sync-count" aria-hidden="true">
+            {s.pending}
+          </span>
+        )}
         <span className="sr-only">{d.long}</span>
       </span>
       {s.rejected > 0 && (

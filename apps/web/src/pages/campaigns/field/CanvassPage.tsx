@@ -154,11 +154,13 @@ export function CanvassPage({ campaignId, turfId }: { campaignId: string; turfId
     // `version` moves with every change to the replica.
   }, [ready?.replica, ready?.synced, ready?.version, turfId]);
 
-  // Fresh data on arrival (a turf cut a moment ago), and the old screen's queue moved into the replica.
+  // Fresh data on arrival when the replica was already open (a turf cut a moment ago: a just-opened replica syncs by
+  // itself), and the old screen's queue moved into the replica.
   const handle = ready?.handle;
+  const openedBefore = report?.lastSyncedAt != null;
   useEffect(() => {
     if (!handle) return;
-    handle.sync();
+    if (openedBefore) handle.sync();
     void migrateLegacyQueue(campaignId, handle).then(({ moved, failed }) => {
       if (moved) announce(`${moved} result${moved === 1 ? '' : 's'} saved earlier on this phone will be sent.`);
       if (failed.length) announce(`Results saved earlier could not be kept: ${failed.join('; ')}`, 'error');
