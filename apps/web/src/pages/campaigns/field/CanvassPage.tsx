@@ -1,115 +1,26 @@
 /**
- * The walk list and canvass screen, designed for a phone held in one hand (375 px wide), and working with no signal:
- * the turf's households in walking order, each voter with their last result and big outcome buttons, then support
- * level, issue chips and notes. Everything comes from the campaign's replica on this device (sync/use-replica.ts):
- * the walk list is built from its voters and results (packages/sync `walkList`, the server's order), a result is a
- * `canvass.record` mutation kept on the device at once and sent when there is signal (exactly once: its client id is
- * made when the form opens), and a result the server refuses stays on the voter's row until dismissed. The header
- * paints from the REST read of the turf while the replica opens, so the first paint never waits for IndexedDB.
+ * The walk list and canvass screen, designed for a phone held in one hand (375 px wide) and working with no signal.
+ * The header (the turf's name, its progress, links) paints from the REST read of the turf (or the service worker's
+ * last answer), with nothing else to load; the walk list (CanvassWalk.tsx: the replica, Dexie, the sync engine) is
+ * its own chunk, started once the header is on screen, and then gives the header the replica's turf and progress
+ * (this device's results included; the only source offline when the service worker kept no answer).
  */
-import {
-  CANVASS_OUTCOMES,
-  type CanvassOutcome,
-  type CanvassResultBody,
-  type SyncVoter,
-  type WalkVoter,
-} from '@akashic/contracts';
-import { latestResults, walkList, walkProgress, type LocalRejection, type Replica } from '@akashic/sync';
-import { useEffect, useMemo, useState } from 'react';
-import { api, errorMessage } from '../../../api';
-import { useFeedback } from '../../../components/feedback';
-import { Badge, LoadError, Loading, PageHeader } from '../../../components/layout';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { api } from '../../../api';
+import { LoadError, Loading, PageHeader } from '../../../components/layout';
 import { useResource } from '../../../hooks';
-import { Link, navigate, useLocation } from '../../../router';
-import type { ReplicaHandle } from '../../../sync/hub';
+import { Link } from '../../../router';
 import { useSyncOverview } from '../../../sync/status';
-import { useReplica } from '../../../sync/use-replica';
-import { rejectionText } from '../../../components/SyncRejections';
-import {
-  ISSUES,
-  OUTCOME_LABELS,
-  SUPPORT_LABELS,
-  fieldApi,
-  turfsPath,
-  walkListPath,
-  type TurfWithProgress,
-} from './labels';
-import { VoterLookup } from './VoterLookup';
+import type { LocalTurf } from './CanvassWalk';
+import { fieldApi, turfsPath, type TurfWithProgress } from './labels';
 import '../campaigns.css';
 import './field.css';
 
-/** Households rendered at first and added per "More doors": a turf of thousands of doors is paged on the device. */
-const PAGE = 50;
-
-/** The queue of results the screen kept in localStorage before the replica (moved into the replica once). */
-const legacyQueueKey = (campaignId: string) => `akashic.canvass-queue.${campaignId}`;
-const migrating = new Set<string>();
-
-/** Moves results queued by the earlier screen into the replica as `canvass.record` mutations, then forgets them. */
-async function migrateLegacyQueue(
-  campaignId: string,
-  handle: ReplicaHandle,
-): Promise<{ moved: number; failed: string[] }> {
-  const key = legacyQueueKey(campaignId);
-  const raw = localStorage.getItem(key);
-  if (raw === null || migrating.has(key)) return { moved: 0, failed: [] };
-  migrating.add(key);
-  try {
-    let items: CanvassResultBody[] = [];
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (Array.isArray(parsed)) items = parsed as CanvassResultBody[];
-    } catch {
-      // Unreadable: nothing can be recovered from it.
-    }
-    const queued = new Set(
-      handle.replica.pendingMutations.flatMap((m) =>
-        m.name === 'canvass.record' ? [(m.args as { result: CanvassResultBody }).result.clientId] : [],
-      ),
-    );
-    let moved = 0;
-    const failed: string[] = [];
-    for (const result of items) {
-      // Already in the replica (sent, or moved by an earlier visit that was interrupted): never twice.
-      if (handle.replica.get('canvass_result', result.clientId) || queued.has(result.clientId)) continue;
-      try {
-        await handle.mutate('canvass.record', { campaignId, result });
-        moved++;
-      } catch (e) {
-        failed.push(errorMessage(e));
-      }
-    }
-    localStorage.removeItem(key);
-    return { moved, failed };
-  } finally {
-    migrating.delete(key);
-  }
-}
-
-interface VoterMarks {
-  /** Voters with a result kept on this device, not yet confirmed by the server. */
-  waiting: Set<string>;
-  /** Refused results per voter. */
-  refused: Map<string, LocalRejection[]>;
-}
-
-function marksOf(replica: Replica): VoterMarks {
-  const waiting = new Set<string>();
-  for (const m of replica.waitingMutations)
-    if (m.name === 'canvass.record') waiting.add((m.args as { result: CanvassResultBody }).result.voterId);
-  const refused = new Map<string, LocalRejection[]>();
-  for (const r of replica.rejected) {
-    const voterId =
-      r.name === 'canvass.record' ? (r.args as { result?: CanvassResultBody } | undefined)?.result?.voterId : undefined;
-    if (!voterId) continue;
-    refused.set(voterId, [...(refused.get(voterId) ?? []), r]);
-  }
-  return { waiting, refused };
-}
+const CanvassWalk = lazy(() => import('./CanvassWalk').then((m) => ({ default: m.CanvassWalk })));
 
 /**
- * True once `settled` has been painted (or after `maxWaitMs` whatever happens): the replica (Dexie, a first download
- * that can take the main thread for a while on a slow phone) starts after the header is on screen, not before.
+ * True once `settled` has been painted (or after `maxWaitMs` whatever happens): the walk list's chunk and the replica
+ * (a first download can hold a slow phone's main thread for a while) start after the header is on screen.
  */
 function useAfterFirstPaint(settled: boolean, maxWaitMs = 1500): boolean {
   const [after, setAfter] = useState(false);
@@ -133,344 +44,50 @@ function useAfterFirstPaint(settled: boolean, maxWaitMs = 1500): boolean {
 
 export function CanvassPage({ campaignId, turfId }: { campaignId: string; turfId: string }) {
   const base = `${fieldApi(campaignId)}/turfs/${turfId}`;
-  const { query } = useLocation();
-  const sync = useSyncOverview();
-  const report = sync.replicas.find((r) => r.campaignId === campaignId);
-  // The header from the network (or the service worker's last answer) while the replica opens or downloads.
+  const { online } = useSyncOverview();
   const rest = useResource((signal) => api.get<TurfWithProgress>(base, { signal }), [base]);
-  const state = useReplica(campaignId, useAfterFirstPaint(!rest.loading));
-  const ready = state.state === 'ready' ? state : null;
-  const [shown, setShown] = useState(PAGE);
-  const [open, setOpen] = useState<string | null>(null);
-  const [target, setTarget] = useState<string | null>(() => query.get('voter'));
-  const { announce } = useFeedback();
-
-  const replicaTurf = ready?.synced ? ready.replica.get('turf', turfId) : undefined;
-  const view = useMemo(() => {
-    if (!ready?.synced) return null;
-    const results = ready.replica.list('canvass_result');
-    const households = walkList(turfId, ready.replica.list('voter'), latestResults(results));
-    return { households, progress: walkProgress(households, results), marks: marksOf(ready.replica) };
-    // `version` moves with every change to the replica.
-  }, [ready?.replica, ready?.synced, ready?.version, turfId]);
-
-  // Fresh data on arrival when the replica was already open (a turf cut a moment ago: a just-opened replica syncs by
-  // itself), and the old screen's queue moved into the replica.
-  const handle = ready?.handle;
-  const openedBefore = report?.lastSyncedAt != null;
-  useEffect(() => {
-    if (!handle) return;
-    if (openedBefore) handle.sync();
-    void migrateLegacyQueue(campaignId, handle).then(({ moved, failed }) => {
-      if (moved) announce(`${moved} result${moved === 1 ? '' : 's'} saved earlier on this phone will be sent.`);
-      if (failed.length) announce(`Results saved earlier could not be kept: ${failed.join('; ')}`, 'error');
-    });
-  }, [handle, campaignId]);
-
-  // A voter to show (from the lookup or a link): page down to their door, open their form, bring it into view.
-  const targetIndex = target && view ? view.households.findIndex((h) => h.voters.some((v) => v.id === target)) : -1;
-  useEffect(() => {
-    if (!target || targetIndex < 0) return;
-    if (targetIndex >= shown) {
-      setShown(targetIndex + 1);
-      return;
-    }
-    setOpen(target);
-    setTarget(null);
-    requestAnimationFrame(() => {
-      const row = document.getElementById(`voter-${target}`);
-      row?.scrollIntoView({ block: 'start' });
-      row?.querySelector<HTMLButtonElement>('.walk-voter-head')?.focus({ preventScroll: true });
-    });
-  }, [target, targetIndex, shown]);
-
-  const pick = (v: SyncVoter) => {
-    if (v.turfIds.includes(turfId)) setTarget(v.id);
-    else navigate(`${walkListPath(campaignId, v.turfIds[0]!)}?voter=${encodeURIComponent(v.id)}`);
-  };
-
-  const record = async (result: CanvassResultBody) => {
-    if (!ready) return;
-    try {
-      await ready.handle.mutate('canvass.record', { campaignId, result });
-      setOpen(null);
-      announce(
-        navigator.onLine ? 'Result saved.' : 'Result saved on this phone; it will be sent when there is signal.',
-      );
-    } catch (e) {
-      announce(`The result could not be saved on this phone: ${errorMessage(e)}`, 'error');
-    }
-  };
-
-  const t = replicaTurf ?? rest.data;
-  const downloading = !ready?.synced || (report?.syncing === true && report.lastSyncedAt === null);
-  if (!t) {
-    if (rest.loading || state.state === 'opening' || (downloading && sync.online))
-      return <Loading label="Loading the turf…" />;
-    if (!sync.online && !ready?.synced) return <NotDownloaded />;
-    if (ready?.synced && !rest.error) return <LoadError error={new Error('This turf is not on this phone.')} />;
-    return <LoadError error={rest.error} onRetry={rest.reload} />;
-  }
-  const p = view && replicaTurf ? view.progress : rest.data?.progress;
-  const households = view?.households ?? [];
+  const [local, setLocal] = useState<LocalTurf | null>(null);
+  const start = useAfterFirstPaint(!rest.loading);
+  const t = local?.turf ?? rest.data;
+  const p = local?.progress ?? rest.data?.progress;
+  const opening = <Loading label="Opening the walk list on this phone…" />;
   return (
     <div className="canvass">
-      <PageHeader
-        title={t.name}
-        lead={
-          <>
-            {p ? `${p.doorsAttempted}/${p.doors} doors · ${p.votersRemaining} voters left · ` : ''}
-            <Link to={turfsPath(campaignId)}>Turfs</Link> ·{' '}
-            {sync.online ? (
-              <a href={`${base}/walk-list/export`} download>
-                CSV
-              </a>
-            ) : (
-              <span className="muted">CSV export needs signal</span>
-            )}
-          </>
-        }
-      />
-      {state.state === 'failed' ? (
-        <LoadError
-          error={new Error(`This browser cannot keep the walk list for offline use: ${errorMessage(state.error)}`)}
-        />
-      ) : !ready ? (
-        <Loading label="Opening the walk list on this phone…" />
-      ) : !ready.synced ? (
-        sync.online ? (
-          <Loading label="Downloading this turf for offline use…" />
-        ) : (
-          <NotDownloaded />
-        )
-      ) : (
-        <>
-          {downloading && sync.online && (
-            <p className="notice notice-info" role="status">
-              Downloading the latest for offline use…
-            </p>
-          )}
-          <VoterLookup replica={ready.replica} version={ready.version} turfId={turfId} onPick={pick} />
-          {!replicaTurf ? (
-            <p className="notice notice-info">
-              {downloading
-                ? 'Downloading this turf…'
-                : 'This turf is not on this phone any more (deleted, or no longer yours).'}
-            </p>
-          ) : households.length === 0 ? (
-            <p className="muted">
-              {rest.data && rest.data.progress.voters > 0
-                ? 'This turf’s doors are not kept on this phone: only the turfs assigned to you are.'
-                : 'No voters in this turf.'}
-            </p>
-          ) : (
+      {t ? (
+        <PageHeader
+          title={t.name}
+          lead={
             <>
-              <ol className="households">
-                {households.slice(0, shown).map((h, i) => (
-                  <li key={h.key} className="household">
-                    <h2 className="household-address">
-                      <span className="door-number">{i + 1}</span> {h.address || 'No address'}
-                    </h2>
-                    <ul className="walk-voters">
-                      {h.voters.map((v) => (
-                        <li key={v.id} id={`voter-${v.id}`}>
-                          <WalkVoterRow
-                            voter={v}
-                            open={open === v.id}
-                            turfId={turfId}
-                            waiting={view!.marks.waiting.has(v.id)}
-                            refused={view!.marks.refused.get(v.id) ?? []}
-                            onDismiss={(r) => void ready.replica.dismiss(r)}
-                            onOpen={() => setOpen(open === v.id ? null : v.id)}
-                            onRecord={(item) => void record(item)}
-                          />
-                        </li>
-                      ))}
-                    </ul>
-                  </li>
-                ))}
-              </ol>
-              {shown < households.length ? (
-                <button type="button" className="button secondary block" onClick={() => setShown((n) => n + PAGE)}>
-                  More doors ({households.length - shown} left)
-                </button>
+              {p ? `${p.doorsAttempted}/${p.doors} doors · ${p.votersRemaining} voters left · ` : ''}
+              <Link to={turfsPath(campaignId)}>Turfs</Link> ·{' '}
+              {online ? (
+                <a href={`${base}/walk-list/export`} download>
+                  CSV
+                </a>
               ) : (
-                <p className="muted">End of the walk list.</p>
+                <span className="muted">CSV export needs signal</span>
               )}
             </>
-          )}
-        </>
-      )}
-    </div>
-  );
-}
-
-function NotDownloaded() {
-  return (
-    <p className="notice notice-info" role="status">
-      You are offline, and this campaign’s turfs have not been downloaded to this phone yet. Open this page once with
-      signal to keep its walk lists here for offline use.
-    </p>
-  );
-}
-
-const nameOf = (v: WalkVoter) => [v.firstName, v.lastName].filter(Boolean).join(' ') || v.voterId;
-
-function WalkVoterRow({
-  voter: v,
-  open,
-  turfId,
-  waiting,
-  refused,
-  onDismiss,
-  onOpen,
-  onRecord,
-}: {
-  voter: WalkVoter;
-  open: boolean;
-  turfId: string;
-  /** A result for them waits on this device. */
-  waiting: boolean;
-  refused: LocalRejection[];
-  onDismiss: (r: LocalRejection) => void;
-  onOpen: () => void;
-  onRecord: (item: CanvassResultBody) => void;
-}) {
-  const name = nameOf(v);
-  return (
-    <div className={`walk-voter${open ? ' is-open' : ''}`}>
-      <button type="button" className="walk-voter-head" aria-expanded={open} onClick={onOpen}>
-        <span className="walk-voter-name">{name}</span>
-        <span className="walk-voter-meta">
-          {[v.birthYear && `b. ${v.birthYear}`, v.party].filter(Boolean).join(' · ')}
-        </span>
-        {v.latest ? (
-          <Badge tone={v.latest.outcome === 'contacted' ? 'green' : 'grey'}>
-            {OUTCOME_LABELS[v.latest.outcome]}
-            {v.latest.supportLevel ? ` · ${v.latest.supportLevel}` : ''}
-          </Badge>
-        ) : (
-          <Badge tone="blue">To knock</Badge>
-        )}
-        {waiting && <Badge tone="amber">Not sent yet</Badge>}
-      </button>
-      {refused.map((r) => (
-        <div key={`${r.clientId}:${r.mutationId}`} className="refused-result" role="alert">
-          <p>
-            <strong>Result not saved:</strong> {rejectionText(r)}
-          </p>
-          <button type="button" className="button secondary small" onClick={() => onDismiss(r)}>
-            Dismiss
-          </button>
-        </div>
-      ))}
-      {open && <CanvassForm voter={v} name={name} turfId={turfId} onRecord={onRecord} />}
-    </div>
-  );
-}
-
-function CanvassForm({
-  voter,
-  name,
-  turfId,
-  onRecord,
-}: {
-  voter: WalkVoter;
-  name: string;
-  turfId: string;
-  onRecord: (item: CanvassResultBody) => void;
-}) {
-  // Made once per form: a resubmission of this result is the same result.
-  const [clientId] = useState(() => crypto.randomUUID());
-  const [outcome, setOutcome] = useState<CanvassOutcome | null>(null);
-  const [support, setSupport] = useState<number | null>(null);
-  const [issues, setIssues] = useState<string[]>([]);
-  const [notes, setNotes] = useState('');
-  const toggle = (issue: string) =>
-    setIssues((xs) => (xs.includes(issue) ? xs.filter((x) => x !== issue) : [...xs, issue]));
-  const submit = () => {
-    if (!outcome) return;
-    onRecord({
-      clientId,
-      voterId: voter.id,
-      turfId,
-      outcome,
-      supportLevel: outcome === 'contacted' ? support : null,
-      issues,
-      notes: notes.trim() || undefined,
-      recordedAt: new Date().toISOString(),
-    });
-  };
-  return (
-    <div className="canvass-form">
-      <fieldset>
-        <legend>Outcome for {name}</legend>
-        <div className="tap-grid">
-          {CANVASS_OUTCOMES.map((o) => (
-            <button
-              key={o}
-              type="button"
-              className={`tap${outcome === o ? ' is-on' : ''}`}
-              aria-pressed={outcome === o}
-              onClick={() => setOutcome(o)}
-            >
-              {OUTCOME_LABELS[o]}
-            </button>
-          ))}
-        </div>
-      </fieldset>
-      {outcome === 'contacted' && (
-        <>
-          <fieldset>
-            <legend>Support</legend>
-            <div className="tap-row">
-              {[1, 2, 3, 4, 5].map((n) => (
-                <button
-                  key={n}
-                  type="button"
-                  className={`tap${support === n ? ' is-on' : ''}`}
-                  aria-pressed={support === n}
-                  aria-label={`${n}: ${SUPPORT_LABELS[n]}`}
-                  title={SUPPORT_LABELS[n]}
-                  onClick={() => setSupport(support === n ? null : n)}
-                >
-                  {n}
-                </button>
-              ))}
-            </div>
-            <p className="hint">1 strong support … 5 strong against</p>
-          </fieldset>
-          <fieldset>
-            <legend>Issues</legend>
-            <div className="chip-row">
-              {ISSUES.map((i) => (
-                <button
-                  key={i}
-                  type="button"
-                  className={`chip${issues.includes(i) ? ' is-on' : ''}`}
-                  aria-pressed={issues.includes(i)}
-                  onClick={() => toggle(i)}
-                >
-                  {i}
-                </button>
-              ))}
-            </div>
-          </fieldset>
-        </>
-      )}
-      <div className="field">
-        <label htmlFor={`notes-${voter.id}`}>Notes</label>
-        <textarea
-          id={`notes-${voter.id}`}
-          rows={2}
-          maxLength={2000}
-          value={notes}
-          onChange={(e) => setNotes(e.target.value)}
+          }
         />
-      </div>
-      <button type="button" className="button primary block tap-submit" disabled={!outcome} onClick={submit}>
-        Save result
-      </button>
+      ) : rest.loading ? (
+        <Loading label="Loading the turf…" />
+      ) : (
+        // No answer from the server: the walk list below says whether this device has the turf.
+        !start && <LoadError error={rest.error} onRetry={rest.reload} />
+      )}
+      {start ? (
+        <Suspense fallback={opening}>
+          <CanvassWalk
+            campaignId={campaignId}
+            turfId={turfId}
+            rest={{ data: rest.data ?? null, error: rest.error, reload: rest.reload }}
+            onLocal={setLocal}
+          />
+        </Suspense>
+      ) : (
+        t && opening
+      )}
     </div>
   );
 }
