@@ -16,7 +16,7 @@ import {
   type WalkVoter,
 } from '@akashic/contracts';
 import { latestResults, walkList, walkProgress, type LocalRejection, type Replica } from '@akashic/sync';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../../api';
 import { useFeedback } from '../../../components/feedback';
 import { Badge, LoadError, Loading } from '../../../components/layout';
@@ -29,7 +29,7 @@ import { ISSUES, OUTCOME_LABELS, SUPPORT_LABELS, walkListPath, type TurfWithProg
 import { VoterLookup } from './VoterLookup';
 
 /** Households rendered at first and added per "More doors": a turf of thousands of doors is paged on the device. */
-const PAGE = 50;
+const PAGE = 30;
 
 /** The queue of results the screen kept in localStorage before the replica (moved into the replica once). */
 const legacyQueueKey = (campaignId: string) => `akashic.canvass-queue.${campaignId}`;
@@ -173,18 +173,56 @@ export function CanvassWalk({
     else navigate(`${walkListPath(campaignId, v.turfIds[0]!)}?voter=${encodeURIComponent(v.id)}`);
   };
 
-  const record = async (result: CanvassResultBody) => {
-    if (!ready) return;
-    try {
-      await ready.handle.mutate('canvass.record', { campaignId, result });
-      setOpen(null);
-      announce(
-        navigator.onLine ? 'Result saved.' : 'Result saved on this phone; it will be sent when there is signal.',
-      );
-    } catch (e) {
-      announce(`The result could not be saved on this phone: ${errorMessage(e)}`, 'error');
-    }
-  };
+  const replica = ready?.replica;
+  const record = useCallback(
+    async (result: CanvassResultBody) => {
+      if (!handle) return;
+      try {
+        await handle.mutate('canvass.record', { campaignId, result });
+        setOpen(null);
+        announce(
+          navigator.onLine ? 'Result saved.' : 'Result saved on this phone; it will be sent when there is signal.',
+        );
+      } catch (e) {
+        announce(`The result could not be saved on this phone: ${errorMessage(e)}`, 'error');
+      }
+    },
+    [handle, campaignId, announce],
+  );
+
+  // The doors, drawn again only when the replica's content, the paging or the open form change (not on every
+  // report of the sync loop): a phone's main thread is short.
+  const doors = useMemo(() => {
+    if (!view || !replica) return null;
+    const { households, marks } = view;
+    return (
+      <ol className="households">
+        {households.slice(0, shown).map((h, i) => (
+          <li key={h.key} className="household">
+            <h2 className="household-address">
+              <span className="door-number">{i + 1}</span> {h.address || 'No address'}
+            </h2>
+            <ul className="walk-voters">
+              {h.voters.map((v) => (
+                <li key={v.id} id={`voter-${v.id}`}>
+                  <WalkVoterRow
+                    voter={v}
+                    open={open === v.id}
+                    turfId={turfId}
+                    waiting={marks.waiting.has(v.id)}
+                    refused={marks.refused.get(v.id) ?? []}
+                    onDismiss={(r) => void replica.dismiss(r)}
+                    onOpen={() => setOpen(open === v.id ? null : v.id)}
+                    onRecord={(item) => void record(item)}
+                  />
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ol>
+    );
+  }, [view, replica, shown, open, turfId, record]);
 
   const downloading = !ready?.synced || (report?.syncing === true && report.lastSyncedAt === null);
   if (state.state === 'failed')
@@ -218,31 +256,7 @@ export function CanvassWalk({
         </p>
       ) : (
         <>
-          <ol className="households">
-            {households.slice(0, shown).map((h, i) => (
-              <li key={h.key} className="household">
-                <h2 className="household-address">
-                  <span className="door-number">{i + 1}</span> {h.address || 'No address'}
-                </h2>
-                <ul className="walk-voters">
-                  {h.voters.map((v) => (
-                    <li key={v.id} id={`voter-${v.id}`}>
-                      <WalkVoterRow
-                        voter={v}
-                        open={open === v.id}
-                        turfId={turfId}
-                        waiting={view!.marks.waiting.has(v.id)}
-                        refused={view!.marks.refused.get(v.id) ?? []}
-                        onDismiss={(r) => void ready.replica.dismiss(r)}
-                        onOpen={() => setOpen(open === v.id ? null : v.id)}
-                        onRecord={(item) => void record(item)}
-                      />
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
+          {doors}
           {shown < households.length ? (
             <button type="button" className="button secondary block" onClick={() => setShown((n) => n + PAGE)}>
               More doors ({households.length - shown} left)
