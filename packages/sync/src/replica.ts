@@ -303,11 +303,20 @@ export class Replica {
         pending,
         rejected,
       });
+      // A page that changes nothing a reader sees (most pulls: a poll, a poke for someone else's change) notifies no
+      // one, so screens do not redraw for it; the first page always does (`hasSynced` turns true).
+      const visible =
+        this.cursor === null ||
+        page.reset ||
+        page.puts.length > 0 ||
+        page.deletes.length > 0 ||
+        pending.length !== this.pending.length ||
+        rejected.length !== this.rejections.length;
       this.server = server;
       this.pending = pending;
       this.cursor = page.cursor;
       this.rejections = rejected;
-      this.changed();
+      if (visible) this.changed();
       return page.more;
     });
   }

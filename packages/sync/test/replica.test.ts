@@ -49,3 +49,39 @@ describe('a refused mutation', () => {
     expect(again.waitingMutations.map((m) => m.id)).toEqual([second]);
   });
 });
+
+describe('a pull', () => {
+  it('notifies readers when it changes what they see, and not for a page that changes nothing', async () => {
+    const replica = await Replica.open({
+      campaignId: CAMPAIGN,
+      clientGroupId: '00000000-0000-4000-8000-0000000000a2',
+      clientId: '00000000-0000-4000-8000-0000000000b2',
+      userId: '00000000-0000-4000-8000-0000000000c2',
+      storage: memoryStorage(),
+    });
+    let notified = 0;
+    replica.subscribe(() => notified++);
+    const page = (cursor: string, puts: { entity: 'voter'; id: string; value: Record<string, unknown> }[] = []) => ({
+      cursor,
+      more: false,
+      reset: false,
+      puts,
+      deletes: [],
+      lastMutationIds: {},
+      rejected: [],
+    });
+    // The first page, even empty: the replica has synced.
+    await replica.applyPull(replica.pullBody(), page('c1'));
+    expect([notified, replica.hasSynced]).toEqual([1, true]);
+    await replica.applyPull(replica.pullBody(), page('c2'));
+    expect(notified).toBe(1);
+    await replica.applyPull(replica.pullBody(), page('c3', [{ entity: 'voter', id: VOTER, value: { id: VOTER } }]));
+    expect(notified).toBe(2);
+    // A mutation confirmed by a pull leaves the queue: readers hear of it.
+    await replica.mutate('canvass.record', result(3));
+    expect(notified).toBe(3);
+    await replica.applyPull(replica.pullBody(), { ...page('c4'), lastMutationIds: { [replica.clientId]: 1 } });
+    expect([notified, replica.pendingMutations.length]).toEqual([4, 0]);
+    expect(replica.pullBody().cursor).toBe('c4');
+  });
+});
