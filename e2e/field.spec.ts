@@ -140,6 +140,8 @@ describe('field work on a phone', () => {
     await page.getByRole('button', { name: 'Not home' }).click();
     await page.getByRole('button', { name: 'Save result' }).click();
     await page.getByRole('button', { name: /Bo Main.*Not home/ }).waitFor();
+    // Shown at once, sent in the background: wait until nothing waits on the phone, then read the server.
+    await expect.poll(() => page.getByText('Not sent yet').count(), { timeout: 15_000 }).toBe(0);
 
     const turfs = await call('GET', `/api/v1/campaigns/${campaignId}/turfs`);
     const walk = await call('GET', `/api/v1/campaigns/${campaignId}/turfs/${turfs.items[0].id}/walk-list`);

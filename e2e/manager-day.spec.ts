@@ -293,6 +293,8 @@ describe("a campaign manager's day", () => {
     await p.getByRole('button', { name: 'Not home' }).click();
     await p.getByRole('button', { name: 'Save result' }).click();
     await p.getByRole('button', { name: /Ann Oak.*Not home/ }).waitFor();
+    // Shown at once, sent in the background: nothing is left waiting on the phone.
+    await expect.poll(() => p.getByText('Not sent yet').count(), { timeout: 15_000 }).toBe(0);
     // Nothing on the phone scrolls sideways.
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await phone.close();

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { CanvassResult, Household, SyncPut, SyncVoter } from '@akashic/contracts';
+import { latestResults, walkList, walkProgress } from '@akashic/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import { sendDueReminders } from '../src/modules/campaigns/field/reminders.js';
@@ -348,6 +350,91 @@ describe('turfs, walk lists and canvassing', () => {
     expect(turf.body.progress.votersAttempted).toBeGreaterThanOrEqual(3);
     expect(turf.body.progress.votersRemaining).toBe(7 - turf.body.progress.votersAttempted);
     expect(turf.body.progress.doorsRemaining).toBe(6 - turf.body.progress.doorsAttempted);
+  });
+});
+
+describe('the walk list a device builds from its replica', () => {
+  it('has the server’s households, walking order, voters, latest results and progress for the same voters', async () => {
+    const c = await newCampaign();
+    const csv = [
+      'voter_id,first_name,last_name,address,city,zip,precinct,GENERAL_2020-11-03',
+      'O1,Ann,Oak,14 Oak Ave,Durham,27701,ORDER-1,X',
+      'O2,bo,de Silva,12B-3 Elm St,Durham,27701,ORDER-1,',
+      'O3,Cy,Doe,12 Elm St Apt 4,Durham,27701,ORDER-1,X',
+      'O4,Di,Doe,12 elm st #5,Durham,27701,ORDER-1,X',
+      'O5,Ed,Émile,9  Elm   St,Durham,27701,ORDER-1,',
+      'O6,Fay,Zed,9 Elm St,Durham,27702,ORDER-1,X',
+      'O7,Gus,Adams,1000000000 Big St,Durham,27701,ORDER-1,',
+      'O8,,,Elm St,Durham,27701,ORDER-1,',
+      'O9,Hal,Main,,Durham,,ORDER-1,X',
+      'O10,Ida,Main,0 Elm St,Durham,27701,ORDER-1,',
+      'O11,Jo,Main,7 Main St Ste 200,Durham,27701,ORDER-1,X',
+      'O12,Kit,Main,7 Main St Suite 200,Durham,27701,ORDER-1,X',
+      'O13,Lu,Oak,14 OAK AVE,Durham,27701,ORDER-1,X',
+      'O14,Mo,Oak,3 Oak Ave,Durham,27701,ORDER-2,X',
+    ].join('\n');
+    const { reply } = await importCsv(owner, c, csv);
+    expect(reply.status, reply.text).toBe(200);
+    const turfId = await created(owner, `${base(c)}/turfs`, { name: 'Order', precincts: ['ORDER-1'] });
+    await created(owner, `${base(c)}/turfs`, { name: 'Both', precincts: ['ORDER-1', 'ORDER-2'] });
+    const server = async () => {
+      const items: Household[] = [];
+      let cursor: string | undefined;
+      do {
+        const r = await as(
+          owner,
+          'GET',
+          `${base(c)}/turfs/${turfId}/walk-list?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(r.status, r.text).toBe(200);
+        items.push(...r.body.items);
+        cursor = r.body.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    };
+    const device = async () => {
+      const r = await as(owner, 'POST', '/api/v1/sync/pull', {
+        json: { clientGroupId: randomUUID(), campaignId: c, cursor: null, limit: 5000 },
+      });
+      expect(r.status, r.text).toBe(200);
+      expect(r.body.more).toBe(false);
+      // As the replica keeps them: one entity per kind and id (a voter of two turfs is sent with each).
+      const kept = new Map((r.body.puts as SyncPut[]).map((p) => [`${p.entity}:${p.id}`, p]));
+      const of = (entity: string) => [...kept.values()].filter((p) => p.entity === entity).map((p) => p.value);
+      const voters = of('voter') as SyncVoter[];
+      const results = of('canvass_result') as CanvassResult[];
+      const list = walkList(turfId, voters, latestResults(results));
+      return { list, progress: walkProgress(list, results) };
+    };
+
+    // Door by door first (a readable difference), then every field.
+    const doors = (list: Household[]) =>
+      list.map((h) => `${h.key} ${h.address} ${h.zip}: ${h.voters.map((v) => v.voterId).join(' ')}`);
+    const before = await server();
+    expect(before.length).toBeGreaterThan(8);
+    expect(doors((await device()).list)).toEqual(doors(before));
+    expect((await device()).list).toEqual(before);
+
+    // Results, two for one voter at the same time (the id decides), then the latest and the progress agree too.
+    const voterIds = before.flatMap((h) => h.voters.map((v) => v.id));
+    const at = '2028-06-01T15:04:05.000Z';
+    for (const [voterId, outcome] of [
+      [voterIds[0], 'not_home'],
+      [voterIds[0], 'contacted'],
+      [voterIds[3], 'refused'],
+      [voterIds[5], 'contacted'],
+    ] as const)
+      await created(owner, `${base(c)}/canvass-results`, {
+        clientId: randomUUID(),
+        voterId,
+        turfId,
+        outcome,
+        recordedAt: at,
+      });
+    const after = await server();
+    const mine = await device();
+    expect(mine.list).toEqual(after);
+    expect(mine.progress).toEqual((await as(owner, 'GET', `${base(c)}/turfs/${turfId}`)).body.progress);
   });
 });
 

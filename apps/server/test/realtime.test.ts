@@ -3,6 +3,7 @@
  * members who may read what changed, resume from Last-Event-ID, end promptly on sign-out and removal, obey the
  * per-user connection limit, drop slow clients, and write nothing. (Two processes over NATS: realtime.svc.test.ts.)
  */
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
@@ -10,7 +11,8 @@ import type { BusEvent } from '../src/platform/events/bus.js';
 import { notificationSignal } from '../src/platform/notifications/consumer.js';
 import { CAMPAIGN, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
-import { eventBody } from './support/field.js';
+import { addressCsv, eventBody } from './support/field.js';
+import { importCsv } from './support/voters.js';
 import { connect, diffSnapshots, snapshot } from './support/db.js';
 import { outboxEvents, waitFor } from './support/events.js';
 import { as, expectProblem, signInActor, signUpActor, uniqueEmail, type Actor } from './support/http.js';
@@ -132,6 +134,22 @@ describe('the realtime stream', () => {
     const [scheduled, rsvped] = [await st.next(), await st.next()];
     expect(types([scheduled, rsvped])).toEqual(['campaigns.field_event.created', 'campaigns.rsvp.created']);
     expect(data(rsvped)).toMatchObject({ campaignId, target: { id: rsvp.body.id } });
+    // A canvass result names its voter, not the campaign: it reaches the team too, with the campaign (devices
+    // replicating the campaign pull on it).
+    expect((await importCsv(owner, campaignId, addressCsv('RT'))).reply.status).toBe(200);
+    const voter = (await as(owner, 'GET', `/api/v1/campaigns/${campaignId}/voters?limit=1`)).body.items[0];
+    const result = await as(owner, 'POST', `/api/v1/campaigns/${campaignId}/canvass-results`, {
+      json: { clientId: randomUUID(), voterId: voter.id, outcome: 'not_home', recordedAt: new Date().toISOString() },
+    });
+    expect(result.status, result.text).toBe(201);
+    await relay(owner.orgId);
+    const canvassed = await st.until(
+      (f) => f.event === 'message' && data(f).type === 'campaigns.canvass_result.recorded',
+    );
+    expect(data(canvassed.at(-1)!)).toMatchObject({
+      campaignId,
+      target: { type: 'canvass_result', id: result.body.id },
+    });
     for (const s of [o, st, v, x]) s.close();
   });
 

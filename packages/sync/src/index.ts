@@ -1,2 +1,3 @@
 export * from './replica.js';
 export * from './storage.js';
+export * from './walk.js';

@@ -21,19 +21,13 @@ import {
   type SyncState,
   type SyncValues,
 } from '@akashic/contracts';
-import type { ReplicaData, SyncStorage } from './storage.js';
+import type { LocalRejection, ReplicaData, SyncStorage } from './storage.js';
 
 export interface PendingMutation {
   id: number;
   name: MutatorName;
   args: unknown;
   clientTime: string;
-}
-
-/** A refusal as the replica keeps it: with the refused mutation's arguments when it was this client's own (so a
- * screen can show it where the change was made, after the queue has dropped it). */
-export interface LocalRejection extends SyncRejection {
-  args?: unknown;
 }
 
 export interface Transport {
@@ -222,6 +216,13 @@ export class Replica {
     return this.pending;
   }
 
+  /** Pending mutations not refused: a refused one stays queued until a pull confirms it, but waits for nothing. */
+  get waitingMutations(): readonly PendingMutation[] {
+    const refused = new Set(this.rejections.filter((r) => r.clientId === this.clientId).map((r) => r.mutationId));
+    return refused.size ? this.pending.filter((m) => !refused.has(m.id)) : this.pending;
+  }
+
+  /** Refusals not dismissed yet; those of this client's mutations carry the mutation's `args`. */
   get rejected(): readonly LocalRejection[] {
     return this.rejections;
   }
@@ -345,6 +346,15 @@ export class Replica {
         pending,
         rejected,
       });
+      // A page that changes nothing a reader sees (most pulls: a poll, a poke for someone else's change) notifies no
+      // one, so screens do not redraw for it; the first page always does (`hasSynced` turns true).
+      const visible =
+        this.cursor === null ||
+        page.reset ||
+        page.puts.length > 0 ||
+        page.deletes.length > 0 ||
+        pending.length !== this.pending.length ||
+        rejected.length !== this.rejections.length;
       // Stored: now the same change in memory, in place (a copy per page would make a full sync quadratic).
       if (page.reset) this.server = new Map();
       for (const d of page.deletes) this.server.get(d.entity)?.delete(d.id);
@@ -357,7 +367,7 @@ export class Replica {
       this.pending = pending;
       this.cursor = page.cursor;
       this.rejections = rejected;
-      this.changed();
+      if (visible) this.changed();
       return page.more;
     });
   }

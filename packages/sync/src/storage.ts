@@ -12,12 +12,15 @@ export interface StoredMutation {
   clientTime: string;
 }
 
+/** A refused mutation as the device keeps it: with its arguments when it knew them, to show what was refused. */
+export type LocalRejection = SyncRejection & { args?: unknown };
+
 export interface ReplicaData {
   cursor: string | null;
   entities: [SyncEntity, string, unknown][];
   pending: StoredMutation[];
   nextMutationId: number;
-  rejected: SyncRejection[];
+  rejected: LocalRejection[];
 }
 
 export interface ReplicaWrite {
@@ -34,7 +37,7 @@ export interface ReplicaWrite {
   /** The whole queue as it now is. */
   pending?: StoredMutation[];
   nextMutationId?: number;
-  rejected?: SyncRejection[];
+  rejected?: LocalRejection[];
 }
 
 export interface SyncStorage {

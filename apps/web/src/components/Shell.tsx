@@ -8,6 +8,7 @@ import { useFeedback } from './feedback';
 import { Logo } from './layout';
 import { Menu } from './Menu';
 import { LiveIndicator, NotificationsBell } from './Notifications';
+import { SyncIndicator } from './SyncIndicator';
 
 export function SkipLink() {
   return (
@@ -74,6 +75,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </Link>
         <div className="topbar-controls">
           {org && <LiveIndicator />}
+          {org && <SyncIndicator />}
           {org && <NotificationsBell key={org.id} />}
           <OrgSwitcher />
           <AccountMenu name={me.user.name} email={me.user.email} />

@@ -58,7 +58,7 @@ export function startSyncLoop(
     onStatus({
       online: navigator.onLine,
       syncing: running,
-      pending: replica.pendingMutations.length,
+      pending: replica.waitingMutations.length,
       rejected: replica.rejected.length,
       error,
       lastSyncedAt,

@@ -14,13 +14,14 @@ export type ReplicaState =
   /** `synced`: a pull has completed on this device at least once (before it, the view is empty, not "nothing"). */
   | { state: 'ready'; handle: ReplicaHandle; replica: Replica; synced: boolean; version: number };
 
-export function useReplica(campaignId: string): ReplicaState {
+/** `enabled` false holds the replica back (still `opening`), e.g. until a screen has painted what it has at hand. */
+export function useReplica(campaignId: string, enabled = true): ReplicaState {
   const { me, org } = useSession();
   const userId = me.user.id;
   const [s, setS] = useState<ReplicaState>({ state: 'opening' });
   const orgId = org?.id ?? null;
   useEffect(() => {
-    if (!orgId) return;
+    if (!orgId || !enabled) return;
     let cancelled = false;
     let unsubscribe = () => {};
     setS({ state: 'opening' });
@@ -41,6 +42,6 @@ export function useReplica(campaignId: string): ReplicaState {
       cancelled = true;
       unsubscribe();
     };
-  }, [orgId, userId, campaignId]);
+  }, [orgId, userId, campaignId, enabled]);
   return s;
 }

@@ -70,8 +70,9 @@ async function campaignOf(tx: Tx, event: BusEvent, target: LiveEvent['target']):
   if (target?.type === 'campaign' && target.id) return target.id;
   const messageId = field(event.payload, 'messageId');
   const versionId = field(event.payload, 'versionId');
-  // RSVPs and reminders name their field event, not the campaign.
+  // RSVPs and reminders name their field event, not the campaign; a canvass result names its voter.
   const fieldEventId = field(event.payload, 'eventId');
+  const canvassedVoterId = target?.type === 'canvass_result' ? field(event.payload, 'voterId') : null;
   const [sql, id] = messageId
     ? ['SELECT campaign_id FROM messages WHERE org_id = $1 AND id = $2', messageId]
     : versionId
@@ -82,7 +83,9 @@ async function campaignOf(tx: Tx, event: BusEvent, target: LiveEvent['target']):
         ]
       : fieldEventId
         ? ['SELECT campaign_id FROM field_events WHERE org_id = $1 AND id = $2', fieldEventId]
-        : [null, null];
+        : canvassedVoterId
+          ? ['SELECT campaign_id FROM voters WHERE org_id = $1 AND id = $2', canvassedVoterId]
+          : [null, null];
   if (!sql) return null;
   const { rows } = await tx.client.query<{ campaign_id: string }>(sql, [event.orgId, id]);
   return rows[0]?.campaign_id ?? null;

@@ -3,6 +3,8 @@
  * segment filter it copied (compiled by voters/filter.ts). The walk list groups them into households (the same
  * normalized address and ZIP) in walking order: street, then the odd side before the even side, then house number
  * ascending; it is paged by household with a keyset cursor, so a large turf costs one index-narrowed scan per page.
+ * Text sorts byte-wise (`COLLATE "C"`) whatever the database's locale, so a device builds the same list from its
+ * replica (packages/sync/src/walk.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -243,7 +245,7 @@ export async function walkList(
   }>(
     `SELECT hh, street, side, num, address, zip FROM (
        SELECT hh, street, num, CASE WHEN num IS NULL THEN 2 ELSE num % 2 # 1 END AS side,
-              min(address) AS address, min(zip) AS zip
+              min(address COLLATE "C") AS address, min(zip COLLATE "C") AS zip
          FROM (SELECT ${WALK_KEYS}, v.address, v.zip FROM voters v WHERE ${base.where}) w
         GROUP BY hh, street, num) h
      ${after}
@@ -261,7 +263,7 @@ export async function walkList(
                WHERE r.org_id = $1 AND r.voter_id = w.id ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1) x) AS latest
        FROM (SELECT ${WALK_KEYS}, v.* FROM voters v WHERE ${base.where}) w
       WHERE w.hh = ANY($${vp.length}::text[])
-      ORDER BY w.last_name, w.first_name, w.id`,
+      ORDER BY w.last_name COLLATE "C", w.first_name COLLATE "C", w.id`,
     vp,
   );
   const byHousehold = new Map<string, WalkVoter[]>();

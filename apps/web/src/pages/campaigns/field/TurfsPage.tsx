@@ -1,6 +1,7 @@
 /**
  * A campaign's turfs: cut one from precincts and/or ZIP codes (optionally narrowed by a saved segment), assign it to
- * a canvasser on the team, and follow its progress; each opens its walk list and canvass screen.
+ * a canvasser on the team, and follow its progress; each opens its walk list and canvass screen. A voter lookup over
+ * the turfs kept on this device (working offline) jumps to the voter on their walk list.
  */
 import type { CampaignDetail, Page, Segment, Turf } from '@akashic/contracts';
 import { useState, type FormEvent } from 'react';
@@ -9,9 +10,11 @@ import { useFeedback } from '../../../components/feedback';
 import { FormError, SelectField, TextField, formValue, useSubmission } from '../../../components/forms';
 import { LoadError, Loading, PageHeader, Panel } from '../../../components/layout';
 import { useAction, useResource } from '../../../hooks';
-import { Link } from '../../../router';
+import { Link, navigate } from '../../../router';
+import { useReplica } from '../../../sync/use-replica';
 import { CAMPAIGNS_PATH } from '../labels';
 import { eventsPath, fieldApi, walkListPath, type TurfWithProgress } from './labels';
+import { VoterLookup } from './VoterLookup';
 import '../campaigns.css';
 import './field.css';
 
@@ -63,6 +66,7 @@ export function TurfsPage({ campaignId }: { campaignId: string }) {
           />
         </Panel>
       )}
+      <TurfVoterLookup campaignId={c.id} />
       <Panel title="Turfs">
         {turfs.error ? (
           <LoadError error={turfs.error} onRetry={turfs.reload} />
@@ -190,5 +194,20 @@ function TurfCard({ campaign, turfId }: { campaign: CampaignDetail; turfId: stri
         </select>
       </div>
     </li>
+  );
+}
+
+/** Lookup over the voters of the turfs this device keeps (shown once they are downloaded). */
+function TurfVoterLookup({ campaignId }: { campaignId: string }) {
+  const state = useReplica(campaignId);
+  if (state.state !== 'ready' || !state.synced || !state.replica.list('voter').length) return null;
+  return (
+    <Panel title="Find a voter">
+      <VoterLookup
+        replica={state.replica}
+        version={state.version}
+        onPick={(v) => navigate(`${walkListPath(campaignId, v.turfIds[0]!)}?voter=${encodeURIComponent(v.id)}`)}
+      />
+    </Panel>
   );
 }
