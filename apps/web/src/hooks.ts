@@ -219,9 +219,14 @@ export function useLiveReload(matches: (e: LiveEvent) => boolean, reload: () => 
   }, [delayMs]);
 }
 
+/** While a read is answered from the offline cache, how often it is tried again (when the device says it is online). */
+const CACHED_RETRY_MS = 15_000;
+
 /**
  * When the last answer to a GET of `url` came from the offline cache: the time the server sent it, else null. With
- * `reload`, the read is made again as soon as the device is back online.
+ * `reload`, the read is made again when the device is back online — at once and shortly after, since `online` can
+ * come before the network answers — and every CACHED_RETRY_MS while the device claims to be online (the server may
+ * have been what was unreachable).
  */
 export function useCachedReadAt(url: string, reload?: () => void): string | null {
   const at = useSyncExternalStore(subscribeCachedReads, () => cachedReadAt(url));
@@ -229,9 +234,20 @@ export function useCachedReadAt(url: string, reload?: () => void): string | null
   current.current = reload;
   useEffect(() => {
     if (!at) return;
-    const online = () => current.current?.();
+    const retry = () => current.current?.();
+    let again: ReturnType<typeof setTimeout> | undefined;
+    const online = () => {
+      retry();
+      clearTimeout(again);
+      again = setTimeout(retry, 2_000);
+    };
+    const timer = setInterval(() => navigator.onLine && retry(), CACHED_RETRY_MS);
     window.addEventListener('online', online);
-    return () => window.removeEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      clearInterval(timer);
+      clearTimeout(again);
+    };
   }, [at]);
   return at;
 }
