@@ -16,6 +16,9 @@ import path from 'node:path';
 import { POLICY_DIR } from '../src/platform/policy/engine.js';
 import { declaredOpenApi, fetchOpenApi, operationsOf, pathParamNames, type OpenApiDoc } from './support/openapi.js';
 
+// Files of this tier share a worker process (vitest.config.ts): the app's modules may already be loaded with the real
+// Fastify. Dropping them before this file's imports has them load again, through the mock below.
+vi.hoisted(() => vi.resetModules());
 // Every route any Fastify instance in this file registers, seen through Fastify's own onRoute hook.
 const registered = vi.hoisted(() => [] as { method: string; url: string }[]);
 vi.mock('fastify', async (importOriginal) => {
@@ -71,6 +74,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
+  // The next file in this worker loads the app's modules afresh, with the real Fastify.
+  vi.doUnmock('fastify');
+  vi.resetModules();
 });
 
 describe('every registered route is a declaration or an explicit public raw path', () => {

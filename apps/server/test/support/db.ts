@@ -3,6 +3,7 @@
  * without touching the tests), snapshot whole databases, and compare snapshots with readable diffs.
  * The admin connection is a superuser and sees every row regardless of row-level security.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { APP_ROLE, quoteIdent, READ_ONLY } from '../../src/db/roles.js';
 
@@ -21,11 +22,22 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   }
 }
 
+/**
+ * A named prepared statement for `text`: the security suites run the same catalog and snapshot queries around every
+ * request, and planning them (a UNION over every table) cost more than running them. The name follows the text, so a
+ * changed table list is a new statement; PostgreSQL re-plans a cached one itself after DDL.
+ */
+const prepared = (text: string, values?: unknown[]): pg.QueryConfig => ({
+  name: `akashic_test_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`,
+  text,
+  values,
+});
+
 /** Every ordinary table in schema public. */
 export async function publicTables(client: pg.ClientBase): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`,
+    prepared(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`),
   );
   return rows.map((r) => r.name);
 }
@@ -91,33 +103,45 @@ export type Snapshot = Record<string, string[]>;
  * request would make the security suites crawl.
  */
 export async function snapshot(client: pg.ClientBase, tables?: string[]): Promise<Snapshot> {
-  const out: Snapshot = {};
-  for (const table of tables ?? (await publicTables(client))) {
-    if (READ_ONLY.has(table)) {
-      const { rows } = await client.query<{ w: boolean }>(
-        `SELECT has_table_privilege($1, $2, 'INSERT, UPDATE, DELETE, TRUNCATE') AS w`,
-        [APP_ROLE, table],
-      );
-      out[table] = [`app role may write: ${rows[0]!.w}`];
-      continue;
-    }
-    const drop = VOLATILE_COLUMNS[table] ?? [];
-    const { rows } = await client.query<{ r: string }>(
-      `SELECT (to_jsonb(t) - $1::text[])::text AS r FROM ${quoteIdent(table)} t ORDER BY 1`,
-      [drop],
+  const names = tables ?? (await publicTables(client));
+  const out: Snapshot = Object.fromEntries(names.map((t) => [t, [] as string[]]));
+  const readOnly = names.filter((t) => READ_ONLY.has(t));
+  if (readOnly.length > 0) {
+    const { rows } = await client.query<{ t: string; w: boolean }>(
+      prepared(
+        `SELECT t, has_table_privilege($1, t, 'INSERT, UPDATE, DELETE, TRUNCATE') AS w FROM unnest($2::text[]) AS t`,
+        [APP_ROLE, readOnly],
+      ),
     );
-    out[table] = rows.map((x) => x.r);
+    for (const r of rows) out[r.t] = [`app role may write: ${r.w}`];
+  }
+  // Every other table in one statement (one round trip and one MVCC snapshot for the whole database, instead of a
+  // query per table), prepared once per connection: its rows as canonical JSON text, sorted per table.
+  const copied = names.filter((t) => !READ_ONLY.has(t));
+  if (copied.length > 0) {
+    const selects = copied.map((table, i) => {
+      const drop = VOLATILE_COLUMNS[table];
+      // Column names of our own (VOLATILE_COLUMNS), as a text[] literal: no parameters, so one plan is kept.
+      const row = drop ? `(to_jsonb(t) - '{${drop.join(',')}}'::text[])` : 'to_jsonb(t)';
+      return `SELECT ${i} AS i, ${row}::text AS r FROM ${quoteIdent(table)} t`;
+    });
+    const { rows } = await client.query<{ i: number; r: string }>(
+      prepared(`${selects.join('\nUNION ALL ')}\nORDER BY 1, 2`),
+    );
+    for (const x of rows) out[copied[x.i]!]!.push(x.r);
   }
   return out;
 }
 
-/** Row counts of every table in schema public. */
+/** Row counts of every table in schema public (one statement). */
 export async function rowCounts(client: pg.ClientBase): Promise<Record<string, number>> {
+  const tables = await publicTables(client);
   const out: Record<string, number> = {};
-  for (const table of await publicTables(client)) {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
-    out[table] = Number(rows[0]!.n);
-  }
+  if (tables.length === 0) return out;
+  const { rows } = await client.query<{ i: number; n: string }>(
+    prepared(tables.map((t, i) => `SELECT ${i} AS i, count(*) AS n FROM ${quoteIdent(t)}`).join('\nUNION ALL ')),
+  );
+  for (const r of rows) out[tables[r.i]!] = Number(r.n);
   return out;
 }
 
