@@ -80,6 +80,8 @@ export function testConfig(adminUrl: string, extra: Record<string, string> = {})
     HOST: '127.0.0.1',
     // Suites send hundreds of requests as one user; the rate-limit tests turn limits on with their own plans.
     RATE_LIMITS: 'false',
+    // A test that leaves an answer unread must not hold its file's teardown for the production grace.
+    SHUTDOWN_GRACE_MS: '2000',
     ...extra,
   });
 }

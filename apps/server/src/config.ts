@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   /** Comma-separated origins allowed by CORS. Empty: CORS closed. */
   CORS_ORIGINS: z.string().default(''),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** On shutdown, how long responses under way may take before their connections are closed. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -161,6 +163,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   corsOrigins: string[];
   bodyLimit: number;
+  shutdownGraceMs: number;
   session: { idleMs: number; absoluteMs: number };
   mail: { smtpUrl: string | undefined; from: string };
   seedDemo: boolean;
@@ -278,6 +281,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       .map((s) => s.trim())
       .filter(Boolean),
     bodyLimit: e.BODY_LIMIT_BYTES,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,

@@ -128,7 +128,10 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     async close() {
       // Streams first: the HTTP server waits for open responses, and a live stream never ends by itself.
       await realtime.close();
-      await built.app.close();
+      // Responses under way get a grace period to finish; then the connections still open (a client that stopped
+      // reading its answer, say) are cut, so a shutdown never hangs on someone else's socket.
+      const cut = setTimeout(() => built.app.server.closeAllConnections(), config.shutdownGraceMs);
+      await built.app.close().finally(() => clearTimeout(cut));
       await Promise.all(subscriptions.map((s) => s.close()));
       if (!overrides.bus) await bus.close();
       await authCache.close();
