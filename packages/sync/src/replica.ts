@@ -231,6 +231,11 @@ export class Replica {
     return this.cursor !== null;
   }
 
+  /** Between the pages of a full copy: the view holds part of the scope (the rest is on its way). */
+  get resetInProgress(): boolean {
+    return this.resetting;
+  }
+
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);

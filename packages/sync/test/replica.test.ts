@@ -142,16 +142,22 @@ describe('Replica', () => {
     const storage: SyncStorage = { read: () => mem.read(), write: (c) => (bulk.push(c.bulk), mem.write(c)) };
     const r = await open(storage, { pullLimit: 10, resetPullLimit: 500 });
     expect(r.pullBody()).toMatchObject({ cursor: null, limit: 500 });
+    expect(r.resetInProgress).toBe(false);
     await r.applyPull(r.pullBody(), page({ reset: true, more: true, cursor: 'r1' }));
+    // Part of the copy is in: a screen says the rest is coming.
+    expect(r.hasSynced).toBe(true);
+    expect(r.resetInProgress).toBe(true);
     // Later pages of the reset answer `reset: false`: still a reset.
     expect(r.pullBody()).toMatchObject({ cursor: 'r1', limit: 500 });
     await r.applyPull(r.pullBody(), page({ more: true, cursor: 'r2' }));
     expect(r.pullBody().limit).toBe(500);
     await r.applyPull(r.pullBody(), page({ more: false, cursor: 'i1' }));
     expect(r.pullBody()).toMatchObject({ cursor: 'i1', limit: 10 });
+    expect(r.resetInProgress).toBe(false);
     // A reset the server starts (the member's scope changed) switches to large pages after its first.
     await r.applyPull(r.pullBody(), page({ reset: true, more: true, cursor: 'r3' }));
     expect(r.pullBody().limit).toBe(500);
+    expect(r.resetInProgress).toBe(true);
     await r.applyPull(r.pullBody(), page({ more: false, cursor: 'i2' }));
     expect(r.pullBody().limit).toBe(10);
     await r.applyPull(r.pullBody(), page({ more: false, cursor: 'i3' }));

@@ -224,7 +224,9 @@ export function CanvassWalk({
     );
   }, [view, replica, shown, open, turfId, record]);
 
-  const downloading = !ready?.synced || (report?.syncing === true && report.lastSyncedAt === null);
+  // Nothing on this device yet, or part of a full copy (the rest on its way). A pull over data already here is not
+  // "downloading": the header's indicator says a sync runs.
+  const downloading = !ready?.synced || ready.replica.resetInProgress;
   if (state.state === 'failed')
     return (
       <LoadError
