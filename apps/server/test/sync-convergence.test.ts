@@ -85,7 +85,7 @@ afterAll(async () => {
 });
 
 describe('the replica against the real server', () => {
-  it('converges, stores every accepted canvass result once and reports every refusal (random schedules)', async () => {
+  it('converges, stores every accepted canvass result and walk-in once and reports every refusal (random schedules)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb(3, 4, 3), { minLength: 10, maxLength: 30 }), async (ops) => {
         const devices = await runSchedule(world, ops, randomUUID, 10);
@@ -114,6 +114,16 @@ describe('the replica against the real server', () => {
             [d.id],
           );
           expect(clients.rows[0]?.last ?? 0).toBe(d.made.size);
+          // Every walk-in the device checked in is on the event once, or (refused) not at all.
+          for (const [id, m] of d.made) {
+            if (m.name !== 'event.walkIn') continue;
+            const { name } = (m.args as { walkIn: { name: string } }).walkIn;
+            const n = await admin.query<{ n: number }>(
+              'SELECT count(*)::int AS n FROM field_rsvps WHERE name = $1 AND walk_in',
+              [name],
+            );
+            expect(n.rows[0]!.n, `walk-in #${id}`).toBe(refusedIds.has(id) ? 0 : 1);
+          }
           // Every canvass result the device recorded is stored once, or (refused) not at all.
           for (const [id, m] of d.made) {
             if (m.name !== 'canvass.record') continue;

@@ -144,6 +144,26 @@ export class ModelServer {
         this.write('rsvp', id, { ...r, checkedInAt: now, checkedInBy: userId });
       if (name === 'event.undoCheckIn' && r.checkedInAt)
         this.write('rsvp', id, { ...r, checkedInAt: null, checkedInBy: null });
+    } else if (name === 'event.walkIn') {
+      const { eventId, walkIn } = parsed.data as { eventId: string; walkIn: { name: string } };
+      if (eventId !== EVENT) throw new Refusal(problem('not_found', 404, 'event not found'));
+      // The server's own id: the device's provisional entry gives way to it once the mutation is confirmed.
+      const id = `00000000-0000-4000-8000-4${String(this.version).padStart(11, '0')}`;
+      this.write('rsvp', id, {
+        id,
+        eventId,
+        name: walkIn.name,
+        email: null,
+        phone: null,
+        voterId: null,
+        response: 'yes',
+        seat: 'confirmed',
+        walkIn: true,
+        checkedInAt: now,
+        checkedInBy: userId,
+        createdAt: now,
+        updatedAt: now,
+      } satisfies SyncRsvp);
     } else if (name === 'message.saveRevision') {
       const a = parsed.data as { versionId: string; text: string; baseRevisionId: string | null };
       const m = this.get<SyncMessage>('message', MESSAGE)!;

@@ -13,6 +13,7 @@ export type Op =
   | { kind: 'canvass'; client: number; voter: number }
   | { kind: 'checkIn'; client: number; rsvp: number; undo: boolean }
   | { kind: 'edit'; client: number; text: string }
+  | { kind: 'walkIn'; client: number }
   | { kind: 'send'; client: number }
   | { kind: 'deliver'; slot: number; twice: boolean; loseAnswer: boolean }
   | { kind: 'pull'; client: number }
@@ -38,6 +39,7 @@ export const opArb = (clients: number, voters: number, rsvps: number): fc.Arbitr
       }),
       weight: 2,
     },
+    { arbitrary: fc.record({ kind: fc.constant('walkIn' as const), client: fc.nat(clients - 1) }), weight: 1 },
     {
       arbitrary: fc.record({
         kind: fc.constant('edit' as const),
@@ -132,6 +134,17 @@ export async function runSchedule(world: World, ops: Op[], ids: () => string, pu
         const name = op.undo ? 'event.undoCheckIn' : 'event.checkIn';
         const args = { campaignId: world.campaignId, eventId: r.eventId, rsvpId: r.id };
         d.made.set(await d.replica.mutate(name, args), { name, args });
+        break;
+      }
+      case 'walkIn': {
+        const d = devices[op.client]!;
+        // A name of its own, so the server's record of it can be found (and counted) afterwards.
+        const args = {
+          campaignId: world.campaignId,
+          eventId: world.rsvps[0]!.eventId,
+          walkIn: { name: `Walk-in ${ids()}` },
+        };
+        d.made.set(await d.replica.mutate('event.walkIn', args), { name: 'event.walkIn', args });
         break;
       }
       case 'edit': {
