@@ -11,12 +11,12 @@
  * (b) BENCH_SYNC_MUTATIONS (default 120) canvass results one after another, each from `mutate` until a pull confirms
  *     it (push, then pull: nothing pending): the p95.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { launchChromiumProfile } from '../e2e/browser.js';
+import { signUpMember } from './member.js';
 import type { InitialSyncResult, RoundTripResult } from '../apps/web/src/sync/bench-client.js';
 
 export const SYNC_TARGET = { initialSyncS: 10, mutationRttP95Ms: 200 };
@@ -36,35 +36,10 @@ const percentile = (xs: number[], p: number) => {
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 async function seed(baseUrl: string) {
-  const signUp = await fetch(`${baseUrl}/api/v1/auth/sign-up`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Sync Bench Canvasser',
-      email: `sync-bench-${randomBytes(4).toString('hex')}@example.com`,
-      password: 'correct horse battery staple',
-      orgName: 'Sync bench org',
-    }),
+  const { cookies, orgId, api } = await signUpMember(baseUrl, {
+    name: 'Sync Bench Canvasser',
+    orgName: 'Sync bench org',
   });
-  if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
-  const cookies = signUp.headers.getSetCookie().map((c) => c.split(';')[0]!);
-  const cookie = cookies.join('; ');
-  const { currentOrgId: orgId } = (await signUp.json()) as { currentOrgId: string };
-  const api = async (method: string, p: string, body?: unknown) => {
-    const csv = typeof body === 'string';
-    const r = await fetch(`${baseUrl}${p}`, {
-      method,
-      headers: {
-        cookie,
-        'x-akashic-org': orgId,
-        ...(body === undefined ? {} : { 'content-type': csv ? 'text/csv' : 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: csv ? body : JSON.stringify(body) }),
-    });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-    return text ? (JSON.parse(text) as any) : null;
-  };
   const me = await api('GET', '/api/v1/me');
   const campaign = await api('POST', '/api/v1/campaigns', {
     name: 'Sync bench for Senate',
@@ -98,7 +73,8 @@ async function seed(baseUrl: string) {
 }
 
 export interface SyncFigures {
-  initialSyncS: number;
+  /** Null when fewer than 100,000 voters were synced (BENCH_SYNC_VOTERS). */
+  initialSyncS: number | null;
   mutationRttP95Ms: number;
 }
 
@@ -169,10 +145,19 @@ export async function benchSync(baseUrl: string): Promise<SyncFigures> {
         `(push p95 ${percentile(b.pushMs, 95).toFixed(1)} ms, pull p95 ${percentile(b.pullMs, 95).toFixed(1)} ms); ` +
         `load before ${rttLoad}, after ${load()}`,
     );
-    const initialSyncS = Math.round(a.totalMs / 10) / 100;
+    const measuredS = Math.round(a.totalMs / 10) / 100;
     const mutationRttP95Ms = Math.round(p95 * 10) / 10;
+    // The target (and the JSON's `initial_sync_100k_s`) is about 100,000 records: a smaller BENCH_SYNC_VOTERS run
+    // prints its time but reports no figure against it.
+    const initialSyncS = VOTERS >= 100_000 ? measuredS : null;
     console.log(
-      `  targets: initial sync < ${SYNC_TARGET.initialSyncS} s: ${initialSyncS < SYNC_TARGET.initialSyncS ? 'met' : 'MISSED'}; ` +
+      `  targets: initial sync < ${SYNC_TARGET.initialSyncS} s: ${
+        initialSyncS === null
+          ? `not judged (${VOTERS.toLocaleString('en')} voters, not 100,000)`
+          : initialSyncS < SYNC_TARGET.initialSyncS
+            ? 'met'
+            : 'MISSED'
+      }; ` +
         `round trip p95 < ${SYNC_TARGET.mutationRttP95Ms} ms: ${mutationRttP95Ms < SYNC_TARGET.mutationRttP95Ms ? 'met' : 'MISSED'}`,
     );
     return { initialSyncS, mutationRttP95Ms };

@@ -29,6 +29,7 @@ import path from 'node:path';
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { startServerProcess } from '../test/server-process.js';
+import { signUpMember } from './member.js';
 import { benchSync, type SyncFigures } from './pwa-sync.js';
 // @ts-expect-error -- plain ESM script without types
 import { ensureWebBuilt } from '../scripts/web-build.mjs';
@@ -78,42 +79,9 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-/** One request to the benchmark's server as the signed-in user; the body back. */
-async function call(baseUrl: string, cookie: string, orgId: string, method: string, p: string, body?: unknown) {
-  const csv = typeof body === 'string';
-  const r = await fetch(`${baseUrl}${p}`, {
-    method,
-    headers: {
-      cookie,
-      'x-akashic-org': orgId,
-      ...(body === undefined ? {} : { 'content-type': csv ? 'text/csv' : 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: csv ? body : JSON.stringify(body) }),
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${text}`);
-  return text ? (JSON.parse(text) as any) : null;
-}
-
 /** A member with a campaign, 400 voters in 200 households on two streets, and a turf over them. */
 async function seed(baseUrl: string) {
-  const signUp = await fetch(`${baseUrl}/api/v1/auth/sign-up`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Bench Organizer',
-      email: `bench-${randomBytes(4).toString('hex')}@example.com`,
-      password: 'correct horse battery staple',
-      orgName: 'Bench campaign org',
-    }),
-  });
-  if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
-  const cookie = signUp.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .join('; ');
-  const { currentOrgId: orgId } = (await signUp.json()) as { currentOrgId: string };
-  const api = (method: string, p: string, body?: unknown) => call(baseUrl, cookie, orgId, method, p, body);
+  const { cookie, api } = await signUpMember(baseUrl, { name: 'Bench Organizer', orgName: 'Bench campaign org' });
   const campaign = await api('POST', '/api/v1/campaigns', {
     name: 'Bench for Senate',
     type: 'senate',

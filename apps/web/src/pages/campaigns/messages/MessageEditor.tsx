@@ -287,11 +287,39 @@ function OfflineMessage({
   );
 }
 
+/** A version's text box, labelled by `for`, not by wrapping: a wrapping label would make the text part of its name. */
+function MessageText({
+  text,
+  onChange,
+  readOnly,
+  describedBy,
+}: {
+  text: string;
+  onChange: (text: string) => void;
+  readOnly?: boolean;
+  describedBy?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>Text</label>
+      <textarea
+        id={id}
+        className="message-text"
+        rows={8}
+        value={text}
+        readOnly={readOnly}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
 function OfflineVersion({ versionId, label, drafts }: { versionId: string; label: string; drafts: Drafts }) {
   const d = drafts.draft(versionId);
   const { text, setText } = useDraftText(d?.head ?? null);
   const { busy, act } = useAction();
-  const textId = useId();
   const save = () =>
     // The subject is kept as it was: whether this version takes one is known to the server only.
     act(
@@ -300,16 +328,7 @@ function OfflineVersion({ versionId, label, drafts }: { versionId: string; label
     );
   return (
     <Panel title={label} id="version" description={d?.head ? `Revision ${d.head.number}` : 'No revision yet'}>
-      <div className="field">
-        <label htmlFor={textId}>Text</label>
-        <textarea
-          id={textId}
-          className="message-text"
-          rows={8}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </div>
+      <MessageText text={text} onChange={setText} />
       <DraftStatus draft={d} drafts={drafts} onRestore={setText} />
       <div className="actions">
         <button type="button" className="button primary" disabled={busy || !d} onClick={() => void save()}>
@@ -340,7 +359,6 @@ function VersionEditor({
   const { text, setText, subject, setSubject } = useDraftText(d?.head ?? v.head);
   const { announce } = useFeedback();
   const { busy, act } = useAction();
-  const textId = useId();
   const live = useMemo(
     () =>
       checkRevision({
@@ -409,19 +427,7 @@ function VersionEditor({
           disabled={!canEdit}
         />
       )}
-      {/* Labelled by `for`, not by wrapping: a wrapping label would make the text itself part of the box's name. */}
-      <div className="field">
-        <label htmlFor={textId}>Text</label>
-        <textarea
-          id={textId}
-          className="message-text"
-          rows={8}
-          value={text}
-          readOnly={!canEdit}
-          aria-describedby="checks"
-          onChange={(e) => setText(e.target.value)}
-        />
-      </div>
+      <MessageText text={text} onChange={setText} readOnly={!canEdit} describedBy="checks" />
       <Checks id="checks" text={text} issues={live.issues} metrics={live.metrics} />
       <DraftStatus draft={d} drafts={drafts} onRestore={setText} />
       <div className="actions">
