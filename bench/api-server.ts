@@ -28,15 +28,13 @@ async function profileLater(): Promise<void> {
   setTimeout(
     () =>
       void (heap
-        ? session
-            .post('HeapProfiler.enable')
-            .then(() =>
-              session.post('HeapProfiler.startSampling', {
-                samplingInterval: 4096,
-                includeObjectsCollectedByMinorGC: minor,
-                includeObjectsCollectedByMajorGC: true,
-              } as never),
-            )
+        ? session.post('HeapProfiler.enable').then(() =>
+            session.post('HeapProfiler.startSampling', {
+              samplingInterval: 4096,
+              includeObjectsCollectedByMinorGC: minor,
+              includeObjectsCollectedByMajorGC: true,
+            } as never),
+          )
         : session.post('Profiler.enable').then(() => session.post('Profiler.start'))),
     after,
   );
@@ -58,14 +56,76 @@ if (process.env.BENCH_COUNT_QUERIES) {
   const counts = new Map<string, number>();
   const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, q: unknown, ...rest: unknown[]) {
-    const text = typeof q === 'string' ? q : (q as { text?: string }).text ?? '?';
+    const text = typeof q === 'string' ? q : ((q as { text?: string }).text ?? '?');
     const k = text.replace(/\s+/g, ' ').slice(0, 120);
     counts.set(k, (counts.get(k) ?? 0) + 1);
     return original.call(this, q, ...rest);
   };
   process.on('SIGUSR2', () => {
-    process.stderr.write(JSON.stringify([...counts].sort((a, b) => b[1] - a[1]), null, 1) + '\n');
+    process.stderr.write(
+      JSON.stringify(
+        [...counts].sort((a, b) => b[1] - a[1]),
+        null,
+        1,
+      ) + '\n',
+    );
     counts.clear();
+  });
+}
+/**
+ * BENCH_LOOP_STATS=1: on SIGTERM, print this process's event-loop delay percentiles and its GC pauses by kind
+ * (stderr) — where a latency tail comes from when the handler's own time does not explain it.
+ */
+if (process.env.BENCH_LOOP_STATS) {
+  const { monitorEventLoopDelay, PerformanceObserver, constants } = await import('node:perf_hooks');
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const gc = new Map<string, { n: number; ms: number; max: number }>();
+  const kinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = kinds[(e as { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
+      const g = gc.get(kind) ?? { n: 0, ms: 0, max: 0 };
+      g.n++;
+      g.ms += e.duration;
+      g.max = Math.max(g.max, e.duration);
+      gc.set(kind, g);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  // Per scavenge: the young generation's size, what survived it (new space after) and what it promoted (old
+  // space growth) — a scavenge's pause grows with what survives, not with the young generation's size.
+  const { GCProfiler } = await import('node:v8');
+  const profiler = new GCProfiler();
+  profiler.start();
+  process.once('SIGTERM', () => {
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    const parts = [...gc].map(([k, g]) => `${k} ${g.n}× ${g.ms.toFixed(0)} ms (max ${g.max.toFixed(1)})`);
+    type Spaces = { heapSpaceStatistics: { spaceName: string; spaceSize: number; spaceUsedSize: number }[] };
+    const space = (s: Spaces, name: string) => s.heapSpaceStatistics.find((x) => x.spaceName === name)!;
+    const scavenges = (profiler.stop()?.statistics ?? []).filter((g) => g.gcType === 'Scavenge') as unknown as {
+      beforeGC: Spaces;
+      afterGC: Spaces;
+    }[];
+    if (scavenges.length) {
+      const mean = (f: (g: (typeof scavenges)[number]) => number) =>
+        (scavenges.reduce((t, g) => t + f(g), 0) / scavenges.length / 2 ** 20).toFixed(1);
+      parts.push(
+        `per scavenge: young ${mean((g) => space(g.beforeGC, 'new_space').spaceUsedSize)} MB, survived ` +
+          `${mean((g) => space(g.afterGC, 'new_space').spaceUsedSize)} MB, promoted ` +
+          `${mean((g) => space(g.afterGC, 'old_space').spaceUsedSize - space(g.beforeGC, 'old_space').spaceUsedSize)} MB`,
+      );
+    }
+    process.stderr.write(
+      `[${mode}] event-loop delay ms p50 ${ms(loop.percentile(50))} p99 ${ms(loop.percentile(99))} ` +
+        `max ${ms(loop.max)}; GC ${parts.join(', ')}; RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`,
+    );
+    // The bare side has no handler of its own: SIGTERM must still end it.
+    if (process.listenerCount('SIGTERM') === 0) process.exit(0);
   });
 }
 const adminUrl = process.env.BENCH_ADMIN_URL!;

@@ -13,7 +13,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'nats';
@@ -36,11 +37,21 @@ const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
 const PER_TX = Number(process.env.BENCH_EVENTS_PER_TX ?? 10);
 const CEILING_EVENTS = Number(process.env.BENCH_CEILING_EVENTS ?? 20_000);
 /**
+ * BENCH_RATE=<events/s>: the writers together commit at most this many events per second (paced, each writer its
+ * share), for the latency at an offered load the pipeline can sustain. Default: as fast as they can.
+ */
+const RATE = Number(process.env.BENCH_RATE ?? 0);
+/**
  * BENCH_BACKLOG=1: commit for BENCH_DURATION with the workers stopped, then start them and time the drain of the
  * backlog — the pipeline's own capacity and cost per event at full batches, apart from the writers' speed (latency
  * from commit is then meaningless and not reported as such).
  */
 const BACKLOG = process.env.BENCH_BACKLOG === '1';
+/**
+ * BENCH_CPU_PROF=<file>: write a V8 CPU profile (.cpuprofile) of this process over the measured part only — the run
+ * from the first commit to the last receipt, or with BENCH_BACKLOG=1 the drain alone.
+ */
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 const ORGS = 16;
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 
@@ -159,6 +170,14 @@ async function main() {
   const committedAt = new Map<string, number>();
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
+  const profiler = CPU_PROF ? new Session() : undefined;
+  const startProfile = async () => {
+    if (!profiler) return;
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  };
+  if (!BACKLOG) await startProfile();
   const tripsBefore = { ...roundTrips };
   pipelineStatements.clear();
   const cpuBefore = process.cpuUsage();
@@ -166,7 +185,12 @@ async function main() {
   const until = started + DURATION_S * 1000;
   await Promise.all(
     Array.from({ length: WRITERS }, async (_, w) => {
-      while (performance.now() < until) {
+      // Paced: this writer's k-th transaction starts no earlier than k × PER_TX / (its share of RATE) seconds in.
+      const perTxMs = RATE > 0 ? (PER_TX * 1000 * WRITERS) / RATE : 0;
+      for (let k = 0; performance.now() < until; k++) {
+        const due = started + k * perTxMs + (perTxMs * w) / WRITERS;
+        if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+        if (performance.now() >= until) break;
         const orgId = orgs[w % ORGS]!;
         const ids = await writing.run(true, () =>
           db.transaction({ orgId }, async (tx) => {
@@ -197,6 +221,7 @@ async function main() {
   let drainCpu: { node: NodeJS.CpuUsage; backendS: number; trips: number } | undefined;
   if (!workers) {
     drainCpu = { node: process.cpuUsage(), backendS: await backendCpuS(admin, dbName), trips: roundTrips.pipeline };
+    await startProfile();
     from = performance.now();
     workers = await startWorkers(platform);
     for (const id of committedAt.keys()) committedAt.set(id, from);
@@ -205,6 +230,12 @@ async function main() {
   const drainDeadline = performance.now() + 120_000;
   while ([...committedAt.keys()].some((id) => !received.has(id)) && performance.now() < drainDeadline) {
     await new Promise((r) => setTimeout(r, 100));
+  }
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(CPU_PROF!, JSON.stringify(profile));
+    profiler.disconnect();
+    console.log(`CPU profile of the measured part: ${CPU_PROF}`);
   }
   const latencies = [...committedAt].filter(([id]) => received.has(id)).map(([id, at]) => received.get(id)! - at);
   latencies.sort((a, b) => a - b);
@@ -226,7 +257,8 @@ async function main() {
     // The drain alone: the pipeline (relay, consumers, sender) and the receiver, no writer.
     const c = process.cpuUsage(drainCpu.node);
     console.log(
-      `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs, PostgreSQL backends ` +
+      `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs ` +
+        `(user ${(c.user / committed).toFixed(0)}, system ${(c.system / committed).toFixed(0)}), PostgreSQL backends ` +
         `${(((backendS - drainCpu.backendS) * 1e6) / committed).toFixed(0)} µs, ` +
         `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips`,
     );
@@ -254,6 +286,7 @@ async function main() {
   console.log(
     JSON.stringify({
       bench: BACKLOG ? 'events_backlog' : 'events',
+      ...(RATE > 0 ? { offered_per_s: RATE } : {}),
       events_per_s: Math.round(eventsPerS),
       p99_ms: Math.round(p99),
       jetstream_publish_per_s: Math.round(jetstreamPerS),

@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 /**
- * Canvassing with no signal (issue 6), in real browsers on phone-sized screens against the real server: a canvasser
- * opens their turf, loses signal, records 20 results, reloads the page while still offline (the service worker
- * serves the console; the walk list and the 20 waiting results come from the device's replica), and comes back
- * online: each result reaches the server exactly once. Then the same canvasser on two phones, both offline, records
+ * Canvassing with no signal (issue 6), in real browsers on phone-sized screens against the real server: a field
+ * organizer opens their turf, loses signal, records 20 results and edits the door script's draft, reloads the page
+ * while still offline (the service worker serves the console; the walk list, the 20 waiting results and the draft
+ * come from the device's replica), and comes back online: each result and the draft's revision reach the server
+ * exactly once. Then the same canvasser on two phones, both offline, records
  * results for the same voter: once online both phones hold the same results and show the same latest one, and the
  * server has every result once. Last, a result recorded offline after the canvasser was taken off the campaign is
  * refused: shown on the voter's row and in the header's panel of refused changes until dismissed.
@@ -39,6 +40,7 @@ describe('canvassing offline', () => {
   let campaignId: string;
   let turfId: string;
   let userId: string;
+  let script: { id: string; versionId: string };
   const voterIds = new Map<string, string>();
   const problems: string[] = [];
   const contexts: BrowserContext[] = [];
@@ -149,7 +151,8 @@ describe('canvassing offline', () => {
     for (const v of voters.items) voterIds.set(v.voterId, v.id);
     expect(voterIds.size).toBe(N);
 
-    // The canvasser: invited, joins, is put on the team as a volunteer and given the turf.
+    // The canvasser: invited, joins, is put on the team as a field organizer (who writes the door scripts) and
+    // given the turf.
     await call('POST', '/api/v1/invitations', { email: canvasser.email, role: 'staff' });
     const token = /accept-invite\?token=([A-Za-z0-9_-]+)/.exec((await latestMailTo(canvasser.email)).text)?.[1];
     expect(token).toBeTruthy();
@@ -160,7 +163,13 @@ describe('canvassing offline', () => {
     expect(joined.status(), await joined.text()).toBe(200);
     userId = (await joined.json()).user.id;
     await joining.close();
-    await call('POST', `/api/v1/campaigns/${campaignId}/team`, { userId, role: 'volunteer' });
+    await call('POST', `/api/v1/campaigns/${campaignId}/team`, { userId, role: 'field' });
+    const m = await call('POST', `/api/v1/campaigns/${campaignId}/messages`, {
+      title: 'Door script',
+      channel: 'door_script',
+      text: 'Hi, I am a volunteer with the campaign.',
+    });
+    script = { id: m.id, versionId: m.versions[0].id };
     turfId = (
       await call('POST', `/api/v1/campaigns/${campaignId}/turfs`, {
         name: 'Offline walk',
@@ -175,9 +184,17 @@ describe('canvassing offline', () => {
     await browser?.close();
   });
 
-  it('records 20 results offline, keeps them through a reload offline, and sends each once when back online', async () => {
+  it('records 20 results and edits a draft offline, keeps them through a reload offline, and sends each once when back online', async () => {
     const page = await phone();
     const context = page.context();
+    const scriptUrl = `${baseUrl}/campaigns/list/${campaignId}/messages/${script.id}`;
+    const scriptText = 'Hi, I am a neighbour volunteering with the campaign. Can we count on your vote?';
+    // Opened once online, as the organizer does before heading out: its reads are kept for offline use.
+    await page.goto(scriptUrl);
+    await page.getByRole('heading', { level: 1, name: 'Door script' }).waitFor();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.goto(`${baseUrl}${canvassPath()}`);
+    await row(page, 1).waitFor();
     await context.setOffline(true);
     try {
       await page
@@ -190,14 +207,24 @@ describe('canvassing offline', () => {
       expect(await waiting(page)).toBe(20);
       await page.getByRole('status').filter({ hasText: 'Offline: 20 changes waiting' }).waitFor();
 
+      // The door script's draft, edited without signal.
+      await page.goto(scriptUrl);
+      await page.getByLabel('Text', { exact: true }).fill(scriptText);
+      await page.getByRole('button', { name: 'Save revision' }).click();
+      await page.getByText(/Draft kept on this device, waiting to send \(1 save\)/).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Offline: 21 changes waiting' }).waitFor();
+
       const reloaded = await page.reload();
       expect(reloaded?.fromServiceWorker()).toBe(true);
+      await page.getByText(/Draft kept on this device, waiting to send \(1 save\)/).waitFor();
+      expect(await page.getByLabel('Text', { exact: true }).inputValue()).toBe(scriptText);
+      await page.goto(`${baseUrl}${canvassPath()}`);
       await page.getByRole('heading', { level: 1, name: 'Offline walk' }).waitFor();
       await row(page, 1).waitFor();
       expect(await waiting(page)).toBe(20);
       await page.getByRole('button', { name: /^Ada Walker07\b.*Not home/ }).waitFor();
       await page.getByRole('button', { name: /^Ada Walker08\b.*Refused/ }).waitFor();
-      await page.getByRole('status').filter({ hasText: 'Offline: 20 changes waiting' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Offline: 21 changes waiting' }).waitFor();
       // Nothing reached the server meanwhile.
       expect(await contactsOf(1)).toHaveLength(0);
     } finally {
@@ -208,6 +235,14 @@ describe('canvassing offline', () => {
     await page.getByRole('status').filter({ hasText: 'Everything is synced' }).waitFor();
     for (let n = 1; n <= 20; n++) expect(await contactsOf(n), `voter ${n}`).toHaveLength(1);
     expect(await contactsOf(21)).toHaveLength(0);
+    const revisions = await call(
+      'GET',
+      `/api/v1/campaigns/${campaignId}/messages/${script.id}/versions/${script.versionId}/revisions`,
+    );
+    expect(revisions.items.map((r: { number: number; text: string }) => [r.number, r.text])).toEqual([
+      [2, scriptText],
+      [1, 'Hi, I am a volunteer with the campaign.'],
+    ]);
     const turf = await call('GET', `/api/v1/campaigns/${campaignId}/turfs/${turfId}`);
     expect(turf.progress).toMatchObject({ voters: N, votersAttempted: 20, doors: N / 2, doorsAttempted: 10 });
     // The phone's header agrees with the server.

@@ -8,13 +8,18 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import type { Delivery } from '../src/platform/events/bus.js';
-import { processDelivery, startConsumer, type Consumer } from '../src/platform/events/consumer.js';
+import {
+  processDelivery,
+  startConsumer,
+  type Consumer,
+  type ConsumerContext,
+} from '../src/platform/events/consumer.js';
 import { meteringConsumer } from '../src/platform/metering/usage.js';
 import { consumers } from '../src/consumers.js';
 import { CAMPAIGN, created } from './support/campaigns.js';
 import { addMember } from './support/cli.js';
 import { connect } from './support/db.js';
-import { relayOutbox, waitFor } from './support/events.js';
+import { acceptedBy, relayOutbox, waitFor } from './support/events.js';
 import { createEndpoint } from './support/webhooks.js';
 import { as, expectProblem, signInActor, signUpActor, type Actor } from './support/http.js';
 
@@ -49,6 +54,15 @@ async function usageOf(orgId: string, type: string): Promise<number> {
     [orgId, type],
   );
   return rows[0]!.n;
+}
+
+/** A test consumer's effect: one more event of `type` in its org's usage today. */
+async function countOne({ tx }: ConsumerContext, orgId: string, type: string): Promise<void> {
+  await tx.client.query(
+    `INSERT INTO usage_daily (org_id, day, event_type, events) VALUES ($1, current_date, $2, 1)
+     ON CONFLICT (org_id, day, event_type) DO UPDATE SET events = usage_daily.events + 1`,
+    [orgId, type],
+  );
 }
 
 async function receipts(consumer: string, eventId: string): Promise<number> {
@@ -86,7 +100,7 @@ describe('processDelivery', () => {
       name: 'flaky',
       filter: {},
       async handle(event, ctx) {
-        await meteringConsumer.handle(event, ctx);
+        await countOne(ctx, event.orgId, event.type);
         if (++calls === 1) throw new Error('injected failure after the effect');
       },
     };
@@ -130,7 +144,7 @@ describe('startConsumer on the bus', () => {
       async handle(event, ctx) {
         seen.push(event.attempt);
         // Counted under its own name: the app's metering consumer counts the event too.
-        await meteringConsumer.handle({ ...event, type: 'retrying.effect.counted' }, ctx);
+        await countOne(ctx, event.orgId, 'retrying.effect.counted');
         if (failures-- > 0) throw new Error('first attempt fails');
       },
     };
@@ -157,7 +171,7 @@ describe('the worker role’s consumers', () => {
     const o = await signUpActor(app.url, 'dispatch-owner');
     const endpoint = await createEndpoint(o, 'https://hooks.example.com/akashic', ['campaigns.*']);
     await created(o, '/api/v1/campaigns', CAMPAIGN);
-    for (const c of consumers) await relayOutbox(app, admin, o.orgId, c.name);
+    for (const c of consumers) await relayOutbox(app, admin, o.orgId, c.name, acceptedBy(c));
     const { rows } = await admin.query(
       `SELECT d.endpoint_id FROM webhook_deliveries d JOIN outbox e ON e.id = d.event_id
         WHERE d.org_id = $1 AND e.type = 'campaigns.campaign.created'`,
@@ -216,7 +230,7 @@ describe('startConsumer batches', () => {
       filter: { module: 'poison' },
       async handle(event, ctx) {
         if (event.id === poison) throw new Error('poison');
-        await meteringConsumer.handle({ ...event, type: 'poisoned.effect.counted' }, ctx);
+        await countOne(ctx, event.orgId, 'poisoned.effect.counted');
       },
     };
     const sub = await startConsumer(services.bus, services.db, services, consumer, { retryDelayMs: 10, maxDeliver: 3 });
@@ -231,6 +245,75 @@ describe('startConsumer batches', () => {
     } finally {
       await sub.close();
     }
+  });
+});
+
+describe('consumer shortcuts', () => {
+  it('acknowledges events a consumer does not accept without a transaction or a receipt', async () => {
+    const { services } = app.platform;
+    const org = (await signUpActor(app.url, 'accepts-owner')).orgId;
+    const handled: string[] = [];
+    const consumer: Consumer = {
+      name: 'choosy',
+      filter: { module: 'choosy' },
+      accepts: (e) => e.type === 'choosy.thing.wanted',
+      async handle(event) {
+        handled.push(event.type);
+      },
+    };
+    const sub = await startConsumer(services.bus, services.db, services, consumer);
+    try {
+      const wanted = delivery(org, 'choosy.thing.wanted');
+      const ignored = delivery(org, 'choosy.thing.ignored');
+      for (const { subject: _s, attempt: _a, ...e } of [ignored, wanted]) await services.bus.publish(e);
+      await waitFor(async () => (await receipts('choosy', wanted.id)) === 1, 'the wanted event’s receipt');
+      expect(await receipts('choosy', ignored.id)).toBe(0);
+      expect(handled).toEqual(['choosy.thing.wanted']);
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it('writes a batchSql effect with its receipts: once per event, and rolled back with them', async () => {
+    const { services } = app.platform;
+    const org = (await signUpActor(app.url, 'batchsql-owner')).orgId;
+    let fail = false;
+    const consumer: Consumer = {
+      name: 'setwise',
+      filter: {},
+      batchSql: (_orgId, events) => ({
+        ctes: [
+          `counted AS (
+             INSERT INTO usage_daily (org_id, day, event_type, events)
+             SELECT $1, current_date, 'setwise.effect.counted', count(*)
+               FROM unnest($4::uuid[]) AS e(id) WHERE e.id IN (SELECT event_id FROM fresh)
+             ON CONFLICT (org_id, day, event_type) DO UPDATE SET events = usage_daily.events + excluded.events)`,
+          // Fails the whole statement (receipts and effect) when asked to.
+          `checked AS (SELECT 1 / CASE WHEN $5::boolean THEN 0 ELSE 1 END AS ok)`,
+        ],
+        select: ['(SELECT ok FROM checked) AS ok'],
+        values: [events.map((e) => e.id), fail],
+      }),
+    };
+    const events = Array.from({ length: 5 }, () => delivery(org, 'setwise.thing.happened'));
+    const { db } = services;
+    fail = true;
+    await expect(processDelivery(db, services, consumer, events[0]!)).rejects.toThrow(/division by zero/);
+    expect(await receipts('setwise', events[0]!.id)).toBe(0);
+    expect(await usageOf(org, 'setwise.effect.counted')).toBe(0);
+    fail = false;
+    expect(await processDelivery(db, services, consumer, events[0]!)).toBe(true);
+    expect(await processDelivery(db, services, consumer, events[0]!)).toBe(false);
+    const { processOrgBatch } = await import('../src/platform/events/consumer.js');
+    const fresh = await processOrgBatch(db, services, consumer, org, events);
+    expect([...fresh].sort()).toEqual(
+      events
+        .slice(1)
+        .map((e) => e.id)
+        .sort(),
+    );
+    expect(await usageOf(org, 'setwise.effect.counted')).toBe(5);
+    for (const e of events) expect(await receipts('setwise', e.id)).toBe(1);
   });
 });
 

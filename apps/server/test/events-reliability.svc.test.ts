@@ -173,9 +173,18 @@ async function killWorker(i: number): Promise<boolean> {
   return true;
 }
 
+/**
+ * The commits are spread over at least this long, so that the kills (every 2–5 s) and the broker's restart land while
+ * events are still being committed and delivered, however fast the pipeline has become.
+ */
+const MIN_COMMIT_MS = 12_000;
+
 async function commitEvents() {
   const orgs = [...new Set(endpoints.map((e) => e.orgId))];
+  const started = Date.now();
   for (let done = 0; done < EVENTS;) {
+    const ahead = (done / EVENTS) * MIN_COMMIT_MS - (Date.now() - started);
+    if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
     const orgId = orgs[rand(orgs.length)]!;
     const n = Math.min(1 + rand(40), EVENTS - done);
     const committed = await db.transaction({ orgId }, async (tx) => {

@@ -15,7 +15,7 @@ import { addMember } from './support/cli.js';
 import { connect } from './support/db.js';
 import { eventBody, fieldOf } from './support/field.js';
 import { importCsv } from './support/voters.js';
-import { BULK_VOTER_ROWS } from '../src/modules/campaigns/sync/bulk.js';
+import { BULK_VOTER_ROWS, bulkVoterWrite } from '../src/modules/campaigns/sync/bulk.js';
 import { messageWithHistory } from './support/messages.js';
 import { as, expectProblem, signInActor, signUpActor, type Actor } from './support/http.js';
 
@@ -383,6 +383,16 @@ describe('pull', () => {
     expect([...three.puts.values()].map((v) => (v as { voterId: string }).voterId).sort()).toEqual(
       [0, 1, 2].map((i) => `BULK${BULK_VOTER_ROWS + i}`),
     );
+  });
+
+  it('a bulk write that fails reports its own error, not the aborted transaction after it', async () => {
+    const f = await fieldCampaign();
+    const orgId = owner.orgId;
+    await expect(
+      app.platform.services.db.transaction({ orgId }, (tx) =>
+        bulkVoterWrite(tx, orgId, f.campaignId, () => tx.client.query('SELECT 1 / 0')),
+      ),
+    ).rejects.toThrow('division by zero');
   });
 
   it('answers another organization’s campaign, or a forged cursor, like a missing one / a bad field', async () => {

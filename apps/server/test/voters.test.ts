@@ -3,6 +3,7 @@
  * re-import deduplicating, a failure mid-import leaving nothing written, segment counts against a brute-force count
  * of the SYNTHETIC file, injection strings in filters staying inert, keyset pages, contacts and the CSV export.
  */
+import { Readable } from 'node:stream';
 import { parseVoterFile } from '@akashic/voters';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,8 @@ import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import { CAMPAIGN, created } from './support/campaigns.js';
 import { connect } from './support/db.js';
 import { as, signUpActor, type Actor } from './support/http.js';
-import { voterIdPrefix } from '../src/modules/campaigns/voters/imports.js';
+import { runImport, voterIdPrefix } from '../src/modules/campaigns/voters/imports.js';
+import { recordChange } from '../src/platform/audit/record.js';
 import { parseRegistration } from '../src/modules/campaigns/voters/file-reader.js';
 import { importCsv, syntheticCsv } from './support/voters.js';
 
@@ -35,6 +37,21 @@ const votersIn = async (c: string) =>
 
 const HEADER =
   'voter_id,first_name,last_name,birth_year,registration_ym,party,zip,county_fips,GENERAL_2016-11-08,PRIMARY_2018-05-08,GENERAL_2018-11-06,GENERAL_2020-11-03';
+
+/** Runs `fn` while inserting the voter `voterId` into `voters` fails (an injected error, as a constraint would). */
+async function failInsertOf(voterId: string, fn: () => Promise<void>): Promise<void> {
+  await admin.query(`CREATE OR REPLACE FUNCTION voters_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.voter_id = '${voterId.replace(/'/g, "''")}' THEN RAISE EXCEPTION 'injected failure'; END IF;
+    RETURN NEW; END $$`);
+  await admin.query(
+    'CREATE TRIGGER voters_test_fail BEFORE INSERT ON voters FOR EACH ROW EXECUTE FUNCTION voters_test_fail()',
+  );
+  try {
+    await fn();
+  } finally {
+    await admin.query('DROP TRIGGER voters_test_fail ON voters; DROP FUNCTION voters_test_fail()');
+  }
+}
 
 describe('importing a voter file', () => {
   it('imports good rows and reports bad ones with line numbers and reasons', async () => {
@@ -155,6 +172,66 @@ describe('importing a voter file', () => {
     expect(after.persuasionScore).not.toBeNull();
   });
 
+  it('writes voters block by block as they are scored: the same voters, scores and counts as in one block', async () => {
+    const csv = syntheticCsv(700, 13);
+    // Over HTTP: 700 voters, one block.
+    const one = await newCampaign();
+    const whole = await importCsv(owner, one, csv);
+    expect(whole.reply.status, whole.reply.text).toBe(200);
+    // The import itself, with blocks of 64 voters (11 blocks, the last one short): first an INSERT, then an upsert.
+    const many = await newCampaign();
+    const inBlocks = async (c = many) => {
+      const importId = await created(owner, `${base(c)}/voter-imports`, { fileName: 'blocks_synthetic.csv' });
+      const db = app.platform.services.db;
+      const actor = { type: 'user' as const, id: owner.userId };
+      const meta = { requestId: 'blocks-test', ip: '127.0.0.1' };
+      return db.transaction({ orgId: owner.orgId, userId: owner.userId }, (tx) =>
+        runImport(
+          {
+            tx,
+            db,
+            orgId: owner.orgId,
+            userId: owner.userId,
+            actor,
+            meta,
+            record: async (change) => void (await recordChange(tx, { ...change, orgId: owner.orgId, actor, meta })),
+            maxBytes: 1 << 30,
+            scoreBlockRows: 64,
+          },
+          c,
+          importId,
+          Readable.from([Buffer.from(csv)]),
+        ),
+      );
+    };
+    const first = await inBlocks();
+    expect(first).toMatchObject({ status: 'succeeded', rowsImported: 700, rowsInserted: 700, rowsUpdated: 0 });
+    expect(first.scores).toEqual(whole.reply.body.scores);
+    const rowsOf = async (c: string) =>
+      (
+        await admin.query(
+          `SELECT voter_id, last_name, zip, votes, generals_voted, turnout_score, persuasion_score
+             FROM voters WHERE campaign_id = $1 ORDER BY voter_id`,
+          [c],
+        )
+      ).rows;
+    const expected = await rowsOf(one);
+    expect(expected).toHaveLength(700);
+    expect(expected.every((r) => r.turnout_score !== null && r.persuasion_score !== null)).toBe(true);
+    expect(await rowsOf(many)).toEqual(expected);
+    // Again in blocks: every voter updated through ON CONFLICT, none added.
+    const second = await inBlocks();
+    expect(second).toMatchObject({ status: 'succeeded', rowsImported: 700, rowsInserted: 0, rowsUpdated: 700 });
+    expect(await rowsOf(many)).toEqual(expected);
+    // A failure in a later block (the ninth) leaves none of the blocks before it written.
+    const failing = await newCampaign();
+    const victim = csv.split('\n')[520]!.split(',')[0]!;
+    await failInsertOf(victim, async () => {
+      await expect(inBlocks(failing)).rejects.toThrow(/injected failure/);
+    });
+    expect(await votersIn(failing)).toBe(0);
+  });
+
   it('gives new voters time-ordered ids (UUID version 7): a later import adds after them and keeps updated ids', async () => {
     const c = await newCampaign();
     const lines = syntheticCsv(300, 11).trimEnd().split('\n');
@@ -191,12 +268,7 @@ describe('importing a voter file', () => {
     const csv = syntheticCsv(300, 5);
     const victim = csv.split('\n')[200]!.split(',')[0]!;
     // An injected constraint failure while the staged rows are written to voters.
-    await admin.query(`CREATE OR REPLACE FUNCTION voters_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.voter_id = '${victim}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
-    await admin.query(
-      'CREATE TRIGGER voters_test_fail BEFORE INSERT ON voters FOR EACH ROW EXECUTE FUNCTION voters_test_fail()',
-    );
-    try {
+    await failInsertOf(victim, async () => {
       const outbox = Number((await admin.query('SELECT count(*) AS n FROM outbox')).rows[0].n);
       const { importId, reply } = await importCsv(owner, c, csv);
       expect(reply.status).toBe(500);
@@ -212,9 +284,7 @@ describe('importing a voter file', () => {
         'campaigns.voter_import.created',
         'campaigns.voter_import.failed',
       ]);
-    } finally {
-      await admin.query('DROP TRIGGER voters_test_fail ON voters; DROP FUNCTION voters_test_fail()');
-    }
+    });
   });
 
   it('fails the whole file on a broken CSV structure, writing no voter', async () => {

@@ -61,7 +61,8 @@ describe('Dexie sync storage', () => {
     expect(again.r.hasSynced).toBe(true);
     expect(again.r.pendingMutations.map((m) => [m.id, m.name])).toEqual([[1, 'canvass.record']]);
     expect(again.r.get('voter', VOTER)).toEqual(voter);
-    expect(again.r.get('canvass_result', clientId)).toMatchObject({ voterId: VOTER, outcome: 'not_home' });
+    // Still queued (until a pull confirms the refusal), but refused: it has no effect on what screens read.
+    expect(again.r.get('canvass_result', clientId)).toBeUndefined();
     expect(again.r.rejected.map((x) => [x.mutationId, x.problem.code])).toEqual([[1, 'conflict']]);
     expect(again.r.pullBody().cursor).toBe('c1');
     // The next mutation continues the numbering.

@@ -114,6 +114,8 @@ export interface CountyBacktestRow {
   /** the county feature vintage the model used, and whether it is dated after the predicted election */
   featureVintage: number;
   featureVintagePostdatesCycle: boolean;
+  /** the chosen specification's validation pairs, with the vintage each used and whether it postdates the pair */
+  validation: { pair: string; featureVintage: number; vintagePostdatesPair: boolean }[];
   model: Scored;
   lastResult: Scored;
   uniformSwing: Scored;
@@ -183,6 +185,9 @@ export function backtestCounties(
     kappaState: model.kappaState,
     featureVintage: model.featureVintage,
     featureVintagePostdatesCycle: model.featureVintagePostdatesCycle,
+    validation: model.validation
+      .filter((v) => v.spec === model.spec)
+      .map(({ pair, featureVintage, vintagePostdatesPair }) => ({ pair, featureVintage, vintagePostdatesPair })),
     model: m,
     lastResult: lastScored,
     uniformSwing: uniScored,

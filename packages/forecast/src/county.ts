@@ -10,8 +10,12 @@
  * state part) + kappaState * (state-mean part) + d. The regression specification and both stacking factors (how much
  * of the fitted adjustment has carried over to the next election, historically; kappaState partially pools the
  * state-level part toward zero since a conditional forecast does not know state swings) are chosen on a grid by the
- * mean out-of-sample MAE over the `validationPairs` (default 5) most recent earlier pairs, each predicted by an
- * adjustment fitted only on pairs before it (leave-future-out; the average over several pairs, not the last pair).
+ * out-of-sample MAE over the `validationPairs` (default 5) most recent earlier pairs, each predicted by an adjustment
+ * fitted only on pairs before it (leave-future-out; the average over several pairs, not the last pair). Each pair's
+ * MAE is taken relative to uniform swing's MAE in the same pair, so every election weighs the same: a plain mean of
+ * MAEs would let the most volatile pair decide. Every pair A -> B uses the latest feature vintage dated before B
+ * (training and validation alike), so validation pairs are not scored with demographics published after them
+ * whenever an earlier vintage exists.
  * Intervals are the empirical quantiles of the out-of-sample residuals in those validation pairs of counties of the
  * same size (eight size bins, each pair binned by its own size quantiles: small counties are noisier); simulation
  * draws a state-level correlated component and bootstraps the within-state residuals.
@@ -113,7 +117,11 @@ export interface CountyModel {
   /** stacking factor of the state-mean part of the adjustment */
   kappaState: number;
   coefficients: { name: string; group: string; value: number }[];
-  validation: { spec: CountySpec; pair: string; mae: number }[];
+  /**
+   * out-of-sample MAE of each specification (at its chosen kappas) on each validation pair, with the feature vintage
+   * the pair used and whether that vintage is dated after the pair's election (no earlier vintage: context only)
+   */
+  validation: { spec: CountySpec; pair: string; mae: number; featureVintage: number; vintagePostdatesPair: boolean }[];
   counties: CountyBase[];
   /** size-bin upper bounds on last total votes */
   sizeBreaks: number[];
@@ -134,25 +142,37 @@ function lastCycleBefore(years: number[], cycle: number): number {
   return ys[0]!;
 }
 
+/** One feature vintage with its standardization (each vintage standardized over its own counties). */
+interface VintageFeatures {
+  vintage: number;
+  /** the vintage is dated after the cycle it serves (no earlier vintage exists) */
+  postdates: boolean;
+  rows: Map<string, import('./data.js').CountyFeatures>;
+  m: number[];
+  s: number[];
+  /** per state: mean standardized features (imputation of missing values) */
+  stateMeans: Map<string, number[]>;
+}
+
+/**
+ * Builds the regression rows of cycle pairs. The demographic features of a pair A -> B are the latest vintage dated
+ * before B (the same rule as for the forecast of `cycle`), so a validation pair never uses a vintage published after
+ * the election it predicts when an earlier one exists (e.g. a 2024 forecast validates on 2016 -> 2020 with the 2014
+ * vintage, not the 2022 one); only when every vintage postdates B is the earliest used (flagged: context only).
+ */
 class PairBuilder {
   readonly byYear: Map<number, Map<string, CountyCycle>>;
-  private readonly stats: { m: number[]; s: number[] };
   readonly nationIndex: Map<string, number>;
   readonly design: Design;
+  private readonly vintageCache = new Map<number, VintageFeatures>();
   constructor(
-    history: History,
-    private readonly features: Map<string, import('./data.js').CountyFeatures>,
+    private readonly history: History,
+    /** the forecast's cycle: rows without a realized B take the features dated before it */
+    readonly cycle: number,
   ) {
     this.byYear = countyCycles(history);
     const nations = [...new Set(history.nations.values())].sort();
     this.nationIndex = new Map(nations.map((n, i) => [n, i]));
-    const vals = FEATURE_NAMES.map(() => [] as number[]);
-    for (const f of features.values()) this.rawFeatures(f).forEach((v, j) => Number.isFinite(v) && vals[j]!.push(v));
-    const m = vals.map((xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
-    const s = vals.map(
-      (xs, j) => Math.sqrt(xs.reduce((a, b) => a + (b - m[j]!) ** 2, 0) / Math.max(1, xs.length)) || 1,
-    );
-    this.stats = { m, s };
     const names: string[] = [
       'intercept',
       ...FEATURE_NAMES,
@@ -173,6 +193,22 @@ class PairBuilder {
     ];
     this.design = { names, groups };
   }
+  /** The feature vintage for predicting cycle `B` (latest dated before B), standardized over its own rows. */
+  vintageFor(B: number): VintageFeatures {
+    const fv = featureVintage(this.history.features, B);
+    let v = this.vintageCache.get(fv.vintage);
+    if (!v) {
+      const vals = FEATURE_NAMES.map(() => [] as number[]);
+      for (const f of fv.rows.values()) this.rawFeatures(f).forEach((x, j) => Number.isFinite(x) && vals[j]!.push(x));
+      const m = vals.map((xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+      const s = vals.map(
+        (xs, j) => Math.sqrt(xs.reduce((a, b) => a + (b - m[j]!) ** 2, 0) / Math.max(1, xs.length)) || 1,
+      );
+      v = { vintage: fv.vintage, postdates: false, rows: fv.rows, m, s, stateMeans: new Map() };
+      this.vintageCache.set(fv.vintage, v);
+    }
+    return fv.postdates === v.postdates ? v : { ...v, postdates: fv.postdates };
+  }
   private rawFeatures(f: import('./data.js').CountyFeatures | undefined): number[] {
     if (!f) return FEATURE_NAMES.map(() => NaN);
     return [
@@ -187,25 +223,24 @@ class PairBuilder {
     ];
   }
   /** standardized features, missing values imputed by the state's mean (then 0 = national mean). */
-  private stateMeans = new Map<string, number[]>();
-  private featureVector(fips: string, state: string): number[] {
-    const raw = this.rawFeatures(this.features.get(fips));
-    const z = raw.map((v, j) => (Number.isFinite(v) ? (v - this.stats.m[j]!) / this.stats.s[j]! : NaN));
+  private featureVector(fips: string, state: string, fv: VintageFeatures): number[] {
+    const raw = this.rawFeatures(fv.rows.get(fips));
+    const z = raw.map((v, j) => (Number.isFinite(v) ? (v - fv.m[j]!) / fv.s[j]! : NaN));
     if (z.some((v) => Number.isNaN(v))) {
-      let sm = this.stateMeans.get(state);
+      let sm = fv.stateMeans.get(state);
       if (!sm) {
         const acc = FEATURE_NAMES.map(() => [0, 0]);
-        for (const [f, row] of this.features) {
+        for (const [f, row] of fv.rows) {
           if (f.slice(0, 2) !== fips.slice(0, 2)) continue;
           this.rawFeatures(row).forEach((v, j) => {
             if (Number.isFinite(v)) {
-              acc[j]![0]! += (v - this.stats.m[j]!) / this.stats.s[j]!;
+              acc[j]![0]! += (v - fv.m[j]!) / fv.s[j]!;
               acc[j]![1]! += 1;
             }
           });
         }
         sm = acc.map(([a, n]) => (n! > 0 ? a! / n! : 0));
-        this.stateMeans.set(state, sm);
+        fv.stateMeans.set(state, sm);
       }
       return z.map((v, j) => (Number.isNaN(v) ? sm![j]! : v));
     }
@@ -266,11 +301,12 @@ class PairBuilder {
       }
     } else for (const [fips, ca] of a) units.push([fips, ca, undefined]);
     const nNations = this.nationIndex.size;
+    const fv = this.vintageFor(B ?? this.cycle);
     return units.map(([fips, ca, cb]) => {
       const lA = logit(ca.share);
       const x = new Float64Array(this.design.names.length);
       x[0] = 1;
-      this.featureVector(fips, ca.state).forEach((v, j) => (x[1 + j] = v));
+      this.featureVector(fips, ca.state, fv).forEach((v, j) => (x[1 + j] = v));
       let k = 1 + FEATURE_NAMES.length;
       x[k++] = lA;
       x[k++] = t4?.get(fips) ?? 0;
@@ -483,6 +519,12 @@ function validate(v: ValidationFit, kappa: number, kappaState: number, keepResid
   return { spec: v.spec, pair: v.pair, mae: mae / n, residuals };
 }
 
+/** Mean over validation pairs of the MAE relative to the reference (uniform swing) MAE of the same pair. */
+function relativeError(maes: number[], reference: number[]): number {
+  if (!maes.length) return 0;
+  return maes.reduce((a, m, i) => a + m / Math.max(reference[i]!, 1e-9), 0) / maes.length;
+}
+
 /** Grid of stacking factors tried by leave-future-out validation. */
 const KAPPA_GRID = Array.from({ length: 11 }, (_, i) => i / 10);
 /** Grid for the stacking factor of the state-mean part of the adjustment (partial pooling of state deviations). */
@@ -508,8 +550,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     spec: undefined as unknown as CountySpec,
     ...options,
   };
-  const fv = featureVintage(history.features, cycle);
-  const pb = new PairBuilder(history, fv.rows);
+  const pb = new PairBuilder(history, cycle);
+  const fv = pb.vintageFor(cycle);
   pb.nations = history.nations;
   const years = [...pb.byYear.keys()];
   const last = lastCycleBefore(years, cycle);
@@ -520,21 +562,27 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
 
   // choose the specification and kappa together by the mean out-of-sample MAE over the validation pairs
   const specs = options.spec ? [options.spec] : COUNTY_SPECS;
-  const results: { spec: CountySpec; kappa: number; kappaState: number; vals: Validation[] }[] = [];
+  const results: { spec: CountySpec; kappa: number; kappaState: number; skill: number; vals: Validation[] }[] = [];
   for (const spec of specs) {
     const fits = validationTargets
       .map((B) => validationFit(pb, B, spec, o))
       .filter((v): v is ValidationFit => v !== null);
-    let best: { kappa: number; kappaState: number; mae: number } | null = null;
+    // each pair's MAE relative to uniform swing's in the same pair (kappa 0): every election weighs the same, however
+    // volatile (a plain mean of MAEs lets the most volatile pair decide)
+    const reference = fits.map((f) => validate(f, 0, 0).mae);
+    let best: { kappa: number; kappaState: number; skill: number } | null = null;
     for (const kappa of spec === 'uniform' ? [0] : KAPPA_GRID)
       for (const kappaState of spec === 'uniform' ? [0] : KAPPA_STATE_GRID) {
-        const mae = fits.reduce((a, f) => a + validate(f, kappa, kappaState).mae, 0) / Math.max(1, fits.length);
-        if (!best || mae < best.mae - 1e-12) best = { kappa, kappaState, mae };
+        const skill = relativeError(
+          fits.map((f) => validate(f, kappa, kappaState).mae),
+          reference,
+        );
+        if (!best || skill < best.skill - 1e-12) best = { kappa, kappaState, skill };
       }
-    const { kappa, kappaState } = best!;
-    results.push({ spec, kappa, kappaState, vals: fits.map((f) => validate(f, kappa, kappaState, true)) });
+    const { kappa, kappaState, skill } = best!;
+    results.push({ spec, kappa, kappaState, skill, vals: fits.map((f) => validate(f, kappa, kappaState, true)) });
   }
-  const score = (r: (typeof results)[number]) => r.vals.reduce((a, v) => a + v.mae, 0) / Math.max(1, r.vals.length);
+  const score = (r: (typeof results)[number]) => r.skill;
   const chosen = results.reduce((best, r) => (score(r) < score(best) - 1e-9 ? r : best), results[0]!);
 
   const beta = fitAdjustment(pb, cycle, chosen.spec, o);
@@ -609,7 +657,16 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
       .map((name, j) => ({ name, group: design.groups[j]!, value: beta[j]! * chosen.kappa }))
       .filter((c) => c.value !== 0),
     validation: results.flatMap((r) =>
-      r.vals.map((v) => ({ spec: r.spec, pair: `${v.pair - 4}->${v.pair}`, mae: v.mae })),
+      r.vals.map((v) => {
+        const vf = pb.vintageFor(v.pair);
+        return {
+          spec: r.spec,
+          pair: `${v.pair - 4}->${v.pair}`,
+          mae: v.mae,
+          featureVintage: vf.vintage,
+          vintagePostdatesPair: vf.postdates,
+        };
+      }),
     ),
     counties,
     sizeBreaks,

@@ -107,6 +107,28 @@ describe('leakage guards', () => {
     );
   });
 
+  it('a county validation pair never uses a feature vintage dated after it when an earlier one exists', () => {
+    // a 2024 forecast predicts from the 2022 vintage, but its validation pairs (up to 2016 -> 2020) must be scored with
+    // the 2014 vintage: scrambling the 2022 rows may change the forecast, never the validation
+    const scrambled: ReferenceData = {
+      ...data,
+      features: data.features.map((f, i) =>
+        f.vintage === 2022 ? { ...f, bachelors: (i * 37) % 60, hispanic: (i * 11) % 40, income: 30000 + i * 500 } : f,
+      ),
+    };
+    const a = fitCountyModel(historyBefore(data, 2024), 2024, { spec: 'full' });
+    const b = fitCountyModel(historyBefore(scrambled, 2024), 2024, { spec: 'full' });
+    expect([a.featureVintage, a.featureVintagePostdatesCycle]).toEqual([2022, false]);
+    const dated = (pair: string) => a.validation.find((v) => v.pair === pair);
+    expect(dated('2016->2020')).toMatchObject({ featureVintage: 2014, vintagePostdatesPair: false });
+    expect(dated('2008->2012')).toMatchObject({ featureVintage: 2014, vintagePostdatesPair: true });
+    expect(b.validation).toEqual(a.validation);
+    expect([b.kappa, b.kappaState]).toEqual([a.kappa, a.kappaState]);
+    const fa = forecastCountyShares(a, { nationalDemTwoParty: 0.5 });
+    const fb = forecastCountyShares(b, { nationalDemTwoParty: 0.5 });
+    expect(fb.some((f, i) => Math.abs(f.dem_two_party - fa[i]!.dem_two_party) > 1e-9)).toBe(true);
+  });
+
   it('state turnout and county totals are unchanged when results of the cycle and later ones change', () => {
     const fit = (d: ReferenceData) => {
       const h = historyBefore(d, cycle);

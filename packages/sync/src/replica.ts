@@ -168,11 +168,15 @@ export class Replica {
 
   // ---- reading -------------------------------------------------------------------------------------------------
 
-  /** The view: server state with pending mutations applied on top (an overlay; rebuilt only after a change). */
+  /**
+   * The view: server state with pending mutations applied on top (an overlay; rebuilt only after a change). A
+   * mutation the server refused has no effect in it from the moment the refusal arrives, although it stays queued
+   * until a pull confirms it: the person sees the server's state and the refusal, never a result that was not taken.
+   */
   private view(): OverlayState {
     if (!this.viewCache) {
       const state = new OverlayState(this.server);
-      for (const m of this.pending) {
+      for (const m of this.waitingMutations) {
         const mutator = MUTATORS[m.name];
         const args = mutator.args.safeParse(m.args);
         if (!args.success) continue;

@@ -40,6 +40,9 @@ describe('a refused mutation', () => {
     });
     expect(replica.pendingMutations.map((m) => m.id)).toEqual([first, second]);
     expect(replica.waitingMutations.map((m) => m.id)).toEqual([second]);
+    // The refused result is gone from what screens read at once; the accepted one stays until a pull confirms it.
+    expect(replica.get('canvass_result', result(1).result.clientId)).toBeUndefined();
+    expect(replica.get('canvass_result', result(2).result.clientId)?.outcome).toBe('not_home');
     expect(replica.rejected).toEqual([
       { clientId: replica.clientId, mutationId: first, name: 'canvass.record', problem, args: result(1) },
     ]);
@@ -47,6 +50,7 @@ describe('a refused mutation', () => {
     const again = await open();
     expect(again.rejected[0]?.args).toEqual(result(1));
     expect(again.waitingMutations.map((m) => m.id)).toEqual([second]);
+    expect(again.get('canvass_result', result(1).result.clientId)).toBeUndefined();
   });
 });
 

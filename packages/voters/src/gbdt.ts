@@ -51,12 +51,18 @@ export interface GbdtModel {
   rounds: number;
 }
 
-interface Binned {
+/** Features cut into bins (row-major n x F bin numbers) with each feature's bin edges. */
+export interface Binned {
   bins: Uint8Array;
   edges: Float32Array[];
+  maxBins: number;
 }
 
-function binFeatures(X: Float32Array, n: number, F: number, maxBins: number, seed: number): Binned {
+/**
+ * Bins of every row of X (n x F, row-major): at most `maxBins` per feature, edges from a seeded sample of up to
+ * 100,000 rows. Fits on the same matrix can share them (`fitGbdt`'s `binned`).
+ */
+export function binFeatures(X: Float32Array, n: number, F: number, maxBins: number, seed: number): Binned {
   const rng = createRng(seed);
   const sampleN = Math.min(n, 100_000);
   const sample = new Float32Array(sampleN);
@@ -87,7 +93,7 @@ function binFeatures(X: Float32Array, n: number, F: number, maxBins: number, see
     edges.push(edge);
     for (let r = 0; r < n; r++) bins[r * F + f] = binOf(edge, X[r * F + f]!);
   }
-  return { bins, edges };
+  return { bins, edges, maxBins };
 }
 
 /** number of edges strictly below x */
@@ -115,7 +121,8 @@ interface Leaf {
 }
 
 /**
- * Fits on rows `train` and stops on rows `valid` (indices into X, a row-major n x F matrix).
+ * Fits on rows `train` and stops on rows `valid` (indices into X, a row-major n x F matrix). `binned`: X already
+ * binned (`binFeatures`, with the same maxBins), else X is binned here.
  */
 export function fitGbdt(
   X: Float32Array,
@@ -124,10 +131,13 @@ export function fitGbdt(
   train: Uint32Array,
   valid: Uint32Array,
   params: Partial<GbdtParams> = {},
+  binned?: Binned,
 ): GbdtModel {
   const p = { ...DEFAULT_GBDT, ...params };
   const n = y.length;
-  const { bins, edges } = binFeatures(X, n, F, p.maxBins, p.seed);
+  if (binned && (binned.maxBins !== p.maxBins || binned.bins.length !== n * F))
+    throw new Error('fitGbdt: the binned features do not match X and maxBins');
+  const { bins, edges } = binned ?? binFeatures(X, n, F, p.maxBins, p.seed);
   const B = p.maxBins;
   const rng = createRng(p.seed + 1);
   let pos = 0;
@@ -148,7 +158,11 @@ export function fitGbdt(
   const gainAt: Float64Array[] = [];
 
   const idx = new Uint32Array(train.length);
+  const rest = new Uint32Array(train.length);
   const histSize = F * B * 2;
+  // each row's histogram cell per feature (feature f, bin b at 2 * (f * B + b)): no index arithmetic per row
+  const cell = histSize <= 0x10000 ? new Uint16Array(n * F) : new Uint32Array(n * F);
+  for (let r = 0, o = 0; r < n; r++) for (let f = 0; f < F; f++, o++) cell[o] = 2 * (f * B + bins[o]!);
   const lambda = p.lambda;
 
   const buildHist = (start: number, end: number): Float64Array => {
@@ -157,9 +171,8 @@ export function fitGbdt(
       const r = idx[k]!;
       const gr = gh[2 * r]!;
       const hr = gh[2 * r + 1]!;
-      const o = r * F;
-      for (let f = 0, fb = 0; f < F; f++, fb += 2 * B) {
-        const c = fb + 2 * bins[o + f]!;
+      for (let o = r * F, end = o + F; o < end; o++) {
+        const c = cell[o]!;
         hist[c] = hist[c]! + gr;
         hist[c + 1] = hist[c + 1]! + hr;
       }
@@ -208,9 +221,13 @@ export function fitGbdt(
   for (let round = 0; round < p.rounds; round++) {
     // gradients on the training rows; draw this tree's rows
     let m = 0;
+    let u = 0;
     for (let k = 0; k < train.length; k++) {
       const r = train[k]!;
-      if (p.rowSample < 1 && rng.next() >= p.rowSample) continue;
+      if (p.rowSample < 1 && rng.next() >= p.rowSample) {
+        rest[u++] = r;
+        continue;
+      }
       const q = sigmoid(score[r]!);
       gh[2 * r] = q - y[r]!;
       gh[2 * r + 1] = Math.max(q * (1 - q), 1e-9);
@@ -300,7 +317,15 @@ export function fitGbdt(
         score[r0] = score[r0]! + value[t0 + node]!;
       }
     };
-    update(train);
+    // the tree's rows are in its leaves already (partitioned while growing); the others walk the tree
+    for (const leaf of leaves) {
+      const v = value[t0 + leaf.node]!;
+      for (let k = leaf.start; k < leaf.end; k++) {
+        const r0 = idx[k]!;
+        score[r0] = score[r0]! + v;
+      }
+    }
+    update(rest.subarray(0, u));
     update(valid);
     if (valid.length) {
       const loss = validLoss();

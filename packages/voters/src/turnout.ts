@@ -23,7 +23,17 @@ import {
   type FeatureContext,
   type Target,
 } from './features.js';
-import { fitGbdt, gbdtContributions, gbdtScore, gbdtScoreBlock, type GbdtModel, type GbdtParams } from './gbdt.js';
+import {
+  binFeatures,
+  DEFAULT_GBDT,
+  fitGbdt,
+  gbdtContributions,
+  gbdtScore,
+  gbdtScoreBlock,
+  type Binned,
+  type GbdtModel,
+  type GbdtParams,
+} from './gbdt.js';
 import { fitLogistic, logisticContributions, logisticScore, type LogisticModel } from './logistic.js';
 import { createRng } from '@akashic/forecast';
 import { historyBefore, parseElectionKey, VoterFileError, type Election, type VoterFile } from './voter-file.js';
@@ -64,6 +74,8 @@ export interface ScoreOptions {
   /** also learn from past elections of the other types (always done when the predicted type has too few) */
   allTypes?: boolean;
   gbdt?: Partial<GbdtParams>;
+  /** voters of the held-out election scored for its AUC and calibration (a seeded uniform sample; default all) */
+  maxHeldOutRows?: number;
   /**
    * Also fit the other candidate models on the held-out election and score the heuristics there, and measure each
    * feature's importance (default true). False fits and evaluates the predicting model alone, for callers that report
@@ -103,11 +115,13 @@ export interface TurnoutResult {
   warnings: string[];
 }
 
-interface Examples {
+export interface Examples {
   X: Float32Array;
   y: Uint8Array;
   election: Int32Array;
   n: number;
+  /** X binned for the trees, once for every fit on these examples */
+  binned?: Binned;
 }
 
 const BLOCK = 16_384;
@@ -190,7 +204,10 @@ function fitKind(kind: ModelKind, ex: Examples, rows: Uint32Array, opts: ScoreOp
   let gbdt: GbdtModel | null = null;
   if (needG) {
     const [fit, stop] = splitForStopping(rows, seed);
-    gbdt = fitGbdt(ex.X, ex.y, FEATURE_COUNT, fit, stop, { seed, ...opts.gbdt });
+    const params = { ...DEFAULT_GBDT, seed, ...opts.gbdt };
+    // binned once (seeded by the examples, not the fit) and shared by the held-out and the final fit
+    if (ex.binned?.maxBins !== params.maxBins) ex.binned = binFeatures(ex.X, ex.n, FEATURE_COUNT, params.maxBins, 7);
+    gbdt = fitGbdt(ex.X, ex.y, FEATURE_COUNT, fit, stop, params, ex.binned);
   }
   const logistic = needL ? fitLogistic(ex.X, ex.y, FEATURE_COUNT, rows) : null;
   return { kind, gbdt, logistic };
@@ -257,8 +274,26 @@ function evaluateRows(m: Fitted, ctx: FeatureContext, rows: Uint32Array, keepFea
 
 const MIN_TRAIN_ROWS = 50;
 
-/** Fits, evaluates and predicts turnout for `targetKey` (`GENERAL_2018-11-06`). */
-export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOptions = {}): TurnoutResult {
+/**
+ * What fitting turnout for one target needs, decided once: the training elections, the held-out one and the training
+ * examples. `heldOutTurnout` and `fitFinalTurnout` each fit a model on it (independently: either may run first).
+ */
+export interface TurnoutPlan {
+  file: VoterFile;
+  target: Election;
+  opts: ScoreOptions;
+  seed: number;
+  chosen: ModelKind;
+  compare: boolean;
+  trainSet: number[];
+  holdK: number;
+  ex: Examples;
+  ignoredElections: string[];
+  otherTypesUsed: boolean;
+}
+
+/** Chooses the training and held-out elections for `targetKey` (`GENERAL_2018-11-06`) and builds the examples. */
+export function planTurnout(file: VoterFile, targetKey: string, opts: ScoreOptions = {}): TurnoutPlan {
   const progress = opts.progress ?? (() => {});
   const seed = opts.seed ?? 2024;
   const target = parseElectionKey(targetKey);
@@ -300,12 +335,30 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
   const perElection = Math.max(MIN_TRAIN_ROWS, Math.ceil(maxRows / trainSet.length));
   progress(`building training examples from ${trainSet.length} past elections`);
   const ex = buildExamples(file, trainSet, perElection, seed);
+  return {
+    file,
+    target,
+    opts,
+    seed,
+    chosen: opts.model ?? 'gbdt',
+    compare: opts.compare ?? true,
+    trainSet,
+    holdK,
+    ex,
+    ignoredElections,
+    otherTypesUsed,
+  };
+}
 
-  const chosen: ModelKind = opts.model ?? 'gbdt';
-  const compare = opts.compare ?? true;
-
-  // 1. held-out evaluation: fit on elections before the held-out one, score every voter who could vote in it
-  progress(`fitting on ${beforeHold.length} elections, holding out ${hold.key}`);
+/**
+ * The held-out evaluation: a model fitted on the elections before the held-out one scores every voter who could vote
+ * in it (a seeded uniform sample of them when `opts.maxHeldOutRows` is smaller than that electorate).
+ */
+export function heldOutTurnout(plan: TurnoutPlan): HeldOutReport {
+  const { file, ex, opts, seed, chosen, compare, holdK } = plan;
+  const hold = file.elections[holdK]!;
+  const beforeHold = plan.trainSet.filter((k) => file.elections[k]!.day < hold.day);
+  (opts.progress ?? (() => {}))(`fitting on ${beforeHold.length} elections, holding out ${hold.key}`);
   const holdFit = fitKind(
     compare ? 'blend' : chosen,
     ex,
@@ -313,7 +366,7 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
     opts,
     seed + 23,
   );
-  const holdRows = electorate(file, hold, holdK);
+  const holdRows = sampleRows(electorate(file, hold, holdK), opts.maxHeldOutRows ?? Infinity, seed + 29);
   const holdCtx = featureContext(historyBefore(file, hold.day), toTarget(hold));
   const holdLabels = new Uint8Array(holdRows.length);
   const holdCol = file.votes[holdK]!;
@@ -341,7 +394,7 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
     const p = Math.min(1 - 1e-12, Math.max(1e-12, chosenProbs[j]!));
     ll -= holdLabels[j] ? Math.log(p) : Math.log(1 - p);
   }
-  const heldOut: HeldOutReport = {
+  return {
     election: hold.key,
     voters: holdRows.length,
     turnout: turnout / Math.max(1, holdRows.length),
@@ -351,17 +404,61 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
     candidates,
     heuristics,
   };
+}
 
-  // 2. refit on everything and predict the target from the whole history before it
-  progress(`refitting ${chosen} on ${trainSet.length} elections and predicting ${target.key}`);
-  const final = fitKind(
+/** A seeded uniform sample of `max` of `rows` (in their order), or `rows` itself when it holds no more than that. */
+function sampleRows(rows: Uint32Array, max: number, seed: number): Uint32Array {
+  if (rows.length <= max) return rows;
+  const rng = createRng(seed);
+  const copy = rows.slice();
+  for (let j = 0; j < max; j++) {
+    const r = j + Math.floor(rng.next() * (copy.length - j));
+    const t = copy[j]!;
+    copy[j] = copy[r]!;
+    copy[r] = t;
+  }
+  return copy.subarray(0, max).sort();
+}
+
+/**
+ * The predicting model: refitted on every training election, the held-out one included, with the context that
+ * predicts the target from the whole history before it (`predictRows(fitted, context, rows)` scores voters).
+ */
+export function fitFinalTurnout(plan: TurnoutPlan): { fitted: Fitted; context: FeatureContext } {
+  const { file, ex, opts, seed, chosen, target } = plan;
+  (opts.progress ?? (() => {}))(
+    `refitting ${chosen} on ${plan.trainSet.length} elections and predicting ${target.key}`,
+  );
+  const fitted = fitKind(
     chosen,
     ex,
     rowsWhere(ex, () => true),
     opts,
     seed + 37,
   );
-  const context = featureContext(historyBefore(file, target.day), toTarget(target));
+  return { fitted, context: featureContext(historyBefore(file, target.day), toTarget(target)) };
+}
+
+/** What the scores' reader should know about this file's limits. */
+export function turnoutWarnings(file: VoterFile): string[] {
+  const warnings: string[] = [];
+  let knownReg = 0;
+  if (file.registration) for (let i = 0; i < file.rows; i++) if (file.registration[i]) knownReg++;
+  if (knownReg < file.rows / 2)
+    warnings.push(
+      `registration_ym is ${file.registration ? 'missing for most voters' : 'absent'}: voters who registered after a past election look like its non-voters, so the held-out AUC is flattered by them and voters with no vote history (often recent registrants) are under-predicted`,
+    );
+  return warnings;
+}
+
+/** Fits, evaluates and predicts turnout for `targetKey` (`GENERAL_2018-11-06`). */
+export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOptions = {}): TurnoutResult {
+  const plan = planTurnout(file, targetKey, opts);
+  const { target, seed, compare } = plan;
+  // 1. held-out evaluation: fit on elections before the held-out one, score every voter who could vote in it
+  const heldOut = heldOutTurnout(plan);
+  // 2. refit on everything and predict the target from the whole history before it
+  const { fitted: final, context } = fitFinalTurnout(plan);
   const { probabilities } = predictRows(final, context, null);
 
   const targetK = file.elections.findIndex((e) => e.key === target.key);
@@ -377,24 +474,17 @@ export function scoreTurnout(file: VoterFile, targetKey: string, opts: ScoreOpti
     targetColumnAuc = auc(p, y);
   }
 
-  const warnings: string[] = [];
-  let knownReg = 0;
-  if (file.registration) for (let i = 0; i < file.rows; i++) if (file.registration[i]) knownReg++;
-  if (knownReg < file.rows / 2)
-    warnings.push(
-      `registration_ym is ${file.registration ? 'missing for most voters' : 'absent'}: voters who registered after a past election look like its non-voters, so the held-out AUC is flattered by them and voters with no vote history (often recent registrants) are under-predicted`,
-    );
   return {
-    warnings,
+    warnings: turnoutWarnings(file),
     target,
     probabilities,
     fitted: final,
     context,
     heldOut,
-    trainingElections: trainSet.map((k) => file.elections[k]!.key),
-    trainingRows: ex.n,
-    ignoredElections,
-    otherTypesUsed,
+    trainingElections: plan.trainSet.map((k) => file.elections[k]!.key),
+    trainingRows: plan.ex.n,
+    ignoredElections: plan.ignoredElections,
+    otherTypesUsed: plan.otherTypesUsed,
     importance: compare ? importance(final, context, seed) : [],
     targetColumnAuc,
   };

@@ -416,6 +416,28 @@ describe('models', () => {
     expect(g.gain[2]! + g.gain[5]!).toBeGreaterThan(5 * g.gain[12]!);
   });
 
+  it('learns from the last of many features (histogram cells past 65,536)', () => {
+    // 160 features × 255 bins: the cells of the later features lie beyond a 16-bit index
+    const wide = 160;
+    const m = 3000;
+    const r2 = createRng(21);
+    const Xw = new Float32Array(m * wide);
+    const yw = new Uint8Array(m);
+    for (let r = 0; r < m; r++) {
+      for (let f = 0; f < wide; f++) Xw[r * wide + f] = r2.next();
+      yw[r] = Xw[r * wide + wide - 1]! > 0.5 ? 1 : 0;
+    }
+    const rows = Uint32Array.from({ length: m }, (_, i) => i);
+    const g = fitGbdt(Xw, yw, wide, rows.subarray(0, 2000), rows.subarray(2000, 2500), { seed: 3, maxBins: 255 });
+    const held = rows.subarray(2500);
+    expect(
+      auc(
+        Array.from(held, (r) => gbdtScore(g, Xw, r)),
+        yw.subarray(2500),
+      ),
+    ).toBeGreaterThan(0.98);
+  });
+
   it('scores a block of rows exactly as row by row (the same sums, bit for bit)', () => {
     const g = fitGbdt(X, y, F, train, valid, { seed: 4 });
     expect(g.rounds).toBeGreaterThan(5);

@@ -48,9 +48,10 @@ export async function relayOutbox(
   return events;
 }
 
-/** Whether `consumer`'s filter takes `event`. */
+/** Whether `consumer` takes `event`: its filter matches and its `accepts` (if any) takes it. */
 export const acceptedBy = (consumer: Consumer) => (event: BusEvent) =>
-  subjectMatches(filterSubject('x', consumer.filter), eventSubject('x', event.orgId, event.type));
+  subjectMatches(filterSubject('x', consumer.filter), eventSubject('x', event.orgId, event.type)) &&
+  (consumer.accepts?.(event) ?? true);
 
 /** Poll `check` until it holds (every 20 ms, up to `timeoutMs`). */
 export async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000) {

@@ -17,7 +17,8 @@ import { browserSubscription } from './push.js';
 import { SoftAuthenticator } from './webauthn.js';
 import { addMember } from './cli.js';
 import { messageWithHistory, type MessageFixture } from './messages.js';
-import { relayOutbox } from './events.js';
+import { consumers } from '../../src/consumers.js';
+import { acceptedBy, relayOutbox } from './events.js';
 import { connect, diffSnapshots, snapshot, tenantTables } from './db.js';
 import { as, expectProblem, signUpActor, uniqueEmail, type Actor, type Reply } from './http.js';
 import {
@@ -95,7 +96,9 @@ export const FIXTURES: Record<string, Fixture> = {
   // A notification of A's owner: a member added to A, the event relayed to the worker's notifications consumer.
   '/api/v1/notifications/{id}/read id': async (w) => {
     await addMember(w.app.db.adminUrl, w.a.orgId, 'viewer', 'a-notified');
-    await relayOutbox(w.app, w.admin, w.a.orgId, 'notifications');
+    // Waits for the events the consumer takes (it acknowledges the others without a receipt).
+    const notifications = consumers.find((c) => c.name === 'notifications')!;
+    await relayOutbox(w.app, w.admin, w.a.orgId, 'notifications', acceptedBy(notifications));
     const { rows } = await w.admin.query('SELECT id FROM notifications WHERE org_id = $1 AND user_id = $2', [
       w.a.orgId,
       w.a.userId,

@@ -444,8 +444,10 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
   const vintages: string[] = [];
   for (const year of [2016, 2020]) {
     const r = backtestCounties(ref, year);
+    const leaky = r.validation.filter((v) => v.vintagePostdatesPair).length;
     vintages.push(
-      `${year - 4}->${year} ${r.featureVintage} (${r.featureVintagePostdatesCycle ? `dated AFTER ${year}` : `dated before ${year}`})`,
+      `    ${year - 4}->${year} ${r.featureVintage} (${r.featureVintagePostdatesCycle ? `dated AFTER ${year}` : `dated before ${year}`}); ` +
+        `validation pairs scored with a vintage dated after them: ${leaky} of ${r.validation.length}`,
     );
     countyRows.push([
       `${year - 4}->${year} model (${r.spec}, kappa ${r.kappa.toFixed(2)}, state ${r.kappaState.toFixed(2)})`,
@@ -478,7 +480,7 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
   out.log(
     table(['pair / predictor', 'MAE pts', 'cov80%', 'cov95%', 'votes MAPE%', 'votes cov80%', 'counties'], countyRows),
   );
-  out.log(`  county demographic features used, by pair: ${vintages.join('; ')}`);
+  out.log(`  county demographic features used, by pair:\n${vintages.join('\n')}`);
   out.log(
     '  earlier pairs, same procedure (county features are the 2014 vintage, which postdates these cycles: context only)',
   );

@@ -322,6 +322,9 @@ describe('no model trains on the year it predicts (real data)', () => {
     expect(c.model.mae).toBeLessThan(c.uniformSwing.mae);
     expect(c.totals.modelMape).toBeLessThan(c.totals.lastMape);
     expect([c.featureVintage, c.featureVintagePostdatesCycle]).toEqual([2014, false]);
+    // every validation pair of a 2016 forecast ends by 2012, before the only earlier vintage (2014): all flagged
+    expect(c.validation.length).toBeGreaterThan(0);
+    expect(c.validation.every((v) => v.featureVintage === 2014 && v.vintagePostdatesPair)).toBe(true);
     const t = backtestTurnout(data, 2020);
     expect(t.states).toBe(51);
     expect(t.givenNational.mae).toBeLessThan(t.lastRate.mae);

@@ -9,15 +9,24 @@
  *
  * Batching (`startConsumer`). The subscription keeps many events in flight; they queue here, and whatever has
  * queued while the previous batch was being written forms the next one (group commit: no timer, so an event that
- * arrives alone is handled at once). A batch is split by org — a transaction, and every statement in it, holds one
- * org's events only — and the org groups run concurrently, a few at a time. An event is acknowledged once its
- * group committed. A group that fails is retried event by event, so one poisonous event fails (and is redelivered)
- * alone instead of taking its org's other events with it.
+ * arrives alone is handled at once — at the end of the event loop's turn, so that a burst read at once is one
+ * batch). A batch is split by org — a transaction, and every statement in it, holds one org's events only — and
+ * the org groups run concurrently, a few at a time. An event is acknowledged once its group committed. A group
+ * that fails is retried event by event, so one poisonous event fails (and is redelivered) alone instead of taking
+ * its org's other events with it.
  */
 import type { Database, Tx } from '../../db/index.js';
 import type { Services } from '../../services.js';
-import { boundedTasks, type Delivery, type EventBus, type SubscribeOptions, type Subscription } from './bus.js';
+import {
+  boundedTasks,
+  type BusEvent,
+  type Delivery,
+  type EventBus,
+  type SubscribeOptions,
+  type Subscription,
+} from './bus.js';
 import type { EventFilter } from './subject.js';
+import { coalesced } from '../next-turn.js';
 
 export interface ConsumerContext {
   /** A transaction with `app.org_id` set to the events' org (no user). */
@@ -25,21 +34,63 @@ export interface ConsumerContext {
   services: Services;
 }
 
-export interface Consumer {
+interface ConsumerBase {
   /** Durable consumer name (a subject token), e.g. 'webhooks', 'metering'. */
   name: string;
   filter: EventFilter;
   /**
-   * Runs inside a transaction scoped to the event's org. The receipt (consumer name, event id) is inserted in the
-   * same transaction; if it already exists the event was processed and handle() is not called again.
+   * Optional: whether this consumer has anything to do for the event at all. An event it does not accept is
+   * acknowledged as it arrives — no transaction, no receipt, since there is no effect to make exactly once.
    */
-  handle(event: Delivery, ctx: ConsumerContext): Promise<void>;
-  /**
-   * Optional set-based form of `handle` for several events of one org (distinct, not processed before), in one
-   * transaction scoped to that org. Without it, `handle` is called for each in turn in that transaction.
-   */
-  handleBatch?(events: Delivery[], ctx: ConsumerContext): Promise<void>;
+  accepts?(event: BusEvent): boolean;
 }
+
+/** A consumer's effect is either code run in the events' transaction or SQL written in the receipts' statement. */
+export type Consumer = ConsumerBase &
+  (
+    | {
+        /**
+         * Runs inside a transaction scoped to the event's org. The receipt (consumer name, event id) is inserted
+         * in the same transaction; if it already exists the event was processed and handle() is not called again.
+         */
+        handle(event: Delivery, ctx: ConsumerContext): Promise<void>;
+        /**
+         * Optional set-based form of `handle` for several events of one org (distinct, not processed before), in
+         * one transaction scoped to that org. Without it, `handle` is called for each in turn in that transaction.
+         */
+        handleBatch?(events: Delivery[], ctx: ConsumerContext): Promise<void>;
+        batchSql?: undefined;
+      }
+    | {
+        /**
+         * The effect written in the receipts' own statement (one round trip for receipts and effect): common table
+         * expressions — data-modifying ones included — that read the events whose receipt is new from
+         * `fresh(event_id)`, their parameters numbered from `$4`, and optional expressions for the statement's final
+         * SELECT (a plain CTE runs only if that SELECT reads it).
+         */
+        batchSql(orgId: string, events: Delivery[]): BatchSql;
+        handle?: undefined;
+        handleBatch?: undefined;
+      }
+  );
+
+export interface BatchSql {
+  /** `name AS (…)` each; may read `fresh(event_id)`; parameters from `$4`. */
+  ctes: string[];
+  /** Extra expressions of the final SELECT (each read once, so a CTE they name runs). */
+  select?: string[];
+  values: unknown[];
+  /** After commit, with the final SELECT's row. */
+  committed?(row: Record<string, unknown>): void;
+  /** The transaction did not commit. */
+  abandoned?(): void;
+}
+
+/** The receipts CTE every consumer statement starts with: `$1` org, `$2` consumer, `$3` event ids. */
+const RECEIPTS_CTE = `fresh AS (
+    INSERT INTO consumer_receipts (org_id, consumer, event_id)
+    SELECT $1, $2, e FROM unnest($3::uuid[]) AS e ORDER BY e
+    ON CONFLICT DO NOTHING RETURNING event_id)`;
 
 /**
  * Handle `events` of one org with `consumer` in one transaction, each at most once per (consumer, event): resolves
@@ -60,13 +111,31 @@ export async function processOrgBatch(
   }
   // Receipts are inserted in event-id order, so concurrent batches sharing events lock them in one order.
   const ids = [...distinct.keys()].sort();
+  if (consumer.batchSql) {
+    const effect = consumer.batchSql(orgId, [...distinct.values()]);
+    let row: Record<string, unknown> & { fresh: string[] };
+    try {
+      row = await db.transaction({ orgId }, async (tx) => {
+        const { rows } = await tx.client.query<Record<string, unknown> & { fresh: string[] }>(
+          `WITH ${[RECEIPTS_CTE, ...effect.ctes].join(', ')}
+           SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM fresh) AS fresh${(effect.select ?? []).map((x) => `, ${x}`).join('')}`,
+          [orgId, consumer.name, ids, ...effect.values],
+        );
+        return rows[0]!;
+      });
+    } catch (err) {
+      effect.abandoned?.();
+      throw err;
+    }
+    effect.committed?.(row);
+    return new Set(row.fresh);
+  }
   return db.transaction({ orgId }, async (tx) => {
-    const { rows } = await tx.client.query<{ event_id: string }>(
-      `INSERT INTO consumer_receipts (org_id, consumer, event_id)
-       SELECT $1, $2, e FROM unnest($3::uuid[]) AS e ORDER BY e
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [orgId, consumer.name, ids],
-    );
+    const { rows } = await tx.client.query<{ event_id: string }>(`WITH ${RECEIPTS_CTE} SELECT event_id FROM fresh`, [
+      orgId,
+      consumer.name,
+      ids,
+    ]);
     const fresh = new Set(rows.map((r) => r.event_id));
     // Handled in the order they arrived.
     const todo = [...distinct.values()].filter((e) => fresh.has(e.id));
@@ -93,7 +162,10 @@ export async function processDelivery(
 }
 
 export interface ConsumerOptions extends Omit<SubscribeOptions, 'durableName' | 'concurrency'> {
-  /** Events per batch at most. Default 256. */
+  /**
+   * Events per batch at most. Default 1024: a backlog is taken in large batches (a transaction per org and batch),
+   * while with no timer an event that arrives alone still goes at once.
+   */
   batchSize?: number;
   /** Batches being written at once. Default 2. */
   batchesInFlight?: number;
@@ -116,7 +188,7 @@ export function startConsumer(
   consumer: Consumer,
   options: ConsumerOptions = {},
 ): Promise<Subscription> {
-  const { batchSize = 256, batchesInFlight = 2, orgsInFlight = 2, ...subscribe } = options;
+  const { batchSize = 1024, batchesInFlight = 2, orgsInFlight = 2, ...subscribe } = options;
   const queue: Queued[] = [];
   let writing = 0;
 
@@ -162,13 +234,19 @@ export function startConsumer(
     }
   };
 
+  // A new event starts a batch at the end of this turn of the event loop rather than at once: the other messages of
+  // the read that brought it are queued by then and go with it (a burst is one batch, not one event and the rest).
+  const flushSoon = coalesced(flush);
+
   return bus.subscribe(
     consumer.filter,
     (event) =>
-      new Promise<void>((resolve, reject) => {
-        queue.push({ event, done: (err) => (err === undefined ? resolve() : reject(err)) });
-        flush();
-      }),
+      consumer.accepts && !consumer.accepts(event)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            queue.push({ event, done: (err) => (err === undefined ? resolve() : reject(err)) });
+            flushSoon();
+          }),
     { ...subscribe, durableName: consumer.name, concurrency: batchSize * (batchesInFlight + 1) },
   );
 }

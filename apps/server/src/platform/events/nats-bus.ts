@@ -66,6 +66,9 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
     name: options.name ?? 'akashic',
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
+    // No stack captured per request (two Error objects per publish): a publish's failure is reported by the relay
+    // with the event it was for.
+    noAsyncTraces: true,
   });
   void watchStatus(nc, log);
   const jsm = await nc.jetstreamManager();

@@ -10,25 +10,20 @@ import type { Consumer } from '../events/consumer.js';
 export const meteringConsumer: Consumer = {
   name: 'metering',
   filter: {},
-  async handle(event, ctx) {
-    await countEvents(ctx.tx, event.orgId, [event]);
-  },
-  async handleBatch(events, ctx) {
-    await countEvents(ctx.tx, events[0]!.orgId, events);
-  },
+  // `usage_daily` += the events whose receipt is new, counted per (UTC day, type), in the receipts' own statement.
+  batchSql: (_orgId, events) => ({
+    ctes: [
+      `counted AS (
+         INSERT INTO usage_daily (org_id, day, event_type, events)
+         SELECT $1, (e.at AT TIME ZONE 'UTC')::date, e.type, count(*)
+           FROM unnest($4::uuid[], $5::timestamptz[], $6::text[]) AS e(id, at, type)
+          WHERE e.id IN (SELECT event_id FROM fresh)
+          GROUP BY 2, 3 ORDER BY 2, 3
+         ON CONFLICT (org_id, day, event_type) DO UPDATE SET events = usage_daily.events + excluded.events)`,
+    ],
+    values: [events.map((e) => e.id), events.map((e) => e.occurredAt), events.map((e) => e.type)],
+  }),
 };
-
-/** `usage_daily` += the events of one org, counted per (UTC day, type) in one statement. */
-async function countEvents(tx: Tx, orgId: string, events: ReadonlyArray<{ occurredAt: string; type: string }>) {
-  await tx.client.query(
-    `INSERT INTO usage_daily (org_id, day, event_type, events)
-     SELECT $1, (e.at AT TIME ZONE 'UTC')::date, e.type, count(*)
-       FROM unnest($2::timestamptz[], $3::text[]) AS e(at, type)
-      GROUP BY 2, 3 ORDER BY 2, 3
-     ON CONFLICT (org_id, day, event_type) DO UPDATE SET events = usage_daily.events + excluded.events`,
-    [orgId, events.map((e) => e.occurredAt), events.map((e) => e.type)],
-  );
-}
 
 export async function readUsage(tx: Tx, orgId: string, range: { from: string; to: string }): Promise<Usage> {
   const { rows } = await tx.client.query<{ day: string; event_type: string; events: number }>(

@@ -34,6 +34,8 @@ export function notificationsConsumer(rules: NotificationRule[], push: SendOptio
   return {
     name: 'notifications',
     filter: {},
+    // Events no rule reads are acknowledged without a transaction (no effect, so nothing to make exactly once).
+    accepts: (event) => byType.has(event.type),
     async handle(event, { tx, services }) {
       const applicable = byType.get(event.type);
       if (!applicable) return;

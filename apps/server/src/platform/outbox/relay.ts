@@ -69,12 +69,13 @@ export async function relayPass(pool: pg.Pool, bus: EventBus, batchSize: number,
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<OutboxRow>(
-      `SELECT position, id, org_id, type, occurred_at, payload FROM outbox
-        WHERE published_at IS NULL AND publish_error IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [batchSize],
-    );
+    // BEGIN and the claim in one round trip (a simple query: the limit is an integer, inlined).
+    const begun = (await client.query(
+      `BEGIN; SELECT position, id, org_id, type, occurred_at, payload FROM outbox
+        WHERE published_at IS NULL AND publish_error IS NULL
+        ORDER BY position LIMIT ${Math.max(1, Math.floor(batchSize))} FOR UPDATE SKIP LOCKED`,
+    )) as unknown as pg.QueryResult<OutboxRow>[];
+    const { rows } = begun[begun.length - 1]!;
     const results = await Promise.allSettled(rows.map((r) => bus.publish(eventOf(r))));
     const done: string[] = [];
     const rejected: Array<{ position: string; error: string }> = [];
@@ -89,9 +90,6 @@ export async function relayPass(pool: pg.Pool, bus: EventBus, batchSize: number,
         );
       } else log.warn({ err: r.reason, eventId: row.id }, 'outbox relay: publish failed; will retry');
     });
-    if (done.length > 0) {
-      await client.query(`UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])`, [done]);
-    }
     if (rejected.length > 0) {
       await client.query(
         `UPDATE outbox o SET publish_error = r.error
@@ -99,7 +97,13 @@ export async function relayPass(pool: pg.Pool, bus: EventBus, batchSize: number,
         [rejected.map((r) => r.position), rejected.map((r) => r.error)],
       );
     }
-    await client.query('COMMIT');
+    // The acknowledged rows are marked with the COMMIT, in one round trip (positions are the bigints just read).
+    if (done.length > 0) {
+      if (!done.every((p) => /^\d+$/.test(p))) throw new Error('outbox relay: a position is not an integer');
+      await client.query(
+        `UPDATE outbox SET published_at = now() WHERE position = ANY('{${done.join(',')}}'::bigint[]); COMMIT`,
+      );
+    } else await client.query('COMMIT');
     const failed = rows.length - done.length - rejected.length;
     return { claimed: rows.length, published: done.length, failed, rejected: rejected.length };
   } catch (err) {

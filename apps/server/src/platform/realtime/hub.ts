@@ -26,6 +26,7 @@ import type { Principal } from '../identity/principal.js';
 import type { PolicyEngine } from '../policy/engine.js';
 import type { OrgRole } from '../tenancy/role.js';
 import { mayReceive, resolveEvent, type Listener, type LiveEvent, type Resolved } from './visibility.js';
+import { coalesced } from '../next-turn.js';
 
 export interface RealtimeOptions {
   ringSize: number;
@@ -146,15 +147,9 @@ export function createRealtimeHub(deps: {
     }
   }
 
-  let recheckQueued = false;
-  const recheckAll = () => {
-    if (recheckQueued) return;
-    recheckQueued = true;
-    setImmediate(() => {
-      recheckQueued = false;
-      for (const set of byOrg.values()) for (const c of set) void recheck(c);
-    });
-  };
+  const recheckAll = coalesced(() => {
+    for (const set of byOrg.values()) for (const c of set) void recheck(c);
+  });
   const stopListening = authCache.onInvalidate(recheckAll);
 
   const heartbeat = setInterval(() => {

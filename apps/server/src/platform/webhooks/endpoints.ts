@@ -162,15 +162,36 @@ export async function rotateEndpointSecret(
   return { ...after, secret };
 }
 
+/**
+ * Secrets the sender opened, by server secret and (endpoint, sealed value): opening one derives a key (HKDF) and
+ * decrypts, on every delivery otherwise. A rotated secret is a new sealed value, so an entry never goes stale; the
+ * cache only spares the work, and is dropped whole when it outgrows `OPENED_MAX`.
+ */
+const opened = new Map<string, Map<string, string>>();
+const OPENED_MAX = 10_000;
+
+function openCached(serverSecret: string, endpointId: string, sealed: string): string {
+  let bySecret = opened.get(serverSecret);
+  if (!bySecret) opened.set(serverSecret, (bySecret = new Map()));
+  const key = `${endpointId} ${sealed}`;
+  let secret = bySecret.get(key);
+  if (secret === undefined) {
+    secret = openWebhookSecret(serverSecret, endpointId, sealed);
+    if (bySecret.size >= OPENED_MAX) bySecret.clear();
+    bySecret.set(key, secret);
+  }
+  return secret;
+}
+
 /** The secrets a delivery is signed with now: the current one, then the previous one while it overlaps. */
 export function signingSecrets(
   serverSecret: string,
   endpoint: { id: string; secret: string; previous_secret: string | null; previous_secret_expires_at: Date | null },
   now: Date,
 ): string[] {
-  const secrets = [openWebhookSecret(serverSecret, endpoint.id, endpoint.secret)];
+  const secrets = [openCached(serverSecret, endpoint.id, endpoint.secret)];
   if (endpoint.previous_secret && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > now) {
-    secrets.push(openWebhookSecret(serverSecret, endpoint.id, endpoint.previous_secret));
+    secrets.push(openCached(serverSecret, endpoint.id, endpoint.previous_secret));
   }
   return secrets;
 }

@@ -30,8 +30,10 @@ import type { AllowList } from './address.js';
 import { deliverWebhook, type DeliveryResult, type Resolve } from './deliver.js';
 import { WEBHOOKS_CHANNEL } from './dispatcher.js';
 import { signingSecrets } from './endpoints.js';
+import { registerLocalSender, type HandedDelivery } from './handoff.js';
 import { ENDPOINT_DISABLED_EVENT, nextStep, type Decision, type RetryPolicy } from './retry.js';
 import { signWebhook } from './signature.js';
+import { coalesced } from '../next-turn.js';
 
 /** Bytes of each request and answer body kept in the attempt log. */
 export const EXCERPT_BYTES = 2048;
@@ -52,22 +54,8 @@ export interface SenderDeps {
   log: Pick<Logger, 'warn' | 'info'>;
 }
 
-interface DueRow {
-  id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: string;
-  occurred_at: Date;
-  payload: Record<string, unknown>;
-  attempts: number;
-  schedule_attempts: number;
-  first_attempt_at: Date | null;
-  url: string;
-  enabled: boolean;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-}
+/** A due delivery with its endpoint, as read (or handed over by the dispatcher, handoff.ts). */
+type DueRow = HandedDelivery;
 
 /** An attempt made, waiting to be recorded. */
 interface Attempt {
@@ -200,12 +188,30 @@ async function recordAttempts(
       outcomes.set(a.d.id, decision.kind);
     }
     if (rows.length === 0) return;
+    const statusOf = (k: Decision['kind']) => (k === 'delivered' ? 'delivered' : k === 'retry' ? 'pending' : 'failed');
+    // A streak ends with a success and starts with a failure; an endpoint whose state is unchanged is not written.
+    // Endpoints in id order, as every batch takes them.
+    const ends = [...streaks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // The attempt log, the deliveries and the endpoints' streaks: one statement (three tables, no row twice).
     await tx.client.query(
-      `INSERT INTO webhook_attempts (id, org_id, delivery_id, attempt, started_at, duration_ms, request_headers,
-         request_body, response_status, response_headers, response_body, error)
-       SELECT gen_random_uuid(), $1, a.*
-         FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::jsonb[], $7::text[], $8::int[],
-                     $9::jsonb[], $10::text[], $11::text[]) AS a`,
+      `WITH logged AS (
+         INSERT INTO webhook_attempts (id, org_id, delivery_id, attempt, started_at, duration_ms, request_headers,
+           request_body, response_status, response_headers, response_body, error)
+         SELECT gen_random_uuid(), $1, a.*
+           FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::jsonb[], $7::text[], $8::int[],
+                       $9::jsonb[], $10::text[], $11::text[]) AS a
+       ), scheduled AS (
+         UPDATE webhook_deliveries d SET attempts = d.attempts + 1, schedule_attempts = d.schedule_attempts + 1,
+            first_attempt_at = coalesce(d.first_attempt_at, u.started_at), last_attempt_at = $12,
+            last_status = u.status, status = u.next_status, next_attempt_at = u.next_at
+           FROM unnest($2::uuid[], $4::timestamptz[], $8::int[], $13::text[], $14::timestamptz[])
+                  AS u(id, started_at, status, next_status, next_at)
+          WHERE d.org_id = $1 AND d.id = u.id
+       )
+       UPDATE webhook_endpoints e SET failing_since = s.failing_since
+         FROM unnest($15::uuid[], $16::timestamptz[]) AS s(id, failing_since)
+        WHERE e.org_id = $1 AND e.id = s.id
+          AND CASE WHEN s.failing_since IS NULL THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END`,
       [
         orgId,
         rows.map(({ a }) => a.d.id),
@@ -218,35 +224,12 @@ async function recordAttempts(
         rows.map(({ a }) => JSON.stringify(a.result.headers)),
         rows.map(({ a }) => excerpt(a.result.body)),
         rows.map(({ a }) => (a.result.error ? `${a.result.error}: ${a.result.message ?? ''}`.trim() : null)),
-      ],
-    );
-    const statusOf = (k: Decision['kind']) => (k === 'delivered' ? 'delivered' : k === 'retry' ? 'pending' : 'failed');
-    await tx.client.query(
-      `UPDATE webhook_deliveries d SET attempts = d.attempts + 1, schedule_attempts = d.schedule_attempts + 1,
-          first_attempt_at = coalesce(d.first_attempt_at, u.started_at), last_attempt_at = $2, last_status = u.status,
-          status = u.next_status, next_attempt_at = u.next_at
-         FROM unnest($3::uuid[], $4::timestamptz[], $5::int[], $6::text[], $7::timestamptz[])
-                AS u(id, started_at, status, next_status, next_at)
-        WHERE d.org_id = $1 AND d.id = u.id`,
-      [
-        orgId,
         now,
-        rows.map(({ a }) => a.d.id),
-        rows.map(({ a }) => a.startedAt),
-        rows.map(({ a }) => a.result.status),
         rows.map(({ decision }) => statusOf(decision.kind)),
         rows.map(({ decision }) => (decision.kind === 'retry' ? decision.at : null)),
+        ends.map(([id]) => id),
+        ends.map(([, since]) => since),
       ],
-    );
-    // A streak ends with a success and starts with a failure; an endpoint whose state is unchanged is not written.
-    // Endpoints in id order, as every batch takes them.
-    const ends = [...streaks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    await tx.client.query(
-      `UPDATE webhook_endpoints e SET failing_since = s.failing_since
-         FROM unnest($2::uuid[], $3::timestamptz[]) AS s(id, failing_since)
-        WHERE e.org_id = $1 AND e.id = s.id
-          AND CASE WHEN s.failing_since IS NULL THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END`,
-      [orgId, ends.map(([id]) => id), ends.map(([, since]) => since)],
     );
     // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
     const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
@@ -321,7 +304,10 @@ export interface SenderOptions extends SenderDeps {
   settings: SenderSettings;
   /** A pool connected as `akashic_relay` (claims). */
   claimPool: pg.Pool;
-  /** Attempts in flight at once (claimed and not yet recorded). Default 64. */
+  /**
+   * POSTs in flight at once (with the reads before them); answered attempts waiting for their record are bounded
+   * apart. Default 64.
+   */
   concurrency?: number;
   /** Look for due deliveries at least this often. Default 1 s. */
   pollMs?: number;
@@ -378,6 +364,14 @@ export function startWebhookSender(options: SenderOptions): Sender {
   const leaseMs = options.settings.timeoutMs + 30_000;
   /** Deliveries claimed and not yet recorded (or dropped). */
   let busy = 0;
+  /**
+   * Of those, the ones not answered yet (being read or POSTed): `concurrency` bounds these. An answered attempt waits
+   * for its record without holding a slot, so recording (a transaction per org) does not throttle the POSTs; the
+   * attempts waiting for their record are bounded apart (`maxBusy`).
+   */
+  let sending = 0;
+  const maxBusy = concurrency + recordBatch * RECORDS_IN_FLIGHT;
+  const freeSlots = () => Math.max(0, Math.min(concurrency - sending, maxBusy - busy));
   let idle: (() => void) | undefined;
   let stopped = false;
   let saturated = false;
@@ -389,6 +383,16 @@ export function startWebhookSender(options: SenderOptions): Sender {
     busy -= n;
     if (saturated) wake();
     if (busy === 0) idle?.();
+  };
+  /** `n` claimed deliveries leave without an attempt to record. */
+  const drop = (n: number) => {
+    sending -= n;
+    release(n);
+  };
+  /** An attempt was answered: its slot is free; its delivery stays busy until recorded. */
+  const answered = () => {
+    sending--;
+    if (saturated) wake();
   };
 
   const toRecord: Array<{ orgId: string; attempt: Attempt }> = [];
@@ -428,40 +432,77 @@ export function startWebhookSender(options: SenderOptions): Sender {
     }
   };
 
+  // An attempt that finishes is recorded at the end of this turn of the event loop, with the others whose answers
+  // came in the same read, rather than alone.
+  const recordSoon = coalesced(flushRecords);
+
   const attemptOrg = async (orgId: string, ids: string[]) => {
     let due: DueRow[];
     try {
       due = await readDue(options.db, orgId, ids);
     } catch (err) {
       options.log.warn({ err: (err as Error).message, orgId }, 'webhooks: reading due deliveries failed');
-      return release(ids.length);
+      return drop(ids.length);
     }
     // Claimed but no longer pending (or its endpoint is disabled): nothing to attempt.
-    release(ids.length - due.length);
+    drop(ids.length - due.length);
+    sendAll(orgId, due);
+  };
+
+  // Deliveries the dispatcher of this process created leased to us (handoff.ts): attempted as if claimed and read.
+  const unregister = registerLocalSender({
+    reserve(max) {
+      const slots = Math.min(max, freeSlots());
+      if (stopped || slots <= 0) return null;
+      busy += slots;
+      sending += slots;
+      let open = true;
+      return {
+        slots,
+        leaseMs,
+        hand(orgId, deliveries) {
+          if (!open) return;
+          open = false;
+          const handed = deliveries.slice(0, slots);
+          drop(slots - handed.length);
+          sendAll(orgId, handed);
+        },
+        cancel() {
+          if (!open) return;
+          open = false;
+          drop(slots);
+        },
+      };
+    },
+  });
+
+  function sendAll(orgId: string, due: DueRow[]) {
     for (const d of due) {
       void send(options.settings, d).then(
         (attempt) => {
           toRecord.push({ orgId, attempt });
-          flushRecords();
+          answered();
+          recordSoon();
         },
         (err: Error) => {
           // Unrecorded: the delivery is due again when its lease runs out.
           options.log.warn({ err: err.message, deliveryId: d.id }, 'webhooks: attempt failed');
-          release(1);
+          drop(1);
         },
       );
     }
-  };
+  }
 
   const loop = (async () => {
     while (!stopped) {
-      const free = concurrency - busy;
+      const free = freeSlots();
       let claimed = 0;
       if (free > 0) {
         try {
           const due = await claimDueDeliveries(options.claimPool, free, leaseMs);
           claimed = due.length;
           busy += claimed;
+          sending += claimed;
           const groups = byOrg(due, (d) => d.org_id);
           void (async () => {
             const tasks = boundedTasks(ORGS_IN_FLIGHT);
@@ -496,6 +537,7 @@ export function startWebhookSender(options: SenderOptions): Sender {
   return {
     async stop() {
       stopped = true;
+      unregister();
       wake();
       await unlisten();
       await loop;

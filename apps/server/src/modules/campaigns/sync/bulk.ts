@@ -24,12 +24,17 @@ export async function bulkVoterWrite<T>(
   write: () => Promise<T>,
 ): Promise<T> {
   await tx.client.query('SELECT set_config($1, $2, true)', [SETTING, campaignId]);
+  const reset = () => tx.client.query(`SELECT set_config($1, '', true)`, [SETTING]);
   let out: T;
   try {
     out = await write();
-  } finally {
-    await tx.client.query(`SELECT set_config($1, '', true)`, [SETTING]);
+  } catch (err) {
+    // The write's own error is the one to report: after a failed statement the transaction refuses every other
+    // ("current transaction is aborted"), and the setting is transaction-local, gone with the rollback anyway.
+    await reset().catch(() => undefined);
+    throw err;
   }
+  await reset();
   await tx.client.query(
     `INSERT INTO sync_epochs (org_id, campaign_id, epoch) VALUES ($1, $2, 1)
      ON CONFLICT (org_id, campaign_id) DO UPDATE SET epoch = sync_epochs.epoch + 1, bumped_at = now()`,

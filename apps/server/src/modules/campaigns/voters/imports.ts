@@ -5,10 +5,12 @@
  * 1. the header is read and the mapping resolved; the file's elections get the campaign's election numbers;
  * 2. rows are tokenized and validated as they arrive; good ones are COPYed into a temporary staging table, bad ones
  *    reported (line number and reasons); the body is never held whole in memory;
- * 3. the turnout and persuasion models (packages/voters) are fitted on the good rows, on a worker thread (scoring.ts:
- *    seconds of CPU on a large file, during which the server keeps answering), and their scores COPYed too;
- * 4. one INSERT … ON CONFLICT moves the staged rows into `voters` (a voter id already in the campaign is updated: a
- *    re-import deduplicates), the job is finished and recorded (one audit entry and event per job).
+ * 3. the turnout and persuasion models (packages/voters) are fitted on the good rows on a worker thread (scoring.ts:
+ *    seconds of CPU on a large file, during which the server keeps answering); the worker then predicts the voters
+ *    in blocks, and each block moves from the stage into `voters` with its scores (one INSERT … ON CONFLICT per
+ *    block: a voter id already in the campaign is updated, so a re-import deduplicates) while the next block is
+ *    predicted; the held-out evaluation (AUC, calibration) runs on the worker while the last blocks are written;
+ * 4. the job is finished and recorded (one audit entry and event per job).
  *
  * Any failure rolls the whole transaction back, so nothing is half-written; the job is then marked failed. Progress
  * is written by short transactions of their own while the import runs, so `GET` reads it at any time.
@@ -27,7 +29,7 @@ import { recorder, type Recorder } from '../campaigns.js';
 import { BULK_VOTER_ROWS, bulkVoterWrite } from '../sync/bulk.js';
 import { STAGE_FIELDS, UploadParser, VoterRowReader } from './file-reader.js';
 import { describeMapping, resolveMapping } from './mapping.js';
-import { scoreFileOffThread } from './scoring.js';
+import { SCORE_BLOCK_ROWS, scoreFileOffThread, type ScoreBlock } from './scoring.js';
 
 const COLUMNS = `i.id, i.campaign_id AS "campaignId", i.file_name AS "fileName", i.status, i.phase, i.mapping,
   i.mapping_overrides AS "mappingOverrides", i.elections, i.target_election AS "targetElection",
@@ -120,6 +122,8 @@ export interface ImportContext {
   maxBytes: number;
   /** Test hook: called after the rows are staged, before they are written to `voters` (inject failures). */
   beforeUpsert?: () => Promise<void>;
+  /** Voters per block of scores written to `voters` (default SCORE_BLOCK_ROWS; tests make blocks of a small file) */
+  scoreBlockRows?: number;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -299,9 +303,13 @@ async function importRows(
     if (!c.write(out)) await new Promise<void>((resolve) => c.once('drain', resolve));
     if (copyError) throw copyError;
   };
+  // Set once the import has failed: blocks of scores still arriving from the worker are refused, never written
+  // (the transaction is about to roll back and its connection to go back to the pool).
+  let abandoned = false;
   try {
     return await streamRows();
   } catch (err) {
+    abandoned = true;
     // A progress write still under way would land after the failure is recorded.
     await (reading as Promise<void> | null);
     // A COPY still open holds the connection: fail it, so that the transaction can roll back.
@@ -340,35 +348,45 @@ async function importRows(
     await readingSettled();
     await writeProgress(c, campaignId, importId, 'scoring', progress.bytes, reader);
 
-    // Scores from the good rows' own history; an import whose file cannot be scored still imports.
-    const scores = await scoreFileOffThread(reader.voterFile('voter file'), target);
-    await client.query(
-      `CREATE TEMP TABLE voter_stage_scores (row_no integer, turnout real, persuasion real) ON COMMIT DROP`,
+    // Scores from the good rows' own history (an import whose file cannot be scored still imports), written to
+    // `voters` block by block as the worker predicts them: PostgreSQL writes one block while the next is scored.
+    // The worker starts first; the writer's preparation (queries on this transaction) runs while it fits the model.
+    const rows = reader.rowsGood;
+    const blockRows = c.scoreBlockRows ?? SCORE_BLOCK_ROWS;
+    const counts = { inserted: 0, updated: 0 };
+    let writing = false;
+    const startWriting = async () => {
+      writing = true;
+      await writeProgress(c, campaignId, importId, 'writing', progress.bytes, reader);
+      await c.beforeUpsert?.();
+    };
+    let writerReady: ReturnType<typeof voterWriter> | null = null;
+    const scoring = scoreFileOffThread(
+      reader.voterFile('voter file'),
+      target,
+      async (b) => {
+        const writer = await writerReady!;
+        if (!writing && !abandoned) await startWriting();
+        if (abandoned) throw new Error('the import has failed');
+        const n = await writer(b);
+        counts.inserted += n.inserted;
+        counts.updated += n.updated;
+      },
+      blockRows,
     );
-    if (scores.turnout || scores.persuasion) {
-      const sc = client.query(copyFrom(`COPY voter_stage_scores FROM STDIN`));
-      const n = reader.rowsGood;
-      const BLOCK = 50_000;
-      for (let start = 0; start < n; start += BLOCK) {
-        let s = '';
-        for (let i = start; i < Math.min(n, start + BLOCK); i++) {
-          const t = scores.turnout ? scores.turnout[i]!.toFixed(4) : '\\N';
-          const p = scores.persuasion ? scores.persuasion[i]!.toFixed(4) : '\\N';
-          s += `${i}\t${t}\t${p}\n`;
-        }
-        if (!sc.write(s)) await new Promise<void>((resolve) => sc.once('drain', resolve));
-      }
-      sc.end();
-      await finished(sc);
-    }
-    await writeProgress(c, campaignId, importId, 'writing', progress.bytes, reader);
-    await c.beforeUpsert?.();
-
+    writerReady = voterWriter(tx, orgId, campaignId, importId, m, fileElections, rows > blockRows);
+    // both are awaited below; until then a failure must not count as unhandled
+    scoring.catch(() => {});
+    writerReady.catch(() => {});
     // A large file marks the campaign's voters changed wholesale (devices resync) instead of logging each voter.
-    const upsert = () => upsertVoters(tx, orgId, campaignId, importId, m, fileElections);
-    const counts =
-      reader.rowsGood >= BULK_VOTER_ROWS ? await bulkVoterWrite(tx, orgId, campaignId, upsert) : await upsert();
-    await client.query('DROP TABLE voter_stage, voter_stage_scores');
+    const written = async () => {
+      await writerReady;
+      const summary = await scoring;
+      if (!writing) await startWriting();
+      return summary;
+    };
+    const scores = rows >= BULK_VOTER_ROWS ? await bulkVoterWrite(tx, orgId, campaignId, written) : await written();
+    await client.query('DROP TABLE voter_stage');
     const described = describeMapping(m);
     await client.query(
       `UPDATE voter_imports
@@ -389,7 +407,7 @@ async function importRows(
         counts.updated,
         reader.rowsRead - reader.rowsGood,
         JSON.stringify(reader.report),
-        JSON.stringify(scores.summary),
+        JSON.stringify(scores),
       ],
     );
     const j = (await readImport(tx, orgId, campaignId, importId))!;
@@ -434,24 +452,26 @@ async function electionNumbers(tx: Tx, orgId: string, campaignId: string, keys: 
 }
 
 /**
- * Staged rows into `voters`. A voter already in the campaign keeps what this file does not hold: fields the file
- * has no column for, votes in elections the file has no column for, contact status, and scores when none were
- * computed.
+ * Staged rows into `voters`, a block of rows (`ScoreBlock`: row numbers and their scores) per call of the returned
+ * function. A voter already in the campaign keeps what this file does not hold: fields the file has no column for,
+ * votes in elections the file has no column for, contact status, and scores when none were computed.
  *
  * New voters get time-ordered ids (`voterIdPrefix`), so the indexes holding `id` grow at their end instead of taking a
  * random page for every row. The campaign's first import (no voter yet: imports of a campaign run one at a time under
  * its advisory lock) is a plain INSERT, since no row can conflict (the reader rejects a voter id seen twice in the file);
- * later ones go through ON CONFLICT. The join with the scores runs in memory (work_mem for this transaction), not
- * in sort files on disk.
+ * later ones go through ON CONFLICT. With several blocks, the stage is indexed by row number for reading them. A
+ * block's scores are two array parameters read by position (an element of a flat array of reals is found in constant
+ * time: cheaper than joining them to the rows).
  */
-async function upsertVoters(
+async function voterWriter(
   tx: Tx,
   orgId: string,
   campaignId: string,
   importId: string,
   m: ReturnType<typeof resolveMapping>,
   fileElections: { number: number; general: boolean }[],
-): Promise<{ inserted: number; updated: number }> {
+  blocks: boolean,
+): Promise<(b: ScoreBlock) => Promise<{ inserted: number; updated: number }>> {
   const mapped = STAGE_FIELDS.filter((f) => f === 'voter_id' || m.columns[f] !== undefined);
   const allGenerals = await tx.client.query<{ number: number }>(
     `SELECT number FROM voter_elections WHERE org_id = $1 AND campaign_id = $2 AND key LIKE 'GENERAL\\_%'`,
@@ -463,38 +483,64 @@ async function upsertVoters(
     orgId,
     campaignId,
   ]);
+  if (blocks) await tx.client.query('CREATE INDEX ON voter_stage (row_no)');
   await tx.client.query(`SET LOCAL work_mem = '${UPSERT_WORK_MEM}'`);
+  const prefix = voterIdPrefix();
   const insert = `INSERT INTO voters AS voters (id, org_id, campaign_id, ${mapped.join(', ')}, votes, generals_voted,
                                      turnout_score, persuasion_score, import_id)
        SELECT ($4 || lpad(to_hex(s.row_no), 8, '0'))::uuid, $1, $2,
               ${mapped.map((f) => (f === 'birth_year' ? 's.birth_year::smallint' : `s.${f}`)).join(', ')},
-              s.votes, s.generals_voted, sc.turnout, sc.persuasion, $3
-         FROM voter_stage s LEFT JOIN voter_stage_scores sc ON sc.row_no = s.row_no`;
-  if (!first.rowCount) {
-    const r = await tx.client.query(insert, [orgId, campaignId, importId, voterIdPrefix()]);
-    return { inserted: r.rowCount ?? 0, updated: 0 };
-  }
+              s.votes, s.generals_voted, ($7::real[])[s.row_no - $5 + 1], ($8::real[])[s.row_no - $5 + 1], $3
+         FROM voter_stage s
+        WHERE s.row_no >= $5 AND s.row_no < $6`;
+  const params = (b: ScoreBlock) => [
+    orgId,
+    campaignId,
+    importId,
+    prefix,
+    b.start,
+    b.start + b.length,
+    scoreArray(b.turnout),
+    scoreArray(b.persuasion),
+  ];
+  if (!first.rowCount)
+    return async (b) => {
+      const r = await tx.client.query(insert, params(b));
+      return { inserted: r.rowCount ?? 0, updated: 0 };
+    };
   const set = [
     ...mapped.filter((f) => f !== 'voter_id').map((f) => `${f} = EXCLUDED.${f}`),
-    `votes = ARRAY(SELECT v FROM unnest(voters.votes) v WHERE v <> ALL($5::smallint[])) || EXCLUDED.votes`,
-    `generals_voted = EXCLUDED.generals_voted + (SELECT count(*) FROM unnest(voters.votes) v WHERE v = ANY($6::smallint[]))`,
+    `votes = ARRAY(SELECT v FROM unnest(voters.votes) v WHERE v <> ALL($9::smallint[])) || EXCLUDED.votes`,
+    `generals_voted = EXCLUDED.generals_voted + (SELECT count(*) FROM unnest(voters.votes) v WHERE v = ANY($10::smallint[]))`,
     'turnout_score = coalesce(EXCLUDED.turnout_score, voters.turnout_score)',
     'persuasion_score = coalesce(EXCLUDED.persuasion_score, voters.persuasion_score)',
     'import_id = EXCLUDED.import_id',
     'updated_at = now()',
   ];
-  const r = await tx.client.query<{ inserted: string; updated: string }>(
-    `WITH up AS (
+  const upsert = `WITH up AS (
        ${insert}
        ON CONFLICT (campaign_id, voter_id) DO UPDATE SET ${set.join(', ')}
        RETURNING (xmax = 0) AS fresh)
-     SELECT count(*) FILTER (WHERE fresh) AS inserted, count(*) FILTER (WHERE NOT fresh) AS updated FROM up`,
-    [orgId, campaignId, importId, voterIdPrefix(), inFile, otherGenerals],
-  );
-  return { inserted: Number(r.rows[0]!.inserted), updated: Number(r.rows[0]!.updated) };
+     SELECT count(*) FILTER (WHERE fresh) AS inserted, count(*) FILTER (WHERE NOT fresh) AS updated FROM up`;
+  return async (b) => {
+    const r = await tx.client.query<{ inserted: string; updated: string }>(upsert, [
+      ...params(b),
+      inFile,
+      otherGenerals,
+    ]);
+    return { inserted: Number(r.rows[0]!.inserted), updated: Number(r.rows[0]!.updated) };
+  };
 }
 
-/** Memory for the upsert's join of staged rows and scores (a million rows of each fit, instead of spilling to disk). */
+/** Scores as a PostgreSQL array literal (4 decimals), or null for none. */
+function scoreArray(a: Float32Array | null): string | null {
+  if (!a) return null;
+  const parts = new Array<string>(a.length);
+  for (let i = 0; i < a.length; i++) parts[i] = a[i]!.toFixed(4);
+  return `{${parts.join(',')}}`;
+}
+
+/** Memory for the upsert (a block's rows, and on a re-import their conflicts, in memory rather than on disk). */
 const UPSERT_WORK_MEM = '256MB';
 
 /**

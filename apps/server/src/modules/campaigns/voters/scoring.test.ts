@@ -6,7 +6,8 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticVoterFile, parseVoterFile, type VoterFile } from '@akashic/voters';
 import { loadReferenceData } from '../../intelligence/data.js';
-import { scoreFile, scoreFileOffThread, transferables } from './scoring.js';
+import type { ImportScores } from '@akashic/contracts';
+import { scoreFileInBlocks, scoreFileOffThread, transferables, type ScoreBlock } from './scoring.js';
 import { syntheticCounties } from './synthetic-counties.js';
 
 function syntheticCsv(rows: number, seed: number): string {
@@ -20,9 +21,31 @@ const syntheticFile = (rows: number, seed: number): VoterFile =>
 
 const TARGET = 'GENERAL_2020-11-03';
 
+/** A file's scores as whole columns, from the blocks either way of scoring hands over (in order). */
+interface Scores {
+  turnout: number[];
+  persuasion: number[];
+  summary: ImportScores;
+}
+async function gathered(score: (onBlock: (b: ScoreBlock) => void) => ImportScores | Promise<ImportScores>) {
+  const turnout: number[] = [];
+  const persuasion: number[] = [];
+  let next = 0;
+  const summary = await score((b) => {
+    expect(b.start).toBe(next);
+    next += b.length;
+    turnout.push(...(b.turnout ?? []));
+    persuasion.push(...(b.persuasion ?? []));
+  });
+  return { turnout, persuasion, summary } satisfies Scores;
+}
+const onThisThread = (file: VoterFile) => gathered((onBlock) => scoreFileInBlocks(file, TARGET, onBlock, 5_000));
+const onAWorker = (file: VoterFile, target = TARGET) =>
+  gathered((onBlock) => scoreFileOffThread(file, target, onBlock, 5_000));
+
 describe('scoring a voter file on a worker thread', () => {
   it('gives the same scores and summary as on the calling thread, and the event loop keeps turning', async () => {
-    const here = scoreFile(syntheticFile(12_000, 31), TARGET);
+    const here = await onThisThread(syntheticFile(12_000, 31));
     let ticks = 0;
     let done = false;
     const counting = (async () => {
@@ -31,20 +54,21 @@ describe('scoring a voter file on a worker thread', () => {
         ticks++;
       }
     })();
-    const there = await scoreFileOffThread(syntheticFile(12_000, 31), TARGET).finally(() => (done = true));
+    const there = await onAWorker(syntheticFile(12_000, 31)).finally(() => (done = true));
     await counting;
     expect(there.summary).toEqual(here.summary);
     expect(there.summary.heldOutAuc).toBeGreaterThan(0.7);
-    expect(Array.from(there.turnout!)).toEqual(Array.from(here.turnout!));
-    expect(Array.from(there.persuasion ?? [])).toEqual(Array.from(here.persuasion ?? []));
+    expect(there.turnout).toHaveLength(12_000);
+    expect(there.turnout).toEqual(here.turnout);
+    expect(there.persuasion).toEqual(here.persuasion);
     // On the calling thread the fit would have held the loop for its whole length: not one turn in between.
     expect(ticks).toBeGreaterThan(20);
   });
 
   it('scores a tiny file like the calling thread does, and reports a failure as an error', async () => {
     // Five voters: too few for a real fit; whatever the model makes of them, both threads make the same.
-    expect(await scoreFileOffThread(syntheticFile(5, 2), TARGET)).toEqual(scoreFile(syntheticFile(5, 2), TARGET));
-    await expect(scoreFileOffThread(syntheticFile(50, 2), 'not an election')).rejects.toThrow(/scoring failed/);
+    expect(await onAWorker(syntheticFile(5, 2))).toEqual(await onThisThread(syntheticFile(5, 2)));
+    await expect(onAWorker(syntheticFile(50, 2), 'not an election')).rejects.toThrow(/scoring failed/);
   });
 
   it('moves only buffers an array has to itself', () => {
