@@ -1,5 +1,5 @@
 /** The browser every spec drives: the machine's Chromium (Debian package), headless, without background traffic. */
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 'playwright-core';
 
 const options = {
   executablePath: '/usr/bin/chromium',
@@ -21,8 +21,8 @@ export function launchChromium(): Promise<Browser> {
  * A browser with a profile on disk (`dir`) instead of an incognito context: what an installed app needs (Chromium
  * never offers to install from incognito).
  */
-export function launchChromiumProfile(dir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(dir, { ...options, viewport: { width: 1280, height: 900 } });
+export function launchChromiumProfile(dir: string, extra: Pick<LaunchOptions, 'proxy'> = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, { ...options, ...extra, viewport: { width: 1280, height: 900 } });
 }
 
 /** Width and height of a PNG, from its IHDR chunk. */

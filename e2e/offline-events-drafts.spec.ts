@@ -9,11 +9,12 @@
  * of the same person edit the same draft offline and come back one after the other: both converge on the same head
  * and both revisions are in the history.
  */
-import { request, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectAccessible } from './axe.js';
 import { launchChromium } from './browser.js';
 import { latestMailTo } from './mailbox.js';
+import { newContextWithSignal, setOffline } from './signal.js';
 
 const baseUrl = inject('baseUrl');
 const run = Date.now().toString(36);
@@ -37,6 +38,7 @@ describe('offline event check-in and message drafts', () => {
   let context: BrowserContext;
   let page: Page;
   let orgId: string;
+  let desk: APIRequestContext;
   let campaignId: string;
   let eventId: string;
   let messageId: string;
@@ -44,9 +46,12 @@ describe('offline event check-in and message drafts', () => {
   const problems: string[] = [];
   const watch = (p: Page) => p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 
-  /** The API as the signed-in person (the first context's session cookie). */
+  /**
+   * The API as the signed-in person (the first context's session cookie), from a desk: not through the phone's
+   * signal, so it answers while the phone is offline.
+   */
   async function call<T>(method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
-    const r = await context.request.fetch(`${baseUrl}${path}`, {
+    const r = await desk.fetch(`${baseUrl}${path}`, {
       method,
       headers: { 'x-akashic-org': orgId },
       ...(data === undefined ? {} : { data }),
@@ -97,7 +102,7 @@ describe('offline event check-in and message drafts', () => {
 
   /** Opens the console in a new browser context of the same person, its service worker controlling the page. */
   async function device(): Promise<{ context: BrowserContext; page: Page }> {
-    const c = await browser.newContext({
+    const c = await newContextWithSignal(browser, baseUrl, {
       viewport: { width: 375, height: 667 },
       isMobile: true,
       hasTouch: true,
@@ -113,7 +118,11 @@ describe('offline event check-in and message drafts', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+    context = await newContextWithSignal(browser, baseUrl, {
+      viewport: { width: 375, height: 667 },
+      isMobile: true,
+      hasTouch: true,
+    });
     const signUp = await context.request.post(`${baseUrl}/api/v1/auth/sign-up`, {
       data: {
         name: 'Olga Organizer',
@@ -125,6 +134,7 @@ describe('offline event check-in and message drafts', () => {
     expect(signUp.status()).toBe(201);
     orgId = ((await (await context.request.get(`${baseUrl}/api/v1/me`)).json()) as { currentOrgId: string })
       .currentOrgId;
+    desk = await request.newContext({ storageState: await context.storageState() });
     campaignId = (
       await call<{ id: string }>('POST', '/api/v1/campaigns', {
         name: `Offline campaign ${run}`,
@@ -161,6 +171,7 @@ describe('offline event check-in and message drafts', () => {
   });
 
   afterAll(async () => {
+    await desk?.dispose();
     await browser?.close();
     expect(problems).toEqual([]);
   });
@@ -177,7 +188,10 @@ describe('offline event check-in and message drafts', () => {
     await replicaHolds(page, { entity: 'message', id: messageId });
     await replicaHolds(page, { entity: 'event', id: eventId });
 
-    await context.setOffline(true);
+    await setOffline(context, true);
+    // The page says it records on the device (it works from the replica, not the API).
+    const onDevice = page.getByText('Offline: check-ins, RSVPs and walk-ins are kept on this device');
+    await onDevice.waitFor();
     for (const name of ['Ann Arrival', 'Ben Byline', 'Cat Caller']) {
       await page.getByRole('button', { name: new RegExp(name) }).click();
       await page.getByRole('button', { name: new RegExp(`${name}.*waiting to send`), pressed: true }).waitFor();
@@ -186,7 +200,7 @@ describe('offline event check-in and message drafts', () => {
     await page.getByLabel('Walk-in email').fill(`wes-${run}@example.com`);
     await page.getByRole('button', { name: 'Check in walk-in' }).click();
     await page.getByRole('button', { name: /Wes Walkin.*walk-in · waiting to send/, pressed: true }).waitFor();
-    expect(await page.getByText('Offline: check-ins, RSVPs and walk-ins are kept on this device').count()).toBe(1);
+    expect(await onDevice.count()).toBe(1);
     await expectAccessible(page, 'event page offline with changes waiting');
 
     await page.goto(messageUrl());
@@ -209,7 +223,7 @@ describe('offline event check-in and message drafts', () => {
       await page.getByRole('button', { name: new RegExp(`${name}.*waiting to send`), pressed: true }).waitFor();
     await page.getByRole('button', { name: /Dan Doorway/, pressed: false }).waitFor();
 
-    await context.setOffline(false);
+    await setOffline(context, false);
     await page.getByText('waiting to send').first().waitFor({ state: 'detached', timeout: SYNC_WAIT });
     // What the server decided (the walk-in's seat) shows after the pull.
     await page.getByRole('button', { name: /Wes Walkin.*walk-in$/, pressed: true }).waitFor();
@@ -254,15 +268,19 @@ describe('offline event check-in and message drafts', () => {
     await page.getByRole('heading', { level: 1, name: 'Small room' }).waitFor();
     await replicaHolds(page, { entity: 'event', id: full });
 
-    await context.setOffline(true);
-    await page.getByLabel('Walk-in name').fill('Late Larry');
-    await page.getByLabel('Walk-in email').fill(`larry-${run}@example.com`);
-    await page.getByRole('button', { name: 'Check in walk-in' }).click();
-    await page.getByRole('button', { name: /Late Larry.*waiting to send/, pressed: true }).waitFor();
-    // Meanwhile the last seat goes to someone who RSVPed online (the API request does not go through the page).
+    await setOffline(context, true);
     const base = `/api/v1/campaigns/${campaignId}/events/${full}`;
-    await call('POST', `${base}/rsvps`, { name: 'Early Erin', email: `erin-${run}@example.com`, response: 'yes' });
-    await context.setOffline(false);
+    try {
+      await page.getByText('Offline: check-ins, RSVPs and walk-ins are kept on this device').waitFor();
+      await page.getByLabel('Walk-in name').fill('Late Larry');
+      await page.getByLabel('Walk-in email').fill(`larry-${run}@example.com`);
+      await page.getByRole('button', { name: 'Check in walk-in' }).click();
+      await page.getByRole('button', { name: /Late Larry.*waiting to send/, pressed: true }).waitFor();
+      // Meanwhile the last seat goes to someone who RSVPed online (from a desk, not the phone).
+      await call('POST', `${base}/rsvps`, { name: 'Early Erin', email: `erin-${run}@example.com`, response: 'yes' });
+    } finally {
+      await setOffline(context, false);
+    }
 
     const refused = page.getByText(/Not saved: walk-in of Late Larry\. The event is full/);
     await refused.waitFor({ timeout: SYNC_WAIT });
@@ -291,7 +309,7 @@ describe('offline event check-in and message drafts', () => {
       await page.goto(messageUrl(draft.id));
       await page.getByText(/revision 1 by Olga Organizer/).waitFor();
       await replicaHolds(page, { entity: 'message', id: draft.id });
-      await context.setOffline(true);
+      await setOffline(context, true);
       const mine = 'Hi! I am calling from the campaign about early voting.';
       await page.getByLabel('Text', { exact: true }).fill(mine);
       await page.getByRole('button', { name: 'Save revision' }).click();
@@ -305,7 +323,7 @@ describe('offline event check-in and message drafts', () => {
       });
       expect(his.status(), await his.text()).toBe(201);
 
-      await context.setOffline(false);
+      await setOffline(context, false);
       const refused = page.getByRole('alert').filter({ hasText: 'The server refused a draft saved on this device' });
       await refused.waitFor({ timeout: SYNC_WAIT });
       expect(await refused.textContent()).toContain('This version has changed since you opened it');
@@ -344,8 +362,8 @@ describe('offline event check-in and message drafts', () => {
         await d.page.getByText(/revision 1 by Olga Organizer/).waitFor();
         await replicaHolds(d.page, { entity: 'message', id: draft.id });
       }
-      await a.context.setOffline(true);
-      await b.context.setOffline(true);
+      await setOffline(a.context, true);
+      await setOffline(b.context, true);
       const edits = [
         [a, 'Phone A: early voting starts Saturday at 9.'],
         [b, 'Phone B: vote early this Saturday, 9 to 5.'],
@@ -357,9 +375,9 @@ describe('offline event check-in and message drafts', () => {
       }
 
       // A comes back first, then B: B's revision continues A's (the same person's edits), so both are kept.
-      await a.context.setOffline(false);
+      await setOffline(a.context, false);
       await a.page.getByText(/waiting to send/).waitFor({ state: 'detached', timeout: SYNC_WAIT });
-      await b.context.setOffline(false);
+      await setOffline(b.context, false);
       await b.page.getByText(/waiting to send/).waitFor({ state: 'detached', timeout: SYNC_WAIT });
 
       const head = edits[1][1];

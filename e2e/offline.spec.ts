@@ -14,6 +14,7 @@ import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwrigh
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from './browser.js';
 import { latestMailTo } from './mailbox.js';
+import { newContextWithSignal, setOffline } from './signal.js';
 
 const baseUrl = inject('baseUrl');
 const run = Date.now().toString(36);
@@ -66,7 +67,7 @@ describe('canvassing offline', () => {
 
   /** A phone signed in as the canvasser, on the turf's walk list, with the service worker controlling the page. */
   async function phone(): Promise<Page> {
-    const context = await browser.newContext(PHONE);
+    const context = await newContextWithSignal(browser, baseUrl, PHONE);
     contexts.push(context);
     const r = await context.request.post(`${baseUrl}/api/v1/auth/sign-in`, {
       data: { email: canvasser.email, password },
@@ -195,7 +196,7 @@ describe('canvassing offline', () => {
     await page.getByRole('heading', { name: 'History' }).waitFor();
     await page.goto(`${baseUrl}${canvassPath()}`);
     await row(page, 1).waitFor();
-    await context.setOffline(true);
+    await setOffline(context, true);
     try {
       await page
         .getByRole('status')
@@ -228,7 +229,7 @@ describe('canvassing offline', () => {
       // Nothing reached the server meanwhile.
       expect(await contactsOf(1)).toHaveLength(0);
     } finally {
-      await context.setOffline(false);
+      await setOffline(context, false);
     }
 
     await expect.poll(() => waiting(page), { timeout: 20_000 }).toBe(0);
@@ -256,8 +257,8 @@ describe('canvassing offline', () => {
   it('converges when two phones record for the same voter offline', async () => {
     const a = await phone();
     const b = await phone();
-    await a.context().setOffline(true);
-    await b.context().setOffline(true);
+    await setOffline(a.context(), true);
+    await setOffline(b.context(), true);
     try {
       await record(a, 21, 'Not home');
       await record(a, 22, 'Moved');
@@ -265,8 +266,8 @@ describe('canvassing offline', () => {
       await record(b, 21, 'Talked');
       await record(b, 23, 'Refused');
     } finally {
-      await a.context().setOffline(false);
-      await b.context().setOffline(false);
+      await setOffline(a.context(), false);
+      await setOffline(b.context(), false);
     }
     for (const p of [a, b]) {
       await expect.poll(() => waiting(p), { timeout: 20_000 }).toBe(0);
@@ -316,12 +317,12 @@ describe('canvassing offline', () => {
 
   it('shows a result refused after the canvasser left the campaign, until dismissed', async () => {
     const page = await phone();
-    await page.context().setOffline(true);
+    await setOffline(page.context(), true);
     try {
       await record(page, 25, 'Not home');
       await call('DELETE', `/api/v1/campaigns/${campaignId}/team/${userId}`);
     } finally {
-      await page.context().setOffline(false);
+      await setOffline(page.context(), false);
     }
     // On the voter's row…
     const refusal = page.getByRole('alert').filter({ hasText: 'Result not saved' });

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromiumProfile, pngSize } from './browser.js';
+import { pngSize } from './browser.js';
+import { launchProfileWithSignal, setOffline } from './signal.js';
 
 const baseUrl = inject('baseUrl');
 const API_CACHE = 'akashic-api-v1';
@@ -25,7 +26,7 @@ describe('installable console (PWA)', () => {
   const run = Date.now().toString(36);
 
   beforeAll(async () => {
-    context = await launchChromiumProfile(profile);
+    context = await launchProfileWithSignal(profile, baseUrl);
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
@@ -113,7 +114,7 @@ describe('installable console (PWA)', () => {
       API_CACHE,
     );
 
-    await context.setOffline(true);
+    await setOffline(context, true);
     try {
       const reloaded = await page.reload();
       expect(reloaded?.fromServiceWorker()).toBe(true);
@@ -129,7 +130,7 @@ describe('installable console (PWA)', () => {
         ),
       ).toBe('offline');
     } finally {
-      await context.setOffline(false);
+      await setOffline(context, false);
     }
   });
 
@@ -157,14 +158,14 @@ describe('installable console (PWA)', () => {
     const notice = page.getByRole('status').filter({ hasText: 'You are offline: the dashboard as of' });
     expect(await notice.count()).toBe(0);
 
-    await context.setOffline(true);
+    await setOffline(context, true);
     try {
       await page.reload();
       await goal.getByText('1,234,567 votes', { exact: true }).waitFor();
       await notice.waitFor();
       expect(await notice.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     } finally {
-      await context.setOffline(false);
+      await setOffline(context, false);
     }
     // Back online: the dashboard is read again, and the notice goes.
     await notice.waitFor({ state: 'detached' });
@@ -178,14 +179,14 @@ describe('installable console (PWA)', () => {
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await page.waitForFunction(async (name) => (await (await caches.open(name)).keys()).length === 0, API_CACHE);
 
-    await context.setOffline(true);
+    await setOffline(context, true);
     try {
       await page.goto(`${baseUrl}/`);
       // The shell still loads, but nothing of Olive's: no session to show offline.
       await page.getByRole('heading', { level: 1, name: 'Akashic is unavailable' }).waitFor();
       expect(await page.getByText('Welcome, Olive').count()).toBe(0);
     } finally {
-      await context.setOffline(false);
+      await setOffline(context, false);
     }
   });
 

@@ -185,6 +185,61 @@ describe('the realtime stream', () => {
     lost.close();
   });
 
+  it('gives a new stream an id, so a browser that drops before its first event still resumes from where it was', async () => {
+    const first = await stream(owner);
+    await first.until(() => false, 300).catch(() => []); // the connected block: an id, no event
+    const mark = first.lastEventId;
+    expect(mark).toMatch(/^[0-9a-f]{12}\.\d+$/);
+    first.close();
+    await as(owner, 'PATCH', '/api/v1/org', { json: { name: 'While the signal was gone' } });
+    const missed = await relay(owner.orgId);
+    expect(missed).toHaveLength(1);
+
+    const again = await stream(owner, { 'last-event-id': mark! });
+    expect((await again.next()).id).toBe(missed[0]!.id);
+    // It keeps the browser's id rather than giving it a new one: what it replays is what the browser now holds.
+    expect(again.lastEventId).toBe(missed[0]!.id);
+    // A mark of another process (or of this one before a restart), or from beyond what it has sent: reset.
+    for (const foreign of ['0123456789ab.0', `${mark!.split('.')[0]}.999999`, `${mark!.split('.')[0]}.x`]) {
+      const s = await stream(owner, { 'last-event-id': foreign });
+      expect((await s.next()).event).toBe('reset');
+      s.close();
+    }
+  });
+
+  it('answers a resume from a mark older than its ring with a reset', async () => {
+    const small = await startTestApp({ REALTIME_RING_SIZE: '2' });
+    try {
+      const o = await signUpActor(small.url, 'rt-small');
+      const before = await openStream(o, '/api/v1/realtime');
+      await before.until(() => false, 300).catch(() => []);
+      const mark = before.lastEventId!;
+      before.close();
+      const smallAdmin = await connect(small.db.adminUrl);
+      try {
+        const seenIds = new Set((await outboxEvents(smallAdmin, o.orgId)).map((e) => e.id));
+        for (const name of ['One', 'Two', 'Three']) {
+          await as(o, 'PATCH', '/api/v1/org', { json: { name } });
+          for (const e of await outboxEvents(smallAdmin, o.orgId)) {
+            if (seenIds.has(e.id)) continue;
+            seenIds.add(e.id);
+            await small.platform.services.bus.publish(e);
+          }
+        }
+      } finally {
+        await smallAdmin.end();
+      }
+      const again = await openStream(o, '/api/v1/realtime', { 'last-event-id': mark });
+      try {
+        expect((await again.next()).event).toBe('reset');
+      } finally {
+        again.close();
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
   it('ends at once when the session signs out, and when the member is removed', async () => {
     const m = await member('staff', 'rt-leaving');
     const s1 = await stream(m);

@@ -21,6 +21,8 @@ export interface SseStream {
   until(pred: (f: SseFrame) => boolean, timeoutMs?: number): Promise<SseFrame[]>;
   /** Resolves when the server ends the stream. */
   readonly ended: Promise<void>;
+  /** The id a browser would send as Last-Event-ID on reconnecting: the last one the stream gave, event or not. */
+  readonly lastEventId: string | undefined;
   /** Comment lines seen so far (heartbeats). */
   readonly comments: number;
   close(): void;
@@ -40,6 +42,7 @@ export async function openStream(
   const frames: SseFrame[] = [];
   const waiters: (() => void)[] = [];
   let comments = 0;
+  let lastEventId: string | undefined;
   let done = false;
   const wake = () => waiters.splice(0).forEach((w) => w());
   const ended = (async () => {
@@ -52,7 +55,7 @@ export async function openStream(
           const block = buffer.slice(0, i);
           buffer = buffer.slice(i + 2);
           const f: SseFrame = { id: undefined, event: 'message', data: '' };
-          let fields = 0;
+          let hasData = false;
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) {
               comments++;
@@ -60,13 +63,15 @@ export async function openStream(
             }
             const colon = line.indexOf(': ');
             const [name, value] = [line.slice(0, colon), line.slice(colon + 2)];
-            if (name === 'id') f.id = value;
+            if (name === 'id') f.id = lastEventId = value;
             else if (name === 'event') f.event = value;
-            else if (name === 'data') f.data += value;
-            else continue;
-            fields++;
+            else if (name === 'data') {
+              f.data += value;
+              hasData = true;
+            }
           }
-          if (fields > 0) frames.push(f);
+          // As EventSource: a block without data dispatches nothing (its id still counts).
+          if (hasData) frames.push(f);
           wake();
         }
       }
@@ -105,6 +110,9 @@ export async function openStream(
       }
     },
     ended,
+    get lastEventId() {
+      return lastEventId;
+    },
     get comments() {
       return comments;
     },

@@ -5,7 +5,10 @@
  * visibility.ts) and written to the connections of its org whose member may read it.
  *
  * - Resume: the last `ringSize` events are kept; a reconnecting browser's `Last-Event-ID` replays what it missed,
- *   or — if that id has left the ring — a `reset` event tells it to reload everything.
+ *   or — if that id has left the ring, or another process (or an earlier run of this one) issued it — a `reset`
+ *   event tells it to reload everything. A new stream starts with an id of its own (this process's mark of where
+ *   the ring stood, sent with no data), so a browser that drops before its first event also resumes from where it
+ *   connected rather than losing what happened meanwhile.
  * - Backpressure: a connection whose unsent output exceeds `maxBufferedBytes` is closed (the browser reconnects
  *   and resumes), never buffered without bound.
  * - Heartbeats: a comment every `heartbeatMs` keeps proxies from closing idle streams.
@@ -64,6 +67,8 @@ interface Connection extends Listener {
 
 interface RingEntry {
   event: BusEvent;
+  /** Its place among the events this process has fanned out (1, 2, …). */
+  seq: number;
   resolved?: Promise<Resolved>;
 }
 
@@ -82,6 +87,9 @@ export function createRealtimeHub(deps: {
   const perUser = new Map<string, number>();
   const ring: RingEntry[] = [];
   const ringIndex = new Map<string, RingEntry>();
+  // Marks are `<epoch>.<seq>`: the epoch tells this process's marks from any other's (ids are never reused).
+  const epoch = randomBytes(6).toString('hex');
+  let seq = 0;
   let subscription: Subscription | undefined;
   let count = 0;
 
@@ -121,7 +129,7 @@ export function createRealtimeHub(deps: {
   }
 
   async function fanOut(event: BusEvent) {
-    const entry: RingEntry = { event };
+    const entry: RingEntry = { event, seq: ++seq };
     ring.push(entry);
     ringIndex.set(event.id, entry);
     if (ring.length > options.ringSize) ringIndex.delete(ring.shift()!.event.id);
@@ -162,13 +170,25 @@ export function createRealtimeHub(deps: {
   }, options.heartbeatMs);
   heartbeat.unref();
 
+  /** The ring's entries after what `lastEventId` saw, or null when that is not known here (the browser resets). */
+  function missedSince(lastEventId: string): RingEntry[] | null {
+    const seen = ringIndex.get(lastEventId);
+    if (seen) return ring.slice(ring.indexOf(seen) + 1);
+    const [markEpoch, markSeq] = lastEventId.split('.');
+    const at = Number(markSeq);
+    if (markEpoch !== epoch || !Number.isInteger(at) || at < 0 || at > seq) return null;
+    // Everything after the mark must still be in the ring.
+    if (ring.length > 0 && ring[0]!.seq > at + 1) return null;
+    return ring.filter((e) => e.seq > at);
+  }
+
   async function replay(c: Connection, lastEventId: string) {
-    const from = ringIndex.get(lastEventId);
-    if (!from) {
+    const missed = missedSince(lastEventId);
+    if (!missed) {
       write(c, `event: reset\ndata: {}\n\n`);
       return;
     }
-    for (const entry of ring.slice(ring.indexOf(from) + 1)) {
+    for (const entry of missed) {
       if (entry.event.orgId !== c.orgId) continue;
       const r = await resolve(entry);
       if (mayReceive(policy, c.orgId, c, r)) write(c, frame(r.live));
@@ -211,8 +231,9 @@ export function createRealtimeHub(deps: {
       perUser.set(principal.userId, open + 1);
       count++;
       stream.on('close', () => remove(c));
-      // Reconnect after 3 s when the stream drops; then whatever was missed.
-      stream.push(`retry: 3000\n: connected\n\n`);
+      // Reconnect after 3 s when the stream drops; then whatever was missed. A browser that resumes keeps its own
+      // last id; a new stream is given the mark of where the ring stands (an id with no data: not an event).
+      stream.push(`retry: 3000\n${lastEventId ? '' : `id: ${epoch}.${seq}\n`}: connected\n\n`);
       if (lastEventId) {
         replay(c, lastEventId).catch((err) => {
           log.warn({ err }, 'realtime: replay failed');
