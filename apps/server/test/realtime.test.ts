@@ -203,6 +203,8 @@ describe('the realtime stream', () => {
     for (const foreign of ['0123456789ab.0', `${mark!.split('.')[0]}.999999`, `${mark!.split('.')[0]}.x`]) {
       const s = await stream(owner, { 'last-event-id': foreign });
       expect((await s.next()).event).toBe('reset');
+      // With the reset, a mark of this process: the next drop resumes from here rather than resetting again.
+      expect(s.lastEventId).toMatch(new RegExp(`^${mark!.split('.')[0]}\\.\\d+$`));
       s.close();
     }
   });

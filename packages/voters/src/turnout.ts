@@ -35,7 +35,7 @@ import {
   type GbdtParams,
 } from './gbdt.js';
 import { fitLogistic, logisticContributions, logisticScore, type LogisticModel } from './logistic.js';
-import { createRng } from '@akashic/forecast';
+import { createRng, type Rng } from '@akashic/forecast';
 import { historyBefore, parseElectionKey, VoterFileError, type Election, type VoterFile } from './voter-file.js';
 
 export type ModelKind = 'gbdt' | 'logistic' | 'blend';
@@ -147,18 +147,7 @@ function buildExamples(file: VoterFile, ks: number[], perElection: number, seed:
   let total = 0;
   for (const k of ks) {
     const all = electorate(file, file.elections[k]!, k);
-    let rows = all;
-    if (all.length > perElection) {
-      // partial Fisher-Yates: a uniform sample without replacement, in file order
-      const copy = all.slice();
-      for (let j = 0; j < perElection; j++) {
-        const r = j + Math.floor(rng.next() * (copy.length - j));
-        const t = copy[j]!;
-        copy[j] = copy[r]!;
-        copy[r] = t;
-      }
-      rows = copy.subarray(0, perElection).sort();
-    }
+    const rows = sampleRows(all, perElection, rng);
     chosen.push(rows);
     total += rows.length;
   }
@@ -366,7 +355,7 @@ export function heldOutTurnout(plan: TurnoutPlan): HeldOutReport {
     opts,
     seed + 23,
   );
-  const holdRows = sampleRows(electorate(file, hold, holdK), opts.maxHeldOutRows ?? Infinity, seed + 29);
+  const holdRows = sampleRows(electorate(file, hold, holdK), opts.maxHeldOutRows ?? Infinity, createRng(seed + 29));
   const holdCtx = featureContext(historyBefore(file, hold.day), toTarget(hold));
   const holdLabels = new Uint8Array(holdRows.length);
   const holdCol = file.votes[holdK]!;
@@ -406,10 +395,12 @@ export function heldOutTurnout(plan: TurnoutPlan): HeldOutReport {
   };
 }
 
-/** A seeded uniform sample of `max` of `rows` (in their order), or `rows` itself when it holds no more than that. */
-function sampleRows(rows: Uint32Array, max: number, seed: number): Uint32Array {
+/**
+ * A uniform sample of `max` of `rows` without replacement (partial Fisher-Yates), in their order; `rows` itself
+ * (drawing nothing from `rng`) when it holds no more than that.
+ */
+function sampleRows(rows: Uint32Array, max: number, rng: Rng): Uint32Array {
   if (rows.length <= max) return rows;
-  const rng = createRng(seed);
   const copy = rows.slice();
   for (let j = 0; j < max; j++) {
     const r = j + Math.floor(rng.next() * (copy.length - j));

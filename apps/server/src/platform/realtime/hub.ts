@@ -185,7 +185,8 @@ export function createRealtimeHub(deps: {
   async function replay(c: Connection, lastEventId: string) {
     const missed = missedSince(lastEventId);
     if (!missed) {
-      write(c, `event: reset\ndata: {}\n\n`);
+      // The browser reloads everything; from here on it resumes from where the ring stands now.
+      write(c, `id: ${epoch}.${seq}\nevent: reset\ndata: {}\n\n`);
       return;
     }
     for (const entry of missed) {
