@@ -89,12 +89,14 @@ describe('notifications', () => {
       data: JSON.stringify(payload),
     });
 
-    const shown = await page.waitForFunction(async () => {
-      const reg = await navigator.serviceWorker.ready;
-      const [n] = await reg.getNotifications();
-      return n ? { title: n.title, body: n.body, tag: n.tag, data: n.data as unknown } : null;
-    });
-    expect(await shown.jsonValue()).toEqual({
+    // Shown by the service worker once it has handled the push: poll what the registration shows.
+    const shown = () =>
+      page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.ready;
+        const [n] = await reg.getNotifications();
+        return n ? { title: n.title, body: n.body, tag: n.tag, data: n.data as unknown } : null;
+      });
+    await expect.poll(shown, { timeout: 10_000 }).toEqual({
       title: 'Review requested',
       body: 'Door script v3 needs your review',
       tag: 'review_request',
