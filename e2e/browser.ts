@@ -1,5 +1,6 @@
 /** The browser every spec drives: the machine's Chromium (Debian package), headless, without background traffic. */
-import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const options = {
   executablePath: '/usr/bin/chromium',
@@ -23,6 +24,25 @@ export function launchChromium(): Promise<Browser> {
  */
 export function launchChromiumProfile(dir: string, extra: Pick<LaunchOptions, 'proxy'> = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(dir, { ...options, ...extra, viewport: { width: 1280, height: 900 } });
+}
+
+/**
+ * Waits until `fn`, run in the page, resolves true. Playwright's `waitForFunction` does not wait for an async
+ * predicate: the promise it returns is truthy, so the wait ends at once whatever it resolves to. Waits on IndexedDB,
+ * the Cache API or a service worker registration go through here. A page between documents answers false.
+ */
+export async function waitInPage<A>(
+  page: Page,
+  fn: (arg: A) => Promise<boolean>,
+  arg: A,
+  timeout = 30_000,
+): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(fn as (arg: unknown) => Promise<boolean>, arg as unknown).catch(() => false), {
+      timeout,
+      interval: 250,
+    })
+    .toBe(true);
 }
 
 /** Width and height of a PNG, from its IHDR chunk. */

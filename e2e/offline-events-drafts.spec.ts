@@ -12,7 +12,7 @@
 import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectAccessible } from './axe.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, waitInPage } from './browser.js';
 import { latestMailTo } from './mailbox.js';
 import { newContextWithSignal, setOffline } from './signal.js';
 
@@ -79,7 +79,8 @@ describe('offline event check-in and message drafts', () => {
 
   /** Waits until the campaign's replica on this page's device has completed a pull holding `what`. */
   async function replicaHolds(p: Page, what: { entity: string; id: string }) {
-    await p.waitForFunction(
+    await waitInPage(
+      p,
       async ({ entity, id }) => {
         const db = await new Promise<IDBDatabase | null>((resolve) => {
           const req = indexedDB.open('akashic-sync');
@@ -96,7 +97,6 @@ describe('offline event check-in and message drafts', () => {
         return rows.some((r) => r.entity === entity && r.id === id);
       },
       what,
-      { polling: 250 },
     );
   }
 

@@ -6,13 +6,14 @@
  * come from the device's replica), and comes back online: each result and the draft's revision reach the server
  * exactly once. Then the same canvasser on two phones, both offline, records
  * results for the same voter: once online both phones hold the same results and show the same latest one, and the
- * server has every result once. Last, a result recorded offline after the canvasser was taken off the campaign is
+ * server has every result once. Two tabs of one phone, offline, each show what the other records, and each result
+ * reaches the server once. Last, a result recorded offline after the canvasser was taken off the campaign is
  * refused: shown on the voter's row and in the header's panel of refused changes until dismissed.
  * The manager's side (setup and checks) goes through the REST API.
  */
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser.js';
+import { launchChromium, waitInPage } from './browser.js';
 import { latestMailTo } from './mailbox.js';
 import { newContextWithSignal, setOffline } from './signal.js';
 
@@ -85,8 +86,11 @@ describe('canvassing offline', () => {
     // Once the worker controls the page, its reads are cached for offline reloads (the session among them).
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Offline walk' }).waitFor();
-    await page.waitForFunction(async () =>
-      (await (await caches.open('akashic-api-v1')).keys()).some((k) => new URL(k.url).pathname === '/api/v1/me'),
+    await waitInPage(
+      page,
+      async () =>
+        (await (await caches.open('akashic-api-v1')).keys()).some((k) => new URL(k.url).pathname === '/api/v1/me'),
+      undefined,
     );
     // Downloaded for offline use: the walk list is drawn from the replica.
     await page.locator('.household-address').first().waitFor();
@@ -313,6 +317,30 @@ describe('canvassing offline', () => {
     await expect.poll(() => page.evaluate((k) => localStorage.getItem(k), key)).toBeNull();
     await expect.poll(() => waiting(page), { timeout: 20_000 }).toBe(0);
     expect(await contactsOf(26)).toHaveLength(1);
+  });
+
+  it('keeps what two tabs of one phone record offline: each shows the other’s, and each result lands once', async () => {
+    const a = await phone();
+    const b = await a.context().newPage();
+    b.on('pageerror', (e) => problems.push(`second tab: page error: ${e.message}`));
+    await b.goto(`${baseUrl}${canvassPath()}`);
+    await row(b, 24).waitFor();
+    await setOffline(a.context(), true);
+    try {
+      await record(a, 24, 'Not home');
+      // The other tab takes what this one stored (told over a BroadcastChannel), with no signal and no reload.
+      await row(b, 24).filter({ hasText: 'Not home' }).waitFor();
+      await record(b, 22, 'Refused');
+      await row(a, 22).filter({ hasText: 'Refused' }).waitFor();
+      for (const p of [a, b]) await p.getByRole('status').filter({ hasText: 'Offline: 2 changes waiting' }).waitFor();
+    } finally {
+      await setOffline(a.context(), false);
+    }
+    for (const p of [a, b]) await expect.poll(() => waiting(p), { timeout: 20_000 }).toBe(0);
+    expect(await contactsOf(24)).toHaveLength(1);
+    // Voter 22's second result (the first came from the two phones above).
+    expect(await contactsOf(22)).toHaveLength(2);
+    await b.close();
   });
 
   it('shows a result refused after the canvasser left the campaign, until dismissed', async () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { pngSize } from './browser.js';
+import { pngSize, waitInPage } from './browser.js';
 import { launchProfileWithSignal, setOffline } from './signal.js';
 
 const baseUrl = inject('baseUrl');
@@ -109,7 +109,8 @@ describe('installable console (PWA)', () => {
     await page.goto(`${baseUrl}/`);
     await page.getByRole('heading', { level: 1, name: 'Welcome, Olive' }).waitFor();
     // The session read is in the API cache once the network answer has been stored.
-    await page.waitForFunction(
+    await waitInPage(
+      page,
       async (name) => (await (await caches.open(name)).keys()).some((k) => new URL(k.url).pathname === '/api/v1/me'),
       API_CACHE,
     );
@@ -151,7 +152,8 @@ describe('installable console (PWA)', () => {
     await page.goto(`${baseUrl}/campaigns/list/${campaignId}`);
     const goal = page.getByRole('region', { name: 'Vote goal against the projection' });
     await goal.getByText('1,234,567 votes', { exact: true }).waitFor();
-    await page.waitForFunction(
+    await waitInPage(
+      page,
       async ([name, path]) => (await (await caches.open(name)).keys()).some((k) => new URL(k.url).pathname === path),
       [API_CACHE, `/api/v1/campaigns/${campaignId}/dashboard`] as const,
     );
@@ -177,7 +179,7 @@ describe('installable console (PWA)', () => {
     await page.getByRole('button', { name: /Account menu/ }).click();
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-    await page.waitForFunction(async (name) => (await (await caches.open(name)).keys()).length === 0, API_CACHE);
+    await waitInPage(page, async (name) => (await (await caches.open(name)).keys()).length === 0, API_CACHE);
 
     await setOffline(context, true);
     try {

@@ -125,6 +125,9 @@ describe('Dexie sync storage', () => {
         await identityOf(db, 'r');
         const idb = dexieStorage(db, 'r');
         const mem = memoryStorage();
+        const byKey = (xs: [SyncEntity, string, unknown][]) => new Map(xs.map(([e, id, v]) => [`${e}:${id}`, v]));
+        // After each write: its version and the state then (what a document that read at that version holds).
+        const seen: { version: number; state: Map<string, unknown> }[] = [];
         for (const w of writes) {
           const change: ReplicaWrite = {
             ...(w.clearEntities ? { clearEntities: true } : {}),
@@ -132,19 +135,72 @@ describe('Dexie sync storage', () => {
             deleteEntities: w.deleteEntities.map(([e, n]) => [e, `id-${n}`] as const),
             putEntities: w.putEntities.map(([e, n, v]) => [e, `id-${n}`, { v }] as const),
           };
-          await idb.write(change);
+          const version = await idb.write(change);
           await mem.write(change);
+          seen.push({ version, state: byKey(mem.data.entities) });
         }
         db.close();
         const reopened = new SyncDb(name);
-        const got = await dexieStorage(reopened, 'r').read();
+        const storage = dexieStorage(reopened, 'r');
+        const got = await storage.read();
+        const final = byKey(mem.data.entities);
+        expect(byKey(got!.entities)).toEqual(final);
+        // A document that read at any earlier version catches up on what was written since (a delta, or all).
+        expect(await storage.readSince!(seen.at(-1)!.version)).toBeNull();
+        for (const { version, state } of seen.slice(0, -1)) {
+          const since = (await storage.readSince!(version))!;
+          expect(since.version).toBe(got!.version);
+          if ('entities' in since) expect(byKey(since.entities)).toEqual(final);
+          else {
+            const caught = new Map(state);
+            for (const [e, id, v] of since.changes)
+              if (v === undefined) caught.delete(`${e}:${id}`);
+              else caught.set(`${e}:${id}`, v);
+            expect(caught).toEqual(final);
+          }
+        }
         reopened.close();
         await Dexie.delete(name);
-        const byKey = (xs: [SyncEntity, string, unknown][]) => new Map(xs.map(([e, id, v]) => [`${e}:${id}`, v]));
-        expect(byKey(got!.entities)).toEqual(byKey(mem.data.entities));
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('keeps what two documents of the device record, and each takes what the other stored', async () => {
+    // Two tabs: two connections to one database, each with its replica of the same campaign.
+    const a = await open('sync-test-tabs', 'org:user:campaign');
+    const b = await open('sync-test-tabs', 'org:user:campaign');
+    expect(b.ids).toEqual(a.ids);
+    const voter = { id: VOTER, voterId: 'V1', contactStatus: 'not_contacted' };
+    await a.r.applyPull(a.r.pullBody(), page({ reset: true, puts: [{ entity: 'voter', id: VOTER, value: voter }] }));
+    const record = (clientId: string) => ({
+      campaignId: CAMPAIGN,
+      result: { clientId, voterId: VOTER, outcome: 'not_home' as const, recordedAt: '2026-01-01T10:00:00Z' },
+    });
+    // B read before A's pull: its first write is refused; it takes A's state (the page) and queues on top of it.
+    expect(await b.r.mutate('canvass.record', record('00000000-0000-4000-8000-0000000000b1'))).toBe(1);
+    expect(b.r.get('voter', VOTER)).toEqual(voter);
+    expect(await a.r.mutate('canvass.record', record('00000000-0000-4000-8000-0000000000a1'))).toBe(2);
+    expect(a.r.pendingMutations.map((m) => m.id)).toEqual([1, 2]);
+    // B is told (here: asked) and takes A's mutation: a delta, not a full read.
+    const since = await dexieStorage(b.db, 'org:user:campaign').readSince!(b.r.version);
+    expect(since && 'changes' in since && since.pending.length).toBe(2);
+    await b.r.refresh();
+    expect(b.r.pendingMutations.map((m) => m.id)).toEqual([1, 2]);
+    expect(b.r.version).toBe(a.r.version);
+    const stored = await dexieStorage(a.db, 'org:user:campaign').read();
+    expect(stored!.pending.map((m) => m.id)).toEqual([1, 2]);
+    // A page B pulled from the cursor both had: applied on top of A's state, which had not moved the cursor.
+    const next = page({ cursor: 'c2', puts: [{ entity: 'voter', id: VOTER, value: { ...voter, n: 2 } }] });
+    const sentByA = a.r.pullBody();
+    expect(await b.r.applyPull(b.r.pullBody(), next)).toBe(false);
+    // A's answer to the same cursor comes late: A takes B's write and pulls again from there.
+    expect(await a.r.applyPull(sentByA, page({ cursor: 'c2' }))).toBe(true);
+    expect(a.r.pullBody().cursor).toBe('c2');
+    expect(a.r.serverSnapshot()).toEqual(b.r.serverSnapshot());
+    a.db.close();
+    b.db.close();
+    await Dexie.delete('sync-test-tabs');
   });
 
   it('reads a database written before chunks existed, and chunks only pages of a full copy', async () => {

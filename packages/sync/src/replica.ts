@@ -6,6 +6,10 @@
  * Confirmation follows Replicache: a pending mutation is dropped only when a pull reports the client's
  * `lastMutationId` at or past it, because only then does the server state the pull delivered include its effect (or
  * its refusal). A rejected mutation is kept in `rejected` until the person dismisses it: never silently dropped.
+ *
+ * Another document of the device may hold the same replica (a second tab; the page a navigation is leaving). Each
+ * write names the stored version it was computed from; when another document wrote since, the replica takes what
+ * that document left (`refresh`) and computes its change again on top, so neither document's work is lost.
  */
 import {
   MUTATORS,
@@ -21,7 +25,14 @@ import {
   type SyncState,
   type SyncValues,
 } from '@akashic/contracts';
-import type { LocalRejection, ReplicaData, SyncStorage } from './storage.js';
+import {
+  StaleReplicaError,
+  type LocalRejection,
+  type ReplicaData,
+  type ReplicaDelta,
+  type ReplicaWrite,
+  type SyncStorage,
+} from './storage.js';
 
 export interface PendingMutation {
   id: number;
@@ -125,6 +136,8 @@ export class Replica {
   private nextId = 1;
   private cursor: string | null = null;
   private rejections: LocalRejection[] = [];
+  /** The stored version this replica's state is (0: nothing stored yet). */
+  private stored = 0;
   private viewCache: OverlayState | null = null;
   /** Pull pages of a reset follow one another with `resetPullLimit`: a full copy in fewer, larger pages. */
   private resetting = false;
@@ -152,18 +165,68 @@ export class Replica {
     return r;
   }
 
-  private restore(d: ReplicaData) {
-    this.server = entitiesOf(d.entities);
+  private restore(d: ReplicaData | ReplicaDelta) {
+    if ('entities' in d) {
+      this.server = entitiesOf(d.entities);
+      this.resetting = false;
+    } else {
+      for (const [e, id, v] of d.changes) {
+        let m = this.server.get(e);
+        if (!m) this.server.set(e, (m = new Map()));
+        if (v === undefined) m.delete(id);
+        else m.set(id, v);
+      }
+    }
     this.pending = d.pending.filter((m) => isMutatorName(m.name)) as PendingMutation[];
     this.nextId = d.nextMutationId;
     this.cursor = d.cursor;
     this.rejections = d.rejected;
+    this.stored = d.version;
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lock.then(fn, fn);
     this.lock = run.catch(() => undefined);
     return run;
+  }
+
+  /** Stores a change computed from this replica's state: refused (`StaleReplicaError`) if another document wrote since. */
+  private async persist(change: ReplicaWrite): Promise<void> {
+    this.stored = await this.storage.write({ ...change, ifVersion: this.stored });
+  }
+
+  /**
+   * Runs `step` (which computes a change from the state in memory, persists it, then applies it in memory); when
+   * another document wrote in between, takes what it left and runs `step` again on that (`reloaded` true).
+   */
+  private async onLatest<T>(step: (reloaded: boolean) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await step(attempt > 1);
+      } catch (err) {
+        // Documents writing in a tight race settle within a few rounds; past that, something else is wrong.
+        if (!(err instanceof StaleReplicaError) || attempt >= 20) throw err;
+        await this.reload();
+      }
+    }
+  }
+
+  /** Takes what other documents stored since this replica's version (nothing to do when none did). */
+  private async reload(): Promise<void> {
+    const d = this.storage.readSince ? await this.storage.readSince(this.stored) : await this.storage.read();
+    if (!d || d.version === this.stored) return;
+    this.restore(d);
+    this.changed();
+  }
+
+  /** Catches up with what another document of the device stored for this replica (e.g. told by a broadcast). */
+  refresh(): Promise<void> {
+    return this.exclusive(() => this.reload());
+  }
+
+  /** The stored version this replica's state reflects. */
+  get version(): number {
+    return this.stored;
   }
 
   // ---- reading -------------------------------------------------------------------------------------------------
@@ -254,25 +317,30 @@ export class Replica {
 
   /** Records a change: validated, queued (persisted) and applied to the view at once. Returns its mutation id. */
   mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>): Promise<number> {
-    return this.exclusive(async () => {
+    return this.exclusive(() => {
       const parsed = MUTATORS[name].args.parse(args);
-      const m: PendingMutation = { id: this.nextId, name, args: parsed, clientTime: this.now().toISOString() };
-      await this.storage.write({ pending: [...this.pending, m], nextMutationId: m.id + 1 });
-      this.pending = [...this.pending, m];
-      this.nextId = m.id + 1;
-      this.changed();
-      return m.id;
+      const clientTime = this.now().toISOString();
+      return this.onLatest(async () => {
+        const m: PendingMutation = { id: this.nextId, name, args: parsed, clientTime };
+        await this.persist({ pending: [...this.pending, m], nextMutationId: m.id + 1 });
+        this.pending = [...this.pending, m];
+        this.nextId = m.id + 1;
+        this.changed();
+        return m.id;
+      });
     });
   }
 
   /** Forgets a rejection the person has seen. */
   dismiss(r: Pick<SyncRejection, 'clientId' | 'mutationId'>): Promise<void> {
-    return this.exclusive(async () => {
-      const rest = this.rejections.filter((x) => x.clientId !== r.clientId || x.mutationId !== r.mutationId);
-      await this.storage.write({ rejected: rest });
-      this.rejections = rest;
-      this.changed();
-    });
+    return this.exclusive(() =>
+      this.onLatest(async () => {
+        const rest = this.rejections.filter((x) => x.clientId !== r.clientId || x.mutationId !== r.mutationId);
+        await this.persist({ rejected: rest });
+        this.rejections = rest;
+        this.changed();
+      }),
+    );
   }
 
   // ---- protocol ------------------------------------------------------------------------------------------------
@@ -307,14 +375,16 @@ export class Replica {
     });
   }
 
-  private async addRejections(list: LocalRejection[]) {
-    const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
-    const add = list.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`));
-    if (!add.length) return;
-    const all = [...this.rejections, ...add];
-    await this.storage.write({ rejected: all });
-    this.rejections = all;
-    this.changed();
+  private addRejections(list: LocalRejection[]) {
+    return this.onLatest(async () => {
+      const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
+      const add = list.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`));
+      if (!add.length) return;
+      const all = [...this.rejections, ...add];
+      await this.persist({ rejected: all });
+      this.rejections = all;
+      this.changed();
+    });
   }
 
   /** The next pull to send. */
@@ -329,56 +399,59 @@ export class Replica {
 
   /**
    * Applies one pull page answered to `sent` (a page answered to an older cursor than the replica's is ignored:
-   * another pull got there first). Returns whether more pages wait.
+   * another pull got there first). Returns whether more pages wait: also when another document's write made this
+   * page stale, so the next pull starts from what that document stored.
    */
   applyPull(sent: SyncPullBody, page: SyncPullResult): Promise<boolean> {
-    return this.exclusive(async () => {
-      if (sent.cursor !== this.cursor) return false;
-      // Confirm only with the last page: earlier pages may not hold the confirmed mutations' effects yet.
-      const confirmed = page.more ? 0 : (page.lastMutationIds[this.clientId] ?? 0);
-      const pending = this.pending.filter((m) => m.id > confirmed);
-      const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
-      const own = (x: SyncRejection): LocalRejection => {
-        const m = x.clientId === this.clientId ? this.pending.find((p) => p.id === x.mutationId) : undefined;
-        return m ? { ...x, args: m.args } : x;
-      };
-      const rejected = [
-        ...this.rejections,
-        ...page.rejected.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`)).map(own),
-      ];
-      await this.storage.write({
-        ...(page.reset ? { clearEntities: true } : {}),
-        deleteEntities: page.deletes.map((d) => [d.entity, d.id] as const),
-        putEntities: page.puts.map((p) => [p.entity, p.id, p.value] as const),
-        ...(page.reset || this.resetting ? { bulk: true } : {}),
-        cursor: page.cursor,
-        pending,
-        rejected,
-      });
-      // A page that changes nothing a reader sees (most pulls: a poll, a poke for someone else's change) notifies no
-      // one, so screens do not redraw for it; the first page always does (`hasSynced` turns true).
-      const visible =
-        this.cursor === null ||
-        page.reset ||
-        page.puts.length > 0 ||
-        page.deletes.length > 0 ||
-        pending.length !== this.pending.length ||
-        rejected.length !== this.rejections.length;
-      // Stored: now the same change in memory, in place (a copy per page would make a full sync quadratic).
-      if (page.reset) this.server = new Map();
-      for (const d of page.deletes) this.server.get(d.entity)?.delete(d.id);
-      for (const p of page.puts) {
-        let m = this.server.get(p.entity);
-        if (!m) this.server.set(p.entity, (m = new Map()));
-        m.set(p.id, p.value);
-      }
-      this.resetting = (page.reset || this.resetting) && page.more;
-      this.pending = pending;
-      this.cursor = page.cursor;
-      this.rejections = rejected;
-      if (visible) this.changed();
-      return page.more;
+    return this.exclusive(() => this.onLatest((reloaded) => this.applyPage(sent, page, reloaded)));
+  }
+
+  private async applyPage(sent: SyncPullBody, page: SyncPullResult, reloaded: boolean): Promise<boolean> {
+    if (sent.cursor !== this.cursor) return reloaded;
+    // Confirm only with the last page: earlier pages may not hold the confirmed mutations' effects yet.
+    const confirmed = page.more ? 0 : (page.lastMutationIds[this.clientId] ?? 0);
+    const pending = this.pending.filter((m) => m.id > confirmed);
+    const seen = new Set(this.rejections.map((x) => `${x.clientId}:${x.mutationId}`));
+    const own = (x: SyncRejection): LocalRejection => {
+      const m = x.clientId === this.clientId ? this.pending.find((p) => p.id === x.mutationId) : undefined;
+      return m ? { ...x, args: m.args } : x;
+    };
+    const rejected = [
+      ...this.rejections,
+      ...page.rejected.filter((x) => !seen.has(`${x.clientId}:${x.mutationId}`)).map(own),
+    ];
+    await this.persist({
+      ...(page.reset ? { clearEntities: true } : {}),
+      deleteEntities: page.deletes.map((d) => [d.entity, d.id] as const),
+      putEntities: page.puts.map((p) => [p.entity, p.id, p.value] as const),
+      ...(page.reset || this.resetting ? { bulk: true } : {}),
+      cursor: page.cursor,
+      pending,
+      rejected,
     });
+    // A page that changes nothing a reader sees (most pulls: a poll, a poke for someone else's change) notifies no
+    // one, so screens do not redraw for it; the first page always does (`hasSynced` turns true).
+    const visible =
+      this.cursor === null ||
+      page.reset ||
+      page.puts.length > 0 ||
+      page.deletes.length > 0 ||
+      pending.length !== this.pending.length ||
+      rejected.length !== this.rejections.length;
+    // Stored: now the same change in memory, in place (a copy per page would make a full sync quadratic).
+    if (page.reset) this.server = new Map();
+    for (const d of page.deletes) this.server.get(d.entity)?.delete(d.id);
+    for (const p of page.puts) {
+      let m = this.server.get(p.entity);
+      if (!m) this.server.set(p.entity, (m = new Map()));
+      m.set(p.id, p.value);
+    }
+    this.resetting = (page.reset || this.resetting) && page.more;
+    this.pending = pending;
+    this.cursor = page.cursor;
+    this.rejections = rejected;
+    if (visible) this.changed();
+    return page.more;
   }
 
   /** Pushes everything pending (in batches), then pulls until no page waits. */

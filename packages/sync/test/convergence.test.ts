@@ -1,6 +1,6 @@
 /**
  * Convergence of the client engine against the in-memory model server, over many random schedules of three clients
- * (offline/online, reordered, duplicated and lost deliveries, reloads): every client ends with exactly the server's
+ * (offline/online, reordered, duplicated and lost deliveries, reloads, a second tab): every client ends with exactly the server's
  * state and nothing pending, every accepted mutation took effect exactly once, every refused one is reported to its
  * client, and each device's queue survived its reloads.
  */
@@ -48,6 +48,12 @@ describe('the replica against the model server', () => {
         for (const d of devices) {
           expect(d.replica.pendingMutations).toEqual([]);
           expect(d.replica.snapshot()).toEqual(truth);
+          // A second document of the device sees the same, refusals included.
+          if (d.second) {
+            expect(d.second.pendingMutations).toEqual([]);
+            expect(d.second.snapshot()).toEqual(truth);
+            expect(d.second.rejected).toEqual(d.replica.rejected);
+          }
           for (const [id, { name, args }] of d.made) {
             const effects = server.effects.get(`${d.id}:${id}`) ?? 0;
             const refused = server.rejections.filter((r) => r.clientId === d.id && r.mutationId === id);

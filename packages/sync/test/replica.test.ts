@@ -107,6 +107,39 @@ describe('Replica', () => {
     expect(r.list('rsvp').map((x) => x.id)).toEqual([id(3)]);
   });
 
+  it('shares its storage with another document: neither loses what it queued, each takes what the other stored', async () => {
+    const storage = memoryStorage();
+    const a = await open(storage);
+    const b = await open(storage);
+    await a.applyPull(
+      a.pullBody(),
+      page({ reset: true, cursor: 'c1', puts: [{ entity: 'event', id: EVENT, value: { id: EVENT } }] }),
+    );
+    const checkIn = (n: number) => ({ campaignId: CAMPAIGN, eventId: EVENT, rsvpId: id(n) });
+    // B opened before A's pull: its write is refused, and it queues on top of what A stored.
+    expect(await b.mutate('event.checkIn', checkIn(1))).toBe(1);
+    expect(b.get('event', EVENT)).toEqual({ id: EVENT });
+    expect(await a.mutate('event.checkIn', checkIn(2))).toBe(2);
+    expect(storage.data.pending.map((m) => m.id)).toEqual([1, 2]);
+    const heard: number[] = [];
+    b.subscribe(() => heard.push(b.version));
+    await b.refresh();
+    expect(heard).toEqual([a.version]);
+    expect(b.pushBody()!.mutations.map((m) => m.id)).toEqual([1, 2]);
+    // A page to a cursor another document has moved past is not applied; the pull goes on from the stored cursor.
+    const sent = a.pullBody();
+    expect(await b.applyPull(b.pullBody(), page({ cursor: 'c2', lastMutationIds: { [CLIENT]: 1 } }))).toBe(false);
+    expect(await a.applyPull(sent, page({ cursor: 'c2' }))).toBe(true);
+    expect(a.pullBody().cursor).toBe('c2');
+    expect(a.pendingMutations.map((m) => m.id)).toEqual([2]);
+    // Nothing stored since B's own write: a refresh changes nothing and tells no one.
+    const told = heard.length;
+    await b.refresh();
+    expect(heard).toHaveLength(told);
+    await b.dismiss({ clientId: CLIENT, mutationId: 9 });
+    expect(a.serverSnapshot()).toEqual(b.serverSnapshot());
+  });
+
   it('keeps its state when storage refuses a page, and applies the page when sent again', async () => {
     const mem = memoryStorage();
     let fail = false;

@@ -6,7 +6,7 @@
 import type { SyncPullBody, SyncPullResult, SyncPushBody, SyncPushResult } from '@akashic/contracts';
 import { Replica, type SyncStorage, type Transport } from '@akashic/sync';
 import { setApiOrg } from '../api.js';
-import { httpTransport } from './loop.js';
+import { httpTransport, replicaKey } from './loop.js';
 import { SyncDb, dexieStorage, identityOf } from './storage.js';
 
 export interface PullTiming {
@@ -84,15 +84,16 @@ async function open(scope: { orgId: string; userId: string; campaignId: string }
   performance.setResourceTimingBufferSize(100_000);
   if (replica) return replica;
   const db = new SyncDb();
-  const key = `${scope.orgId}:${scope.userId}:${scope.campaignId}`;
+  const key = replicaKey(scope);
   const ids = await identityOf(db, key);
   const inner = dexieStorage(db, key);
   const storage: SyncStorage = {
     read: () => inner.read(),
     async write(c) {
       const start = performance.now();
-      await inner.write(c);
+      const version = await inner.write(c);
       storeMs += performance.now() - start;
+      return version;
     },
   };
   replica = await Replica.open({ campaignId: scope.campaignId, userId: scope.userId, ...ids, storage });
@@ -120,7 +121,7 @@ async function initialSync(scope: { orgId: string; userId: string; campaignId: s
   const totalMs = performance.now() - start;
   // Read back from IndexedDB by a second connection, as a reload would.
   const db = new SyncDb();
-  const stored = await dexieStorage(db, `${scope.orgId}:${scope.userId}:${scope.campaignId}`).read();
+  const stored = await dexieStorage(db, replicaKey(scope)).read();
   db.close();
   const storedEntities = stored?.entities.length ?? 0;
   const storedVoters = stored?.entities.filter(([e]) => e === 'voter').length ?? 0;

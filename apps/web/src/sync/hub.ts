@@ -3,13 +3,16 @@
  * screen that works offline first asks for one, kept for the rest of the session (so what it queued is sent even
  * after the person moves on), poked by the live stream when it names the campaign, and stopped on sign-out or an
  * organization switch. At start, replicas that kept pending changes or unseen refusals from an earlier visit are
- * reopened so their work goes out and the header shows it. Loaded lazily (Dexie is not on the sign-in path).
+ * reopened so their work goes out and the header shows it. When another document of the device (a second tab, or
+ * the page a navigation is leaving) writes the replica, the replica takes what it wrote. Loaded lazily (Dexie is not
+ * on the sign-in path).
  */
 import type { MutatorArgs, MutatorName } from '@akashic/contracts';
 import type { Replica } from '@akashic/sync';
 import { errorMessage } from '../api.js';
 import { subscribeLive } from '../hooks.js';
-import { campaignsWithWork, closeReplicas, openReplica, startSyncLoop } from './loop.js';
+import { campaignsWithWork, closeReplicas, openReplica, replicaKey, startSyncLoop } from './loop.js';
+import { onReplicaWritten } from './storage.js';
 import { onStopSync, reportReplica } from './status.js';
 
 export interface Scope {
@@ -29,11 +32,9 @@ export interface ReplicaHandle {
 const handles = new Map<string, Promise<ReplicaHandle>>();
 const stops = new Set<() => void>();
 
-const keyOf = (s: Scope) => `${s.orgId}:${s.userId}:${s.campaignId}`;
-
 /** The campaign's replica (opened and syncing on first use). */
 export function replicaFor(scope: Scope): Promise<ReplicaHandle> {
-  const key = keyOf(scope);
+  const key = replicaKey(scope);
   let handle = handles.get(key);
   if (!handle) {
     handle = open(scope, key);
@@ -45,8 +46,24 @@ export function replicaFor(scope: Scope): Promise<ReplicaHandle> {
   return handle;
 }
 
+/** Takes another document's writes; a failure to read them is no loss: this replica's next write reads them again. */
+const catchUp = (replica: Replica) => void replica.refresh().catch(() => {});
+
 async function open(scope: Scope, key: string): Promise<ReplicaHandle> {
-  const replica = await openReplica(scope);
+  // Listening before the replica is read, and checking once after: no write of another document falls between.
+  let written = 0;
+  let replica: Replica | undefined;
+  const unlisten = onReplicaWritten(key, (version) => {
+    written = Math.max(written, version);
+    if (replica && version !== replica.version) catchUp(replica);
+  });
+  try {
+    replica = await openReplica(scope);
+  } catch (err) {
+    unlisten();
+    throw err;
+  }
+  if (written > replica.version) catchUp(replica);
   const loop = startSyncLoop(replica, (s) =>
     reportReplica(key, {
       campaignId: scope.campaignId,
@@ -62,6 +79,7 @@ async function open(scope: Scope, key: string): Promise<ReplicaHandle> {
   });
   stops.add(() => {
     unsubscribe();
+    unlisten();
     loop.stop();
   });
   return {

@@ -29,9 +29,13 @@ export const httpTransport: Transport = {
 
 let db: SyncDb | null = null;
 
+/** A replica's key on the device: one per organization, member and campaign. */
+export const replicaKey = (scope: { orgId: string; userId: string; campaignId: string }) =>
+  `${scope.orgId}:${scope.userId}:${scope.campaignId}`;
+
 export async function openReplica(scope: { orgId: string; userId: string; campaignId: string }): Promise<Replica> {
   db ??= new SyncDb();
-  const key = `${scope.orgId}:${scope.userId}:${scope.campaignId}`;
+  const key = replicaKey(scope);
   const ids = await identityOf(db, key);
   return Replica.open({ campaignId: scope.campaignId, userId: scope.userId, ...ids, storage: dexieStorage(db, key) });
 }

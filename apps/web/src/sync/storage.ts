@@ -9,9 +9,19 @@
  * deletes: tombstones) as records per entity in `entities`. Entities superseded after a reset stay in their chunk
  * until the next reset drops it: at most one full copy's worth. Each write has a sequence number (`nextSeq` of the
  * replica); reading replays chunks and entity records by it, the newest of each entity winning. A reset drops both.
+ *
+ * `nextSeq` is also the replica's version (packages/sync: a write computed from an older one is refused). After each
+ * write the device's other documents are told on a BroadcastChannel (`onReplicaWritten`); one that holds the replica
+ * reads only the writes after its own version (`readSince`), unless a reset since makes it read everything.
  */
 import type { SyncEntity, SyncRejection } from '@akashic/contracts';
-import type { ReplicaData, StoredMutation, SyncStorage } from '@akashic/sync';
+import {
+  StaleReplicaError,
+  type ReplicaData,
+  type ReplicaDelta,
+  type StoredMutation,
+  type SyncStorage,
+} from '@akashic/sync';
 import { Dexie, type Table } from 'dexie';
 import { SYNC_DB } from './name.js';
 
@@ -43,8 +53,10 @@ interface ReplicaRow {
   rejected: SyncRejection[];
   /** Whether anything but the identity was ever written (a replica that never synced reads as empty). */
   started: boolean;
-  /** The next write's sequence number (absent before chunks existed). */
+  /** The next write's sequence number (absent before chunks existed); the replica's version. */
   nextSeq?: number;
+  /** The write that last dropped every entity (a reset). */
+  clearedSeq?: number;
 }
 
 /** A page of a full copy with at least this many puts is stored as one chunk. */
@@ -62,6 +74,37 @@ export class SyncDb extends Dexie {
 }
 
 const keyOf = (e: SyncEntity, id: string) => `${e}\u0000${id}`;
+const versionOf = (row: ReplicaRow | undefined) => row?.nextSeq ?? 0;
+
+/** Tells the device's other documents that a replica was written (each document has one channel). */
+const writes: BroadcastChannel | null =
+  typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('akashic-sync-writes');
+
+/** Calls `fn` with the new version whenever another document of the device writes `replica`. */
+export function onReplicaWritten(replica: string, fn: (version: number) => void): () => void {
+  if (!writes) return () => {};
+  const listener = (e: MessageEvent<{ replica: string; version: number }>) => {
+    if (e.data?.replica === replica) fn(e.data.version);
+  };
+  writes.addEventListener('message', listener);
+  return () => writes.removeEventListener('message', listener);
+}
+
+/** The entity records and chunks written at or after `seq`, as [seq, entity, id, value | undefined (deleted)]. */
+async function writtenSince(db: SyncDb, replica: string, seq: number) {
+  const chunks = await db.chunks.where('[replica+seq]').between([replica, seq], [replica, Infinity]).toArray();
+  const rows = await db.entities
+    .where('replica')
+    .equals(replica)
+    .filter((r) => (r.seq ?? 0) >= seq)
+    .toArray();
+  const out: [number, number, SyncEntity, string, unknown][] = [];
+  // A write puts either a chunk or entity records; its tombstones come first (deletes before puts), as in `read`.
+  for (const c of chunks) for (const [e, id, v] of c.entities) out.push([c.seq, 1, e, id, v]);
+  for (const r of rows) out.push([r.seq ?? 0, r.deleted ? 0 : 1, r.entity, r.id, r.deleted ? undefined : r.value]);
+  out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return out.map(([, , e, id, v]) => [e, id, v] as [SyncEntity, string, unknown]);
+}
 
 /** The replica's client identity, made once per device and replica (survives reloads). */
 export async function identityOf(db: SyncDb, replica: string): Promise<{ clientGroupId: string; clientId: string }> {
@@ -84,7 +127,7 @@ export async function identityOf(db: SyncDb, replica: string): Promise<{ clientG
 }
 
 export function dexieStorage(db: SyncDb, replica: string): SyncStorage {
-  return {
+  const storage: SyncStorage = {
     async read(): Promise<ReplicaData | null> {
       return db.transaction('r', db.entities, db.replicas, db.chunks, async () => {
         const row = await db.replicas.get(replica);
@@ -104,6 +147,7 @@ export function dexieStorage(db: SyncDb, replica: string): SyncStorage {
           else latest.set(r.key, { seq, entity: r.entity, id: r.id, value: r.value });
         }
         return {
+          version: versionOf(row),
           cursor: row.cursor,
           entities: [...latest.values()].map((e) => [e.entity, e.id, e.value]),
           pending: row.pending,
@@ -112,10 +156,29 @@ export function dexieStorage(db: SyncDb, replica: string): SyncStorage {
         };
       });
     },
+    async readSince(version): Promise<ReplicaDelta | ReplicaData | null> {
+      const delta = await db.transaction('r', db.entities, db.replicas, db.chunks, async () => {
+        const row = await db.replicas.get(replica);
+        if (!row?.started || versionOf(row) === version) return null;
+        // A reset since (or a version from before versions existed): the entities are replaced, read them all.
+        if (!version || row.clearedSeq === undefined || row.clearedSeq >= version) return 'all' as const;
+        return {
+          version: versionOf(row),
+          cursor: row.cursor,
+          changes: await writtenSince(db, replica, version),
+          pending: row.pending,
+          nextMutationId: row.nextMutationId,
+          rejected: row.rejected,
+        };
+      });
+      return delta === 'all' ? storage.read() : delta;
+    },
     async write(c) {
-      await db.transaction('rw', db.entities, db.replicas, db.chunks, async () => {
+      const version = await db.transaction('rw', db.entities, db.replicas, db.chunks, async () => {
         const row = await db.replicas.get(replica);
         if (!row) throw new Error(`sync: replica ${replica} has no identity (identityOf first)`);
+        if (c.ifVersion !== undefined && c.ifVersion !== versionOf(row))
+          throw new StaleReplicaError(c.ifVersion, versionOf(row));
         const seq = row.nextSeq ?? 1;
         if (c.clearEntities) {
           await db.entities.where('replica').equals(replica).delete();
@@ -144,12 +207,17 @@ export function dexieStorage(db: SyncDb, replica: string): SyncStorage {
           ...row,
           started: true,
           nextSeq: seq + 1,
+          ...(c.clearEntities ? { clearedSeq: seq } : {}),
           ...(c.cursor !== undefined ? { cursor: c.cursor } : {}),
           ...(c.pending ? { pending: c.pending } : {}),
           ...(c.nextMutationId !== undefined ? { nextMutationId: c.nextMutationId } : {}),
           ...(c.rejected ? { rejected: c.rejected } : {}),
         });
+        return seq + 1;
       });
+      writes?.postMessage({ replica, version });
+      return version;
     },
   };
+  return storage;
 }
