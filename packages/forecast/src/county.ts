@@ -40,6 +40,9 @@ export interface CountyModelOptions {
   validationPairs?: number;
   /** force a specification instead of choosing by validation */
   spec?: CountySpec;
+  /** force the stacking factors instead of choosing them by validation */
+  kappa?: number;
+  kappaState?: number;
 }
 
 /** Predictor groups used in explanations (exact Shapley over groups). */
@@ -131,8 +134,13 @@ export interface CountyModel {
   marginalResiduals: Float64Array[];
   /** sd of state-level (vote-weighted) residual means, logit scale */
   stateSd: number;
-  /** interval scale multipliers */
+  /**
+   * multiplier of the 80% interval's residual quantiles (and of the simulation's spreads), calibrated by leave-one-
+   * pair-out coverage over the validation pairs: it carries the between-election spread of the residuals
+   */
   intervalScale: number;
+  /** the same multiplier for the 95% interval */
+  intervalScale95: number;
 }
 
 /** Most recent cycle strictly before `cycle` with county results. */
@@ -537,6 +545,54 @@ function sizeQuantiles(totals: number[]): number[] {
   return Array.from({ length: SIZE_BINS - 1 }, (_, k) => quantileSorted(sorted, (k + 1) / SIZE_BINS));
 }
 
+/**
+ * Interval scale for central `level` intervals, calibrated on the validation pairs leave-one-pair-out: each pair's
+ * counties are scored against the size-binned residual quantiles of the other pairs, and the scale is the one whose
+ * mean coverage over the pairs is `level` (bisection; coverage grows with the scale). Pooling the pairs' residuals
+ * measures the spread within an election; holding a pair out measures how far the next election can stray from the
+ * others (a volatile election is not covered by the quantiles of calmer ones). With fewer than two pairs: 1.
+ */
+export function calibrateIntervalScale(
+  vals: { residuals: { r: number; total: number }[] }[],
+  level: number,
+): number {
+  const pairs = vals.filter((v) => v.residuals.length);
+  if (pairs.length < 2) return 1;
+  const lo = (1 - level) / 2;
+  const binned = pairs.map((v) => {
+    const breaks = sizeQuantiles(v.residuals.map((r) => r.total));
+    return v.residuals.map((r) => ({ r: r.r, bin: breaks.filter((b) => r.total > b).length }));
+  });
+  // per held-out pair: the other pairs' residual quantiles by size bin
+  const bounds = binned.map((_, k) => {
+    const bins: number[][] = Array.from({ length: SIZE_BINS }, () => []);
+    binned.forEach((rs, i) => i !== k && rs.forEach((x) => bins[x.bin]!.push(x.r)));
+    return bins.map((xs) => {
+      const sorted = Float64Array.from(xs).sort();
+      return [quantileSorted(sorted, lo), quantileSorted(sorted, 1 - lo)] as const;
+    });
+  });
+  const coverage = (scale: number) =>
+    binned.reduce((acc, rs, k) => {
+      let c = 0;
+      for (const x of rs) {
+        const [a, b] = bounds[k]![x.bin]!;
+        if (x.r >= a * scale && x.r <= b * scale) c++;
+      }
+      return acc + c / rs.length;
+    }, 0) / binned.length;
+  let a = 0.5;
+  let b = 4;
+  if (coverage(a) >= level) return a;
+  if (coverage(b) <= level) return b;
+  for (let it = 0; it < 30; it++) {
+    const mid = (a + b) / 2;
+    if (coverage(mid) < level) a = mid;
+    else b = mid;
+  }
+  return (a + b) / 2;
+}
+
 export function fitCountyModel(history: History, cycle: number, options: CountyModelOptions = {}): CountyModel {
   if (history.cutoff > cycle)
     throw new Error(
@@ -548,6 +604,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     lambda: 10,
     validationPairs: 5,
     spec: undefined as unknown as CountySpec,
+    kappa: undefined as unknown as number,
+    kappaState: undefined as unknown as number,
     ...options,
   };
   const pb = new PairBuilder(history, cycle);
@@ -571,8 +629,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     // volatile (a plain mean of MAEs lets the most volatile pair decide)
     const reference = fits.map((f) => validate(f, 0, 0).mae);
     let best: { kappa: number; kappaState: number; skill: number } | null = null;
-    for (const kappa of spec === 'uniform' ? [0] : KAPPA_GRID)
-      for (const kappaState of spec === 'uniform' ? [0] : KAPPA_STATE_GRID) {
+    for (const kappa of spec === 'uniform' ? [0] : options.kappa !== undefined ? [options.kappa] : KAPPA_GRID)
+      for (const kappaState of spec === 'uniform' ? [0] : options.kappaState !== undefined ? [options.kappaState] : KAPPA_STATE_GRID) {
         const skill = relativeError(
           fits.map((f) => validate(f, kappa, kappaState).mae),
           reference,
@@ -614,6 +672,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     }
   }
   const stateSd = Math.sqrt(stateMeans.reduce((a, b) => a + b * b, 0) / Math.max(1, stateMeans.length));
+  const intervalScale = calibrateIntervalScale(chosen.vals, 0.8);
+  const intervalScale95 = calibrateIntervalScale(chosen.vals, 0.95);
 
   const design = pb.design;
   // each group's raw contribution, split into its state mean (scaled by kappaState) and the within-state rest (kappa)
@@ -673,7 +733,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     residuals: resid.map((xs) => Float64Array.from(xs).sort()),
     marginalResiduals: marginal.map((xs) => Float64Array.from(xs).sort()),
     stateSd,
-    intervalScale: 1,
+    intervalScale,
+    intervalScale95,
   };
 }
 
@@ -736,15 +797,16 @@ export function forecastCountyShares(
     const slope = center * (1 - center);
     const adjL = centerL + shift / Math.max(slope, 1e-3);
     // empirical quantiles of the out-of-sample residuals of counties of this size in the validation pairs
-    const total = (p: number) => quantileSorted(model.marginalResiduals[c.sizeBin]!, p) * model.intervalScale;
+    const res = model.marginalResiduals[c.sizeBin]!;
+    const total = (p: number, scale: number) => quantileSorted(res, p) * scale;
     out.push({
       fips: c.fips,
       state: c.state,
       dem_two_party: sigmoid(adjL),
-      lo80: sigmoid(adjL + total(0.1)),
-      hi80: sigmoid(adjL + total(0.9)),
-      lo95: sigmoid(adjL + total(0.025)),
-      hi95: sigmoid(adjL + total(0.975)),
+      lo80: sigmoid(adjL + total(0.1, model.intervalScale)),
+      hi80: sigmoid(adjL + total(0.9, model.intervalScale)),
+      lo95: sigmoid(adjL + total(0.025, model.intervalScale95)),
+      hi95: sigmoid(adjL + total(0.975, model.intervalScale95)),
       shift: d,
       scenarioLogit: adjL - centerL,
     });
