@@ -362,21 +362,29 @@ class PairBuilder {
       for (const g of byState.values()) {
         const mx = new Float64Array(p);
         let my = 0;
-        for (const r of g) {
-          for (let j = 0; j < p; j++) mx[j]! += r.x[j]! / g.length;
-          my += r.dev / g.length;
-        }
-        for (const r of g) {
+        let sw = 0;
+        const ws = g.map((r) => countyFitWeight(r.lA));
+        g.forEach((r, i) => {
+          const w = ws[i]!;
+          for (let j = 0; j < p; j++) mx[j]! += w * r.x[j]!;
+          my += w * r.dev;
+          sw += w;
+        });
+        for (let j = 0; j < p; j++) mx[j]! /= sw;
+        my /= sw;
+        g.forEach((r, i) => {
           for (let j = 0; j < p; j++) z[j] = r.x[j]! - mx[j]!;
           const dy = r.dev - my;
+          const w = ws[i]!;
           for (let j = 0; j < p; j++) {
-            const zj = z[j]!;
+            const zj = z[j]! * w;
             if (zj === 0) continue;
             xy[j]! += zj * dy;
-            for (let k = 0; k < p; k++) xx[j * p + k]! += zj * z[k]!;
+            for (let k = j; k < p; k++) xx[j * p + k]! += zj * z[k]!;
           }
-        }
+        });
       }
+      for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) xx[j * p + k] = xx[k * p + j]!;
       this.gramCache.set(B, { xx, xy, n });
     }
     return this.gramCache.get(B)!;
@@ -386,6 +394,16 @@ class PairBuilder {
     return this.nations.get(fips);
   }
 }
+
+/**
+ * Weight of a county's row in the ridge fit: the squared slope of the share at its last result, (4 p (1 - p))^2, so
+ * that least squares on the logit deviations approximates least squares in share points, the scale of the error that
+ * matters (a logit miss in a 90% county is a small miss in points); 1 for an even county.
+ */
+export const countyFitWeight = (lA: number): number => {
+  const p = sigmoid(lA);
+  return (4 * p * (1 - p)) ** 2;
+};
 
 function activeColumns(spec: CountySpec, design: Design): boolean[] {
   return design.groups.map((g, j) => {
@@ -462,6 +480,8 @@ interface ValidationFit {
   lA: Float64Array;
   shareB: Float64Array;
   wB: Float64Array;
+  /** the last uniform shift solved for this pair (warm start of the next, nearby, solve in the grid search) */
+  lastShift: number;
 }
 
 /** Unweighted mean of `values` over each row's state. */
@@ -506,6 +526,7 @@ function validationFit(
     lA: Float64Array.from(rows, (r) => r.lA),
     shareB: Float64Array.from(rows, (r) => sigmoid(r.lB)),
     wB: Float64Array.from(rows, (r) => r.wB),
+    lastShift: 0,
   };
 }
 
@@ -518,7 +539,8 @@ function validate(v: ValidationFit, kappa: number, kappaState: number, keepResid
   const n = rows.length;
   const base = new Float64Array(n);
   for (let i = 0; i < n; i++) base[i] = lA[i]! + kappa * (adj[i]! - stateMean[i]!) + kappaState * stateMean[i]!;
-  const d = solveUniformShift(base, wB, v.target);
+  const d = solveUniformShift(base, wB, v.target, v.lastShift);
+  v.lastShift = d;
   let mae = 0;
   for (let i = 0; i < n; i++) mae += Math.abs(sigmoid(base[i]! + d) - shareB[i]!);
   const residuals = keepResiduals

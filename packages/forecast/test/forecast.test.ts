@@ -4,6 +4,7 @@ import {
   averagePolls,
   countyFactors,
   calibrateIntervalScale,
+  countyFitWeight,
   createRng,
   CsvError,
   electionDay,
@@ -326,6 +327,13 @@ describe('county and turnout models (synthetic data)', () => {
       expect(s).toBeGreaterThanOrEqual(0.5);
       expect(s).toBeLessThanOrEqual(4);
     }
+  });
+
+  it('county fit weights rows by the squared slope of the share (least squares in points, not logits)', () => {
+    expect(countyFitWeight(0)).toBe(1);
+    // a 90% county: slope 0.09 against 0.25 for an even one, squared
+    expect(countyFitWeight(logit(0.9))).toBeCloseTo((0.36) ** 2, 12);
+    expect(countyFitWeight(logit(0.1))).toBeCloseTo(countyFitWeight(logit(0.9)), 12);
   });
 
   it('county interval scale: calibrated leave-one-pair-out, wider when elections differ in volatility', () => {
