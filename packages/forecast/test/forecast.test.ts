@@ -329,10 +329,21 @@ describe('county and turnout models (synthetic data)', () => {
     }
   });
 
+  it('county stacking factors can be forced instead of validated', () => {
+    const chosen = fitCountyModel(history, cycle, { spec: 'full' });
+    const forced = fitCountyModel(history, cycle, { spec: 'full', kappa: 0.3, kappaState: 0 });
+    expect([forced.kappa, forced.kappaState]).toEqual([0.3, 0]);
+    // without a state part every state's mean adjustment is zero
+    const byState = new Map<string, number[]>();
+    forced.counties.forEach((c) => byState.set(c.state, [...(byState.get(c.state) ?? []), c.adjustment]));
+    for (const adj of byState.values()) expect(adj.reduce((a, b) => a + b, 0) / adj.length).toBeCloseTo(0, 12);
+    expect(forced.counties.map((c) => c.adjustment)).not.toEqual(chosen.counties.map((c) => c.adjustment));
+  });
+
   it('county fit weights rows by the squared slope of the share (least squares in points, not logits)', () => {
     expect(countyFitWeight(0)).toBe(1);
     // a 90% county: slope 0.09 against 0.25 for an even one, squared
-    expect(countyFitWeight(logit(0.9))).toBeCloseTo((0.36) ** 2, 12);
+    expect(countyFitWeight(logit(0.9))).toBeCloseTo(0.36 ** 2, 12);
     expect(countyFitWeight(logit(0.1))).toBeCloseTo(countyFitWeight(logit(0.9)), 12);
   });
 
