@@ -41,14 +41,20 @@ export function lookupCounty(m: Map<string, CountyCycle> | undefined, fips: stri
 
 /**
  * Uniform logit shift d so that the weighted mean of sigmoid(base + d) equals target. Safeguarded Newton (the mean is
- * increasing in d): a Newton step when it stays inside the current bracket, bisection otherwise.
+ * increasing in d): a Newton step when it stays inside the current bracket, bisection otherwise, from `start`.
  */
-export function solveUniformShift(base: ArrayLike<number>, weights: ArrayLike<number>, target: number): number {
+export function solveUniformShift(
+  base: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  target: number,
+  /** starting point (e.g. the solution of a nearby problem); the bracket stays [-4, 4] */
+  start = 0,
+): number {
   let wsum = 0;
   for (let i = 0; i < weights.length; i++) wsum += weights[i]!;
   let lo = -4;
   let hi = 4;
-  let d = 0;
+  let d = Math.min(3.9, Math.max(-3.9, start));
   for (let iter = 0; iter < 100; iter++) {
     let s = 0;
     let ds = 0;

@@ -3,6 +3,8 @@ import {
   assertNoLookahead,
   averagePolls,
   countyFactors,
+  calibrateIntervalScale,
+  countyFitWeight,
   createRng,
   CsvError,
   electionDay,
@@ -314,12 +316,65 @@ describe('county and turnout models (synthetic data)', () => {
       const res = model.marginalResiduals[c.sizeBin]!;
       expect(res.length).toBeGreaterThan(0);
       const center = logit(f.dem_two_party);
-      expect(logit(f.lo80) - center).toBeCloseTo(quantile(res, 0.1), 10);
-      expect(logit(f.hi80) - center).toBeCloseTo(quantile(res, 0.9), 10);
-      expect(logit(f.lo95) - center).toBeCloseTo(quantile(res, 0.025), 10);
-      expect(logit(f.hi95) - center).toBeCloseTo(quantile(res, 0.975), 10);
+      // scaled by the between-election calibration (one scale per level)
+      expect(logit(f.lo80) - center).toBeCloseTo(quantile(res, 0.1) * model.intervalScale, 10);
+      expect(logit(f.hi80) - center).toBeCloseTo(quantile(res, 0.9) * model.intervalScale, 10);
+      expect(logit(f.lo95) - center).toBeCloseTo(quantile(res, 0.025) * model.intervalScale95, 10);
+      expect(logit(f.hi95) - center).toBeCloseTo(quantile(res, 0.975) * model.intervalScale95, 10);
     });
     expect(sizes.size).toBeGreaterThan(4);
+    for (const s of [model.intervalScale, model.intervalScale95]) {
+      expect(s).toBeGreaterThanOrEqual(0.5);
+      expect(s).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('county stacking factors can be forced instead of validated', () => {
+    const chosen = fitCountyModel(history, cycle, { spec: 'full' });
+    const forced = fitCountyModel(history, cycle, { spec: 'full', kappa: 0.3, kappaState: 0 });
+    expect([forced.kappa, forced.kappaState]).toEqual([0.3, 0]);
+    // without a state part every state's mean adjustment is zero
+    const byState = new Map<string, number[]>();
+    forced.counties.forEach((c) => byState.set(c.state, [...(byState.get(c.state) ?? []), c.adjustment]));
+    for (const adj of byState.values()) expect(adj.reduce((a, b) => a + b, 0) / adj.length).toBeCloseTo(0, 12);
+    expect(forced.counties.map((c) => c.adjustment)).not.toEqual(chosen.counties.map((c) => c.adjustment));
+  });
+
+  it('county fit weights rows by the squared slope of the share (least squares in points, not logits)', () => {
+    expect(countyFitWeight(0)).toBe(1);
+    // a 90% county: slope 0.09 against 0.25 for an even one, squared
+    expect(countyFitWeight(logit(0.9))).toBeCloseTo(0.36 ** 2, 12);
+    expect(countyFitWeight(logit(0.1))).toBeCloseTo(countyFitWeight(logit(0.9)), 12);
+  });
+
+  it('county interval scale: calibrated leave-one-pair-out, wider when elections differ in volatility', () => {
+    const rng = createRng(7);
+    const pair = (sd: number) => ({
+      residuals: Array.from({ length: 4000 }, (_, i) => ({ r: rng.normal() * sd, total: 100 + i })),
+    });
+    // exchangeable elections: the pooled quantiles are already right (scale about 1)
+    const same = [pair(0.1), pair(0.1), pair(0.1), pair(0.1)];
+    expect(calibrateIntervalScale(same, 0.8)).toBeCloseTo(1, 1);
+    expect(calibrateIntervalScale(same, 0.95)).toBeCloseTo(1, 1);
+    // one election twice as volatile as the others: held out, it is under-covered by the others' quantiles, so the
+    // scale grows until the mean coverage over held-out elections is the nominal level
+    const mixed = [pair(0.1), pair(0.1), pair(0.1), pair(0.3)];
+    const s80 = calibrateIntervalScale(mixed, 0.8);
+    expect(s80).toBeGreaterThan(1.02);
+    expect(calibrateIntervalScale(mixed, 0.95)).toBeGreaterThan(1.1);
+    // mean held-out coverage at that scale (residuals do not depend on size here, so one bin approximates eight)
+    const heldOut = mixed.map((p, k) => {
+      const others = Float64Array.from(mixed.flatMap((q, i) => (i === k ? [] : q.residuals.map((x) => x.r)))).sort();
+      const [a, b] = [quantile(others, 0.1) * s80, quantile(others, 0.9) * s80];
+      return p.residuals.filter((x) => x.r >= a && x.r <= b).length / p.residuals.length;
+    });
+    const mean = heldOut.reduce((a, b) => a + b, 0) / heldOut.length;
+    expect(mean).toBeGreaterThan(0.78);
+    expect(mean).toBeLessThan(0.82);
+    // the volatile election is still the worst covered: a scale cannot make elections alike
+    expect(heldOut[3]!).toBeLessThan(Math.min(...heldOut.slice(0, 3)));
+    // fewer than two elections: nothing to hold out
+    expect(calibrateIntervalScale([pair(0.1)], 0.8)).toBe(1);
   });
 
   it('county paths within a state close the forecast deficit', () => {
