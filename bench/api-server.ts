@@ -22,9 +22,12 @@ async function profileLater(): Promise<void> {
   const { writeFileSync } = await import('node:fs');
   const session = new Session();
   session.connect();
-  // BENCH_PROFILE_HEAP=1: every allocation; =promoted: only what outlived a scavenge (what makes scavenges costly).
-  const heap = process.env.BENCH_PROFILE_HEAP === '1' || process.env.BENCH_PROFILE_HEAP === 'promoted';
-  const minor = process.env.BENCH_PROFILE_HEAP !== 'promoted';
+  // BENCH_PROFILE_HEAP=1: every allocation; =promoted: only what outlived a scavenge (what makes scavenges costly);
+  // =live: only what is still alive when the profile stops (what accumulates in the old generation).
+  const mode_ = process.env.BENCH_PROFILE_HEAP;
+  const heap = mode_ === '1' || mode_ === 'promoted' || mode_ === 'live';
+  const minor = mode_ === '1';
+  const major = mode_ !== 'live';
   setTimeout(
     () =>
       void (heap
@@ -32,7 +35,7 @@ async function profileLater(): Promise<void> {
             session.post('HeapProfiler.startSampling', {
               samplingInterval: 4096,
               includeObjectsCollectedByMinorGC: minor,
-              includeObjectsCollectedByMajorGC: true,
+              includeObjectsCollectedByMajorGC: major,
             } as never),
           )
         : session.post('Profiler.enable').then(() => session.post('Profiler.start'))),

@@ -3,6 +3,7 @@
  * problem+json errors, metrics, the operations endpoints, the API routes (REST and GraphQL), the API reference and
  * the console.
  */
+import { requestLoggerFactory } from './request-logger.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -66,6 +67,7 @@ export async function buildApp(services: Services, routes: AnyRoute[]): Promise<
   const { config, db, log } = services;
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     genReqId: (req) => {
