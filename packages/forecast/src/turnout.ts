@@ -11,11 +11,14 @@
  * given, a forecast of it: each candidate rule (last rate, shrunk trend, mean of the last 2, 3 or 4 cycles, mean
  * of all cycles) forecasts every earlier cycle from the cycles before it, and the rule with the lowest RMS error on
  * those rolling origins is used (mean reversion: 1984-2004's big moves mostly undid themselves); that RMS error is
- * the national forecast's uncertainty.
+ * the national forecast's uncertainty, with Student-t quantiles (df = origins - 1: an error scale from a handful of
+ * cycles is itself uncertain). Selecting this way scored 3.9 points RMS on nested rolling origins 1988-2004, against
+ * 4.2 for an equal-weight combination of the rules, 5.0 for the last rate and 5.1 for the trend.
  * Intervals: empirical quantiles of out-of-sample state residuals (each past pair predicted from the pairs before
- * it), times a scale per level calibrated leave-one-pair-out (`calibrateIntervalScale`, as for county intervals:
- * a volatile election is not covered by the quantiles of calmer ones), combined in quadrature with the national
- * forecast's uncertainty when the national rate is forecast rather than given.
+ * it) of states of the same size (VEP terciles), times a scale per level calibrated leave-one-pair-out
+ * (`calibrateIntervalScale`, as for county intervals: a volatile election is not covered by the quantiles of calmer
+ * ones), combined in quadrature with the national forecast's uncertainty when the national rate is forecast rather
+ * than given.
  *
  * Scenario levers are in units of historical standard deviations, so their effects are estimated, not invented:
  * intensity (national: 1 = one SD of the national cycle-to-cycle change), conditions (Census division: 1 = one SD of
@@ -277,7 +280,7 @@ export function fitTurnoutModel(history: History, cycle: number): TurnoutModel {
   const drift = NATIONAL_METHODS[chosen.method](natRates) - natRates[natRates.length - 1]!;
   const vepGrowth = (r: TurnoutRow | undefined, q: TurnoutRow | undefined) =>
     r && q ? (r.vep / q.vep) ** ((cycle - L) / (L - P)) : 1;
-  // out-of-sample residuals: each pair B predicted with a, b fitted on pairs before B and the true national change
+  // out-of-sample residuals: each pair B predicted with coefficients fitted on pairs before B and the true national change
   const res: number[] = [];
   const byPair: { residuals: { r: number; total: number }[] }[] = [];
   const resBySize: number[][] = Array.from({ length: SIZE_BINS }, () => []);
@@ -396,8 +399,7 @@ export function forecastTurnout(
   // national shift so that the VEP-weighted mean (before state-specific levers) hits the target
   const vepW = model.states.map((s) => s.vep * s.vepGrowth);
   const W = vepW.reduce((a, b) => a + b, 0);
-  const baseMean =
-    rel.reduce((acc, r, i) => acc + vepW[i]! * (r.s.last + r.meanRev + r.momentum + r.comp), 0) / W;
+  const baseMean = rel.reduce((acc, r, i) => acc + vepW[i]! * (r.s.last + r.meanRev + r.momentum + r.comp), 0) / W;
   const shift = target - baseMean;
   const natUnc = given ? 0 : model.national.forecastSd;
   const df = model.national.forecastDf;

@@ -81,7 +81,11 @@ describe('state turnout model', () => {
 
   it('the national forecast follows the chosen rule and its uncertainty is the rule’s rolling-origin error (t)', () => {
     const natOf = (y: number) => (((y - 1976) / 4) % 2 ? 0.62 : 0.55);
-    const data = withTurnout(natOf, () => 0, () => 0.005);
+    const data = withTurnout(
+      natOf,
+      () => 0,
+      () => 0.005,
+    );
     const tm = fitTurnoutModel(historyBefore(data, cycle), cycle);
     expect(tm.national.method).toMatch(/^mean/);
     const f = forecastTurnout(tm);
@@ -108,8 +112,28 @@ describe('state turnout model', () => {
     const closeness = (s: string, y: number) => Math.abs((sh.get(y)?.get(s) ?? 0.5) - 0.5);
     // turnout rises by 0.3 points per point the previous race was closer to a tie
     const effect = (s: string, y: number) => -0.3 * closeness(s, y - 4);
-    const withEffect = fitTurnoutModel(historyBefore(withTurnout(() => 0.6, effect, () => 0.004), cycle), cycle);
-    const without = fitTurnoutModel(historyBefore(withTurnout(() => 0.6, () => 0, () => 0.004), cycle), cycle);
+    const withEffect = fitTurnoutModel(
+      historyBefore(
+        withTurnout(
+          () => 0.6,
+          effect,
+          () => 0.004,
+        ),
+        cycle,
+      ),
+      cycle,
+    );
+    const without = fitTurnoutModel(
+      historyBefore(
+        withTurnout(
+          () => 0.6,
+          () => 0,
+          () => 0.004,
+        ),
+        cycle,
+      ),
+      cycle,
+    );
     const L = withEffect.lastCycle;
     const truth = withEffect.states.map((s) => -0.3 * (closeness(s.state, L) - closeness(s.state, L - 4)));
     const comp = (tm: typeof withEffect) =>
@@ -159,7 +183,17 @@ describe('state turnout model', () => {
     );
     const tmMixed = fitTurnoutModel(historyBefore(mixed, cycle), cycle);
     expect(tmMixed.intervalScale.p95).toBeGreaterThan(1.05);
-    const steady = fitTurnoutModel(historyBefore(withTurnout(() => 0.6, () => 0, () => 0.008), cycle), cycle);
+    const steady = fitTurnoutModel(
+      historyBefore(
+        withTurnout(
+          () => 0.6,
+          () => 0,
+          () => 0.008,
+        ),
+        cycle,
+      ),
+      cycle,
+    );
     expect(steady.intervalScale.p80).toBeGreaterThan(0.8);
     expect(steady.intervalScale.p80).toBeLessThan(1.25);
   });
