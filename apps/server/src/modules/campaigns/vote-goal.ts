@@ -62,21 +62,23 @@ export function voteGoal(c: VoteGoalInputs): VoteGoal {
     const allVotes = c.type === 'ballot_measure';
     const countedShare = allVotes ? 1 : t.lastTwoPartyShare;
     const targetShare = 0.5 + c.winMargin / 2;
-    const counted = (votes: number | null) => (votes === null ? null : votes * countedShare);
-    const goalOf = (votes: number | null) => (votes === null ? null : needed(votes, targetShare));
+    // Votes are whole: each goal follows from the expected votes as shown (50% of them plus one, for an even race).
+    const whole = (votes: number | null) => (votes === null ? null : Math.round(votes));
+    const goalOf = (votes: number | null) => (votes === null ? null : needed(votes * countedShare, targetShare));
+    const [expected, lo80, hi80] = [whole(t.votes)!, whole(t.lo80), whole(t.hi80)];
     forecast = {
       cycle: t.cycle,
       lastCycle: t.lastCycle,
       source: t.source,
-      expectedVotes: Math.round(t.votes),
-      expectedVotesLo80: t.lo80 === null ? null : Math.round(t.lo80),
-      expectedVotesHi80: t.hi80 === null ? null : Math.round(t.hi80),
+      expectedVotes: expected,
+      expectedVotesLo80: lo80,
+      expectedVotesHi80: hi80,
       countedOn: allVotes ? 'all_votes' : 'two_party',
       countedShare: Math.round(countedShare * 10_000) / 10_000,
       targetShare,
-      goal: needed(t.votes * countedShare, targetShare),
-      goalLo80: goalOf(counted(t.lo80)),
-      goalHi80: goalOf(counted(t.hi80)),
+      goal: goalOf(expected)!,
+      goalLo80: goalOf(lo80),
+      goalHi80: goalOf(hi80),
     };
     notes.push(
       `Expected votes: the ${t.source === 'state' ? 'state turnout' : 'county totals'} forecast for ${t.cycle}, ` +
