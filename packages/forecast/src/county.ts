@@ -584,24 +584,30 @@ function sizeQuantiles(totals: number[]): number[] {
   return Array.from({ length: SIZE_BINS - 1 }, (_, k) => quantileSorted(sorted, (k + 1) / SIZE_BINS));
 }
 
-/**
- * Interval scale for central `level` intervals, calibrated on the validation pairs leave-one-pair-out: each pair's
- * counties are scored against the size-binned residual quantiles of the other pairs, and the scale is the one whose
- * mean coverage over the pairs is `level` (bisection; coverage grows with the scale). Pooling the pairs' residuals
- * measures the spread within an election; holding a pair out measures how far the next election can stray from the
- * others (a volatile election is not covered by the quantiles of calmer ones). With fewer than two pairs: 1.
- */
-export function calibrateIntervalScale(vals: { residuals: { r: number; total: number }[] }[], level: number): number {
-  const pairs = vals.filter((v) => v.residuals.length);
-  if (pairs.length < 2) return 1;
-  const lo = (1 - level) / 2;
-  const binned = pairs.map((v) => {
+/** Each pair's residuals with their size bin (the pair's own size octiles): what `calibrateIntervalScale` takes. */
+export function binBySize(vals: { residuals: { r: number; total: number }[] }[]): { r: number; bin: number }[][] {
+  return vals.map((v) => {
     const breaks = sizeQuantiles(v.residuals.map((r) => r.total));
     return v.residuals.map((r) => ({ r: r.r, bin: breaks.filter((b) => r.total > b).length }));
   });
-  // per held-out pair: the other pairs' residual quantiles by size bin
+}
+
+/**
+ * Interval scale for central `level` intervals, calibrated on past elections leave-one-out: each election's residuals
+ * are scored against the residual quantiles of the other elections in the same bin (e.g. county or state size), and
+ * the scale is the one whose mean coverage over the elections is `level` (bisection; coverage grows with the scale).
+ * Pooling the elections' residuals measures the spread within an election; holding one out measures how far the next
+ * election can stray from the others (a volatile election is not covered by the quantiles of calmer ones). With
+ * fewer than two elections: 1. Used by the county share model and the state turnout model.
+ */
+export function calibrateIntervalScale(elections: { r: number; bin: number }[][], level: number): number {
+  const binned = elections.filter((rs) => rs.length);
+  if (binned.length < 2) return 1;
+  const lo = (1 - level) / 2;
+  const nBins = 1 + Math.max(...binned.flatMap((rs) => rs.map((x) => x.bin)));
+  // per held-out election: the other elections' residual quantiles by bin
   const bounds = binned.map((_, k) => {
-    const bins: number[][] = Array.from({ length: SIZE_BINS }, () => []);
+    const bins: number[][] = Array.from({ length: nBins }, () => []);
     binned.forEach((rs, i) => i !== k && rs.forEach((x) => bins[x.bin]!.push(x.r)));
     return bins.map((xs) => {
       const sorted = Float64Array.from(xs).sort();
@@ -712,8 +718,9 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     }
   }
   const stateSd = Math.sqrt(stateMeans.reduce((a, b) => a + b * b, 0) / Math.max(1, stateMeans.length));
-  const intervalScale = calibrateIntervalScale(chosen.vals, 0.8);
-  const intervalScale95 = calibrateIntervalScale(chosen.vals, 0.95);
+  const bySize = binBySize(chosen.vals);
+  const intervalScale = calibrateIntervalScale(bySize, 0.8);
+  const intervalScale95 = calibrateIntervalScale(bySize, 0.95);
 
   const design = pb.design;
   // each group's raw contribution, split into its state mean (scaled by kappaState) and the within-state rest (kappa)

@@ -282,7 +282,7 @@ export function fitTurnoutModel(history: History, cycle: number): TurnoutModel {
     r && q ? (r.vep / q.vep) ** ((cycle - L) / (L - P)) : 1;
   // out-of-sample residuals: each pair B predicted with coefficients fitted on pairs before B and the true national change
   const res: number[] = [];
-  const byPair: { residuals: { r: number; total: number }[] }[] = [];
+  const byPair: { r: number; bin: number }[][] = [];
   const resBySize: number[][] = Array.from({ length: SIZE_BINS }, () => []);
   const divDev: number[] = [];
   for (const B of years.filter((y) => y - 8 >= PAIR_MIN)) {
@@ -293,16 +293,15 @@ export function fitTurnoutModel(history: History, cycle: number): TurnoutModel {
     const w = rows.reduce((s, r) => s + r.vep, 0);
     const shift = rows.reduce((s, r, i) => s + r.vep * (r.y - pred[i]!), 0) / w;
     const byDiv = new Map<string, number[]>();
-    const pairRes: { r: number; total: number }[] = [];
-    byPair.push({ residuals: pairRes });
+    const pairRes: { r: number; bin: number }[] = [];
+    byPair.push(pairRes);
     const binOf = sizeBinner(rows.map((r) => r.vep));
     rows.forEach((r, i) => {
       const e = r.y - pred[i]! - shift;
       const bin = binOf(r.vep);
       res.push(e);
       resBySize[bin]!.push(e);
-      // the bin index as the "total": calibrateIntervalScale's size octiles of {0, 1, 2} separate the three bins
-      pairRes.push({ r: e, total: bin });
+      pairRes.push({ r: e, bin });
       const d = STATE_BY_POSTAL.get(r.state)!.division;
       if (!byDiv.has(d)) byDiv.set(d, []);
       byDiv.get(d)!.push(e);

@@ -3,6 +3,7 @@ import {
   assertNoLookahead,
   averagePolls,
   countyFactors,
+  binBySize,
   calibrateIntervalScale,
   countyFitWeight,
   createRng,
@@ -349,9 +350,11 @@ describe('county and turnout models (synthetic data)', () => {
 
   it('county interval scale: calibrated leave-one-pair-out, wider when elections differ in volatility', () => {
     const rng = createRng(7);
-    const pair = (sd: number) => ({
-      residuals: Array.from({ length: 4000 }, (_, i) => ({ r: rng.normal() * sd, total: 100 + i })),
-    });
+    // each election's residuals in the county model's size octiles
+    const pair = (sd: number) =>
+      binBySize([
+        { residuals: Array.from({ length: 4000 }, (_, i) => ({ r: rng.normal() * sd, total: 100 + i })) },
+      ])[0]!;
     // exchangeable elections: the pooled quantiles are already right (scale about 1)
     const same = [pair(0.1), pair(0.1), pair(0.1), pair(0.1)];
     expect(calibrateIntervalScale(same, 0.8)).toBeCloseTo(1, 1);
@@ -364,9 +367,9 @@ describe('county and turnout models (synthetic data)', () => {
     expect(calibrateIntervalScale(mixed, 0.95)).toBeGreaterThan(1.1);
     // mean held-out coverage at that scale (residuals do not depend on size here, so one bin approximates eight)
     const heldOut = mixed.map((p, k) => {
-      const others = Float64Array.from(mixed.flatMap((q, i) => (i === k ? [] : q.residuals.map((x) => x.r)))).sort();
+      const others = Float64Array.from(mixed.flatMap((q, i) => (i === k ? [] : q.map((x) => x.r)))).sort();
       const [a, b] = [quantile(others, 0.1) * s80, quantile(others, 0.9) * s80];
-      return p.residuals.filter((x) => x.r >= a && x.r <= b).length / p.residuals.length;
+      return p.filter((x) => x.r >= a && x.r <= b).length / p.length;
     });
     const mean = heldOut.reduce((a, b) => a + b, 0) / heldOut.length;
     expect(mean).toBeGreaterThan(0.78);
