@@ -360,8 +360,15 @@ function forecastTurnoutCommand(args: string[], out: Out, data?: ReferenceData):
         last_cycle: tm.lastCycle,
         mean_reversion: r4(tm.a),
         momentum: r4(tm.b),
+        competitiveness: tm.c.map(r4),
+        // the national forecast: the rule chosen by rolling origin, its change from the last rate and its RMS error
+        // there (the forecast's own uncertainty); national_sd is the SD of past cycle-to-cycle changes (the unit of
+        // the intensity lever)
+        national_rule: tm.national.method,
         national_drift: r4(tm.national.drift),
+        national_forecast_rmse: r4(tm.national.forecastSd),
         national_sd: r4(tm.national.sd),
+        interval_scale: { p80: r4(tm.intervalScale.p80), p95: r4(tm.intervalScale.p95) },
       },
     }),
   });

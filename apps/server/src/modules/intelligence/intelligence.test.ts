@@ -202,6 +202,22 @@ describe('akashic forecast counties and turnout', () => {
       expect(s.hi80).toBeGreaterThanOrEqual(s.vep_turnout);
     }
   });
+
+  it('--explain on turnout names the national rule chosen by rolling origin and its own uncertainty', async () => {
+    const file = path.join(dir, 'turnout-explain.json');
+    const r = await run('forecast', 'turnout', '--cycle', '2012', '--out', file, '--explain');
+    expect(r.code).toBe(0);
+    const { model, national } = JSON.parse(readFileSync(file, 'utf8'));
+    expect(['last', 'trend', 'mean2', 'mean3', 'mean4', 'meanAll']).toContain(model.national_rule);
+    expect(model.national_forecast_rmse).toBeGreaterThan(0);
+    expect(model.national_forecast_rmse).not.toBe(model.national_sd);
+    expect(model.competitiveness).toHaveLength(2);
+    expect(model.interval_scale.p95).toBeGreaterThan(0);
+    // not given: the national rate is forecast, with an interval around it
+    expect(national.given).toBe(false);
+    expect(national.lo80).toBeLessThan(national.vep_turnout);
+    expect(national.hi80).toBeGreaterThan(national.vep_turnout);
+  });
 });
 
 describe('bad input gives one clear message and exit 2', () => {
