@@ -24,10 +24,10 @@ async function profileLater(): Promise<void> {
   session.connect();
   // BENCH_PROFILE_HEAP=1: every allocation; =promoted: only what outlived a scavenge (what makes scavenges costly);
   // =live: only what is still alive when the profile stops (what accumulates in the old generation).
-  const mode_ = process.env.BENCH_PROFILE_HEAP;
-  const heap = mode_ === '1' || mode_ === 'promoted' || mode_ === 'live';
-  const minor = mode_ === '1';
-  const major = mode_ !== 'live';
+  const heapMode = process.env.BENCH_PROFILE_HEAP;
+  const heap = heapMode === '1' || heapMode === 'promoted' || heapMode === 'live';
+  const minor = heapMode === '1';
+  const major = heapMode !== 'live';
   setTimeout(
     () =>
       void (heap

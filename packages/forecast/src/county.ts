@@ -39,7 +39,7 @@
  */
 import type { History } from './data.js';
 import { countyCycles, featureVintage, lookupCounty, solveUniformShift, type CountyCycle } from './county-data.js';
-import { choleskySolve, logit, quantileSorted, sigmoid } from './math.js';
+import { choleskySolve, logit, quantileBinner, quantileSorted, sigmoid } from './math.js';
 import type { Rng } from './rng.js';
 import { exactShapley, sortFactors, type Factor } from './explain.js';
 
@@ -579,16 +579,13 @@ const KAPPA_STATE_GRID = [0, 0.25, 0.5, 0.75, 1];
 
 /** County size bins (quantiles of last total votes) for the residual distributions: small counties are noisier. */
 const SIZE_BINS = 8;
-function sizeQuantiles(totals: number[]): number[] {
-  const sorted = Float64Array.from(totals).sort();
-  return Array.from({ length: SIZE_BINS - 1 }, (_, k) => quantileSorted(sorted, (k + 1) / SIZE_BINS));
-}
+const sizeBinner = (totals: number[]) => quantileBinner(totals, SIZE_BINS);
 
 /** Each pair's residuals with their size bin (the pair's own size octiles): what `calibrateIntervalScale` takes. */
 export function binBySize(vals: { residuals: { r: number; total: number }[] }[]): { r: number; bin: number }[][] {
   return vals.map((v) => {
-    const breaks = sizeQuantiles(v.residuals.map((r) => r.total));
-    return v.residuals.map((r) => ({ r: r.r, bin: breaks.filter((b) => r.total > b).length }));
+    const sizes = sizeBinner(v.residuals.map((r) => r.total));
+    return v.residuals.map((r) => ({ r: r.r, bin: sizes.bin(r.total) }));
   });
 }
 
@@ -691,8 +688,7 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
 
   const beta = fitAdjustment(pb, cycle, chosen.spec, o);
   const rows = pb.rows(last, null);
-  const sizeBreaks = sizeQuantiles(rows.map((r) => r.totalA));
-  const binOf = (t: number) => sizeBreaks.filter((b) => t > b).length;
+  const { breaks: sizeBreaks, bin: binOf } = sizeBinner(rows.map((r) => r.totalA));
 
   // residual distributions by size bin (each validation pair binned by its own size quantiles, since totals grow):
   // the whole out-of-sample residual for intervals; for simulation, the within-state part and the sd of state means
@@ -700,8 +696,7 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
   const resid: number[][] = Array.from({ length: SIZE_BINS }, () => []);
   const stateMeans: number[] = [];
   for (const v of chosen.vals) {
-    const breaks = sizeQuantiles(v.residuals.map((r) => r.total));
-    const pairBin = (t: number) => breaks.filter((b) => t > b).length;
+    const pairBin = sizeBinner(v.residuals.map((r) => r.total)).bin;
     for (const r of v.residuals) marginal[pairBin(r.total)]!.push(r.r);
     const byState = new Map<string, { s: number; w: number; items: { r: number; total: number }[] }>();
     for (const r of v.residuals) {

@@ -87,6 +87,22 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const hi = Math.min(n - 1, lo + 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
+/**
+ * Bins of equal count: the `bins - 1` inner quantiles of `values` as `breaks`, and `bin(x)`, a value's bin (0 = at or
+ * below the first break). How county and state sizes are binned for residual distributions.
+ */
+export function quantileBinner(values: ArrayLike<number>, bins: number): { breaks: number[]; bin(x: number): number } {
+  const sorted = Float64Array.from(values).sort();
+  const breaks = Array.from({ length: bins - 1 }, (_, k) => quantileSorted(sorted, (k + 1) / bins));
+  return {
+    breaks,
+    bin(x) {
+      let b = 0;
+      while (b < breaks.length && x > breaks[b]!) b++;
+      return b;
+    },
+  };
+}
 export function quantile(xs: ArrayLike<number>, p: number): number {
   return quantileSorted(Float64Array.from(xs as ArrayLike<number>).sort(), p);
 }

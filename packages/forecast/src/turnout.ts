@@ -26,7 +26,7 @@
  */
 import type { History, TurnoutRow } from './data.js';
 import { countyCycles, lookupCounty, type CountyCycle } from './county-data.js';
-import { quantileSorted, ridge, normQuantile } from './math.js';
+import { quantileBinner, quantileSorted, ridge, normQuantile } from './math.js';
 import { STATES, STATE_BY_POSTAL } from './states.js';
 import type { Factor } from './explain.js';
 import { calibrateIntervalScale } from './county.js';
@@ -160,11 +160,7 @@ const PAIR_MIN = 1984;
  * tercile to the largest); three bins keep 17 states per bin and pair, so the quantiles rest on 50+ residuals.
  */
 const SIZE_BINS = 3;
-function sizeBinner(veps: readonly number[]): (vep: number) => number {
-  const sorted = Float64Array.from(veps).sort();
-  const breaks = Array.from({ length: SIZE_BINS - 1 }, (_, k) => quantileSorted(sorted, (k + 1) / SIZE_BINS));
-  return (vep) => breaks.filter((b) => vep > b).length;
-}
+const sizeBinner = (veps: readonly number[]) => quantileBinner(veps, SIZE_BINS).bin;
 
 function byYear(rows: readonly TurnoutRow[]): Map<number, Map<string, TurnoutRow>> {
   const m = new Map<number, Map<string, TurnoutRow>>();
@@ -402,13 +398,14 @@ export function forecastTurnout(
   const shift = target - baseMean;
   const natUnc = given ? 0 : model.national.forecastSd;
   const df = model.national.forecastDf;
-  const q = (p: number, sizeBin: number) => {
-    const scale = Math.abs(p - 0.5) > 0.4 ? model.intervalScale.p95 : model.intervalScale.p80;
+  /** The offset of quantile `p` from the point forecast, with the interval scale of its level. */
+  const q = (p: number, scale: number, sizeBin: number) => {
     const bySize = model.residualsBySize[sizeBin];
     const sq = quantileSorted(bySize && bySize.length ? bySize : model.residuals, p) * scale;
     const n = natUnc * studentQuantile(p, df);
     return Math.sign(sq + n) * Math.sqrt(sq * sq + n * n);
   };
+  const { p80, p95 } = model.intervalScale;
   const clamp = (x: number) => Math.min(0.99, Math.max(0.01, x));
   const states = rel.map((r, i) => {
     const rate = clamp(r.s.last + shift + r.meanRev + r.momentum + r.comp + r.cond + r.mob);
@@ -435,10 +432,10 @@ export function forecastTurnout(
     return {
       state: r.s.state,
       vep_turnout: rate,
-      lo80: clamp(rate + q(0.1, r.s.sizeBin)),
-      hi80: clamp(rate + q(0.9, r.s.sizeBin)),
-      lo95: clamp(rate + q(0.025, r.s.sizeBin)),
-      hi95: clamp(rate + q(0.975, r.s.sizeBin)),
+      lo80: clamp(rate + q(0.1, p80, r.s.sizeBin)),
+      hi80: clamp(rate + q(0.9, p80, r.s.sizeBin)),
+      lo95: clamp(rate + q(0.025, p95, r.s.sizeBin)),
+      hi95: clamp(rate + q(0.975, p95, r.s.sizeBin)),
       vep,
       votes: rate * vep,
       factors: [{ name: `${model.lastCycle} turnout (baseline)`, value: r.s.last, contribution: 0 }, ...factors],
@@ -569,9 +566,11 @@ export function fitCountyTurnoutModel(history: History, cycle: number): CountyTu
   const growth = new GrowthRows(byYear);
   const [beta, beta8] = fitCountyGrowth(growth, cycle);
   const rows = growth.get(L, null);
-  const totals = rows.map((r) => r.totalA).sort((a, b) => a - b);
-  const sizeBreaks = [0.25, 0.5, 0.75].map((q) => quantileSorted(totals, q));
-  const binOf = (t: number) => sizeBreaks.filter((b) => t > b).length;
+  // county size quartiles of the last totals
+  const { breaks: sizeBreaks, bin: binOf } = quantileBinner(
+    rows.map((r) => r.totalA),
+    4,
+  );
   // out-of-sample residuals of log county share of the state total, on the three latest pairs
   const res: number[][] = [[], [], [], []];
   for (const B of years.filter((y) => byYear.has(y - 4) && byYear.has(y - 8)).slice(0, 3)) {
