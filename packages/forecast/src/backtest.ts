@@ -111,6 +111,8 @@ export interface CountyBacktestRow {
   spec: string;
   kappa: number;
   kappaState: number;
+  /** the agreement shrinkage applied to the adjustment (1 = none) */
+  agreement: number;
   /** the county feature vintage the model used, and whether it is dated after the predicted election */
   featureVintage: number;
   featureVintagePostdatesCycle: boolean;
@@ -183,6 +185,7 @@ export function backtestCounties(
     spec: model.spec,
     kappa: model.kappa,
     kappaState: model.kappaState,
+    agreement: model.agreement,
     featureVintage: model.featureVintage,
     featureVintagePostdatesCycle: model.featureVintagePostdatesCycle,
     validation: model.validation

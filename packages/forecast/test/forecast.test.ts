@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  agreementFactor,
   assertNoLookahead,
   averagePolls,
   countyFactors,
@@ -339,6 +340,63 @@ describe('county and turnout models (synthetic data)', () => {
     forced.counties.forEach((c) => byState.set(c.state, [...(byState.get(c.state) ?? []), c.adjustment]));
     for (const adj of byState.values()) expect(adj.reduce((a, b) => a + b, 0) / adj.length).toBeCloseTo(0, 12);
     expect(forced.counties.map((c) => c.adjustment)).not.toEqual(chosen.counties.map((c) => c.adjustment));
+  });
+
+  it("agreement shrinkage: 1 - sampling variance of the pairs' mean prediction / its mean square, within states", () => {
+    // two states, counties with one varying predictor (column 1); pooled coefficient 1 on it
+    const rows = Array.from({ length: 20 }, (_, i) => ({
+      state: i < 10 ? 'AA' : 'BB',
+      lA: 0, // even counties: fit weight 1
+      x: Float64Array.from([1, (i % 10) - 4.5 + (i < 10 ? 0 : 3)]),
+    }));
+    const b = (v: number) => Float64Array.from([0, v]);
+    // pairs that agree: nothing to shrink
+    expect(agreementFactor(rows, { beta: b(1), perPair: [b(1), b(1), b(1)], weights: [1, 1, 1] })).toBe(1);
+    // two equally weighted pairs at 1 +- 0.5: spread 0.25, effective pairs 2, sampling variance 0.25 / (2 - 1)
+    expect(agreementFactor(rows, { beta: b(1), perPair: [b(1.5), b(0.5)], weights: [1, 1] })).toBeCloseTo(0.75, 12);
+    // weights count: pairs weighted 1 and 0.5 at 1.5 and 0 (mean 1): spread 0.5, effective pairs 1.8
+    const kEff = 1.5 ** 2 / 1.25;
+    expect(agreementFactor(rows, { beta: b(1), perPair: [b(1.5), b(0)], weights: [1, 0.5] })).toBeCloseTo(
+      1 - 0.5 / (kEff - 1),
+      12,
+    );
+    // pairs that contradict each other: no adjustment survives (positive part)
+    expect(agreementFactor(rows, { beta: b(0.2), perPair: [b(1), b(-0.6)], weights: [1, 1] })).toBe(0);
+    // a state-level difference (the intercept, constant within states) is absorbed like the fit's state effects
+    expect(
+      agreementFactor(rows, {
+        beta: Float64Array.from([5, 1]),
+        perPair: [Float64Array.from([9, 1]), Float64Array.from([1, 1])],
+        weights: [1, 1],
+      }),
+    ).toBe(1);
+    // one pair: nothing to compare
+    expect(agreementFactor(rows, { beta: b(1), perPair: [b(3)], weights: [1] })).toBe(1);
+  });
+
+  it('county adjustment is the unshrunk one times the agreement factor, lower when training pairs disagree', () => {
+    const forced = { spec: 'full', kappa: 1, kappaState: 1 } as const;
+    const shrunk = fitCountyModel(history, cycle, forced);
+    const whole = fitCountyModel(history, cycle, { ...forced, agreementShrinkage: false });
+    expect(whole.agreement).toBe(1);
+    expect(shrunk.agreement).toBeGreaterThan(0);
+    expect(shrunk.agreement).toBeLessThan(1);
+    shrunk.counties.forEach((c, i) =>
+      expect(c.adjustment).toBeCloseTo(shrunk.agreement * whole.counties[i]!.adjustment, 12),
+    );
+    // the synthetic counties drift steadily with education (every pair agrees); adding a county movement whose sign
+    // flips every cycle (a realignment that reverses) makes the pairs disagree, and the adjustment is shrunk more
+    const edu = new Map(data.features.filter((f) => f.vintage === 2014).map((f) => [f.fips, f.bachelors]));
+    const flipping = {
+      ...data,
+      counties: data.counties.map((r) => {
+        const tp = r.dem + r.rep;
+        const l = logit(r.dem / tp) + ((r.year / 4) % 2 ? 1 : -1) * ((edu.get(r.fips)! - 30) / 20) * 0.3;
+        return { ...r, dem: Math.round(tp * sigmoid(l)), rep: tp - Math.round(tp * sigmoid(l)) };
+      }),
+    };
+    const flipped = fitCountyModel(historyBefore(flipping, cycle), cycle, forced);
+    expect(flipped.agreement).toBeLessThan(shrunk.agreement - 0.2);
   });
 
   it('county fit weights rows by the squared slope of the share (least squares in points, not logits)', () => {

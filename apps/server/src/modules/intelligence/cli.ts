@@ -305,6 +305,7 @@ function forecastCountiesCommand(args: string[], out: Out, data?: ReferenceData)
         specification: model.spec,
         kappa: r4(model.kappa),
         kappa_state: r4(model.kappaState),
+        agreement_shrinkage: r4(model.agreement),
         feature_vintage: model.featureVintage,
         feature_vintage_postdates_cycle: model.featureVintagePostdatesCycle,
         coefficients: model.coefficients.map((c) => ({ name: c.name, value: r4(c.value) })),
@@ -457,7 +458,7 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
         `validation pairs scored with a vintage dated after them: ${leaky} of ${r.validation.length}`,
     );
     countyRows.push([
-      `${year - 4}->${year} model (${r.spec}, kappa ${r.kappa.toFixed(2)}, state ${r.kappaState.toFixed(2)})`,
+      `${year - 4}->${year} model (${r.spec}, agreement ${r.agreement.toFixed(2)}, kappa ${r.kappa.toFixed(2)}, state ${r.kappaState.toFixed(2)})`,
       pct(r.model.mae),
       pct(r.model.cov80, 0),
       pct(r.model.cov95, 0),
