@@ -75,17 +75,30 @@ export const webhookBody = (e: { type: string; occurredAt: string; payload: Reco
 const excerpt = (text: string) => Buffer.from(text).subarray(0, EXCERPT_BYTES).toString('utf8');
 
 /**
+ * `FROM` items for the deliveries whose ids are in the array parameter `ids` (sorted: rows are locked in that
+ * order) and that pass `where`, as `d`: each looked up by its primary key, one lookup per id. A plain
+ * `d.id = ANY(…) AND d.org_id = …` leaves the planner free to scan the org's (or the endpoint's) whole index and
+ * filter by id instead — its choice whenever the table looks small, as when it is new, and kept by the connection's
+ * cached generic plan as the table grows: every record then read every delivery the endpoint ever had. (`OFFSET 0`
+ * keeps the subquery from being flattened into a join, which would give the planner that choice back.)
+ */
+const byIds = (ids: string, where: string, lock = '') =>
+  `unnest(${ids}::uuid[]) AS k(id)
+   CROSS JOIN LATERAL (SELECT d.* FROM webhook_deliveries d WHERE d.id = k.id AND ${where} OFFSET 0 ${lock}) d`;
+
+/**
  * The org's pending deliveries among `ids`, with their endpoints, in one transaction. Those whose endpoint is
  * disabled are failed there and then, and not returned.
  */
 async function readDue(db: Database, orgId: string, ids: string[]): Promise<DueRow[]> {
+  ids = [...new Set(ids)].sort();
   return db.transaction({ orgId }, async (tx) => {
     const { rows } = await tx.client.query<DueRow>(
       `SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.occurred_at, d.payload, d.attempts,
               d.schedule_attempts, d.first_attempt_at, e.url, e.enabled, e.secret, e.previous_secret,
               e.previous_secret_expires_at
-         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id
-        WHERE d.org_id = $1 AND d.id = ANY($2::uuid[]) AND d.status = 'pending'`,
+         FROM ${byIds('$2', "d.org_id = $1 AND d.status = 'pending'")}
+         JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id`,
       [orgId, ids],
     );
     const disabled = rows.filter((r) => !r.enabled).map((r) => r.id);
@@ -155,10 +168,9 @@ async function recordAttempts(
     // when its failure streak starts or ends, or to disable it.
     const current = await tx.client.query<{ id: string; attempts: number; failing_since: Date | null }>(
       `SELECT d.id, d.attempts, e.failing_since
-         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id
-        WHERE d.org_id = $1 AND d.id = ANY($2::uuid[]) AND d.status = 'pending'
-        ORDER BY d.id FOR UPDATE OF d`,
-      [orgId, ordered.map((a) => a.d.id)],
+         FROM ${byIds('$2', "d.org_id = $1 AND d.status = 'pending'", 'FOR UPDATE')}
+         JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id`,
+      [orgId, ordered.map((a) => a.d.id).sort()],
     );
     const found = new Map(current.rows.map((r) => [r.id, r]));
     const streaks = new Map<string, Date | null>();
@@ -206,7 +218,8 @@ async function recordAttempts(
             last_status = u.status, status = u.next_status, next_attempt_at = u.next_at
            FROM unnest($2::uuid[], $4::timestamptz[], $8::int[], $13::text[], $14::timestamptz[])
                   AS u(id, started_at, status, next_status, next_at)
-          WHERE d.org_id = $1 AND d.id = u.id
+          -- The rows the statement before locked (this org's, found by id): looked up by primary key (see byIds).
+          WHERE d.id = ANY($2::uuid[]) AND d.id = u.id
        )
        UPDATE webhook_endpoints e SET failing_since = s.failing_since
          FROM unnest($15::uuid[], $16::timestamptz[]) AS s(id, failing_since)
