@@ -84,21 +84,28 @@ const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unkno
   return originalQuery.apply(this, args);
 };
 
-/** CPU seconds (user + system) the PostgreSQL backends serving `dbName` have used so far (from /proc; local server). */
-async function backendCpuS(admin: pg.Client, dbName: string): Promise<number> {
+/**
+ * CPU seconds (user + system) each PostgreSQL backend serving `dbName` has used so far, by pid (from /proc; local
+ * server). A backend that exits takes its CPU time with it, so the run's pools keep their idle connections open.
+ */
+async function backendCpu(admin: pg.Client, dbName: string): Promise<Map<number, number>> {
   const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
   const ticks = 100; // USER_HZ
-  let total = 0;
+  const byPid = new Map<number, number>();
   for (const { pid } of rows) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) / ticks);
     } catch {
       // the backend exited meanwhile
     }
   }
-  return total;
+  return byPid;
 }
+
+/** CPU seconds the backends alive at `to` used since `from` (all of it for those that started since). */
+const cpuSince = (from: Map<number, number>, to: Map<number, number>) =>
+  [...to].reduce((sum, [pid, s]) => sum + s - (from.get(pid) ?? 0), 0);
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -163,6 +170,7 @@ async function main() {
   const writerPool = new pg.Pool({
     connectionString: (db.pool.options as { connectionString: string }).connectionString,
     max: WRITERS,
+    idleTimeoutMillis: 0, // kept (with the CPU time of their backends) while the workers drain a backlog
   });
   writerPool.on('connect', (client) => writerClients.add(client));
   const writerDb = createDatabase(writerPool, writerPool);
@@ -230,9 +238,9 @@ async function main() {
   const commitS = (performance.now() - started) / 1000;
   console.log(`committed ${committed} events in ${commitS.toFixed(1)} s (${Math.round(committed / commitS)}/s)`);
   let from = started;
-  let drainCpu: { node: NodeJS.CpuUsage; backendS: number; trips: number } | undefined;
+  let drainCpu: { node: NodeJS.CpuUsage; backends: Map<number, number>; trips: number } | undefined;
   if (!workers) {
-    drainCpu = { node: process.cpuUsage(), backendS: await backendCpuS(admin, dbName), trips: roundTrips.pipeline };
+    drainCpu = { node: process.cpuUsage(), backends: await backendCpu(admin, dbName), trips: roundTrips.pipeline };
     await startProfile();
     from = performance.now();
     workers = await startWorkers(platform);
@@ -271,7 +279,8 @@ async function main() {
   for (const [statement, n] of [...pipelineStatements].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
     console.log(`  ${(n / committed).toFixed(3).padStart(7)} per event  ${statement}`);
   }
-  const backendS = await backendCpuS(admin, dbName);
+  const backends = await backendCpu(admin, dbName);
+  const backendS = cpuSince(new Map(), backends);
   const pipelineTrips = (roundTrips.pipeline - tripsBefore.pipeline) / committed;
   if (drainCpu) {
     // The drain alone: the pipeline (relay, consumers, sender) and the receiver, no writer.
@@ -279,7 +288,7 @@ async function main() {
     console.log(
       `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs ` +
         `(user ${(c.user / committed).toFixed(0)}, system ${(c.system / committed).toFixed(0)}), PostgreSQL backends ` +
-        `${(((backendS - drainCpu.backendS) * 1e6) / committed).toFixed(0)} µs, ` +
+        `${((cpuSince(drainCpu.backends, backends) * 1e6) / committed).toFixed(0)} µs, ` +
         `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips`,
     );
   }
