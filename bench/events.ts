@@ -8,9 +8,12 @@
  * event's commit to its receipt; events/s is what the receiver got over the run's wall time.
  * Target: ≥ 5,000 events/s, p99 < 1 s. Last line is JSON.
  *
+ * It runs with the server's V8 flags, as a worker does (BENCH_NODE_FLAGS below).
+ *
  * DATABASE_URL (superuser, default postgres://postgres@127.0.0.1:5432/postgres), NATS_URL (default
  * nats://127.0.0.1:4222); the run uses its own database, stream and subject prefix and removes them afterwards.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -18,6 +21,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'nats';
 import pg from 'pg';
+import { SERVER_NODE_FLAGS } from '../apps/server/bin/node-flags.mjs';
 import { loadConfig } from '../apps/server/src/config.js';
 import { createDatabase, ensureDatabase } from '../apps/server/src/db/index.js';
 import { quoteIdent } from '../apps/server/src/db/roles.js';
@@ -51,6 +55,16 @@ const BACKLOG = process.env.BENCH_BACKLOG === '1';
  * from the first commit to the last receipt, or with BENCH_BACKLOG=1 the drain alone.
  */
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+/**
+ * The pipeline runs here as in a worker process, so this process runs with the server's V8 flags
+ * (apps/server/bin/node-flags.mjs: `npm start` gives them to every process it starts, workers included); the bench
+ * starts itself again with them. BENCH_NODE_FLAGS=<flags> runs it with those instead (`BENCH_NODE_FLAGS=` for
+ * Node's defaults).
+ */
+const NODE_FLAGS =
+  process.env.BENCH_NODE_FLAGS !== undefined
+    ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+    : SERVER_NODE_FLAGS;
 const ORGS = 16;
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 
@@ -328,7 +342,15 @@ async function main() {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.env.BENCH_EVENTS_CHILD === undefined) {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
+    env: { ...process.env, BENCH_EVENTS_CHILD: '1' },
+    stdio: 'inherit',
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
