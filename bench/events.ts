@@ -69,24 +69,34 @@ const ORGS = 16;
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 
 /**
- * Database round trips, counted at the driver: every `Client.query` call is one round trip (a multi-statement simple
- * query too). The writers' own statements (the changes and their outbox rows) are counted apart from the pipeline's
- * (relay, dispatcher, sender), so the pipeline's cost per event is load-independent and comparable between versions.
- * The writers have a pool of their own, whose connections are known: telling them apart by an AsyncLocalStorage
- * instead (as this bench once did) turns on promise hooks for the whole process, a cost per promise that the
- * pipeline pays here and not in production (~50 µs of node CPU per event in the drain).
+ * Database round trips, counted at the driver: a `Client.query` call is one round trip (a multi-statement simple
+ * query too) unless it is pipelined behind statements of the same connection still waiting for their answers (the
+ * pool is pipelined: a transaction sends BEGIN with its first statement and COMMIT with its last), which it shares
+ * the round trip with. Statements are counted too. The writers' own statements (the changes and their outbox rows)
+ * are counted apart from the pipeline's (relay, dispatcher, sender), so the pipeline's cost per event is
+ * load-independent and comparable between versions. The writers have a pool of their own, whose connections are
+ * known: telling them apart by an AsyncLocalStorage instead (as this bench once did) turns on promise hooks for the
+ * whole process, a cost per promise that the pipeline pays here and not in production (~50 µs of node CPU per
+ * event in the drain).
  */
 const roundTrips = { writers: 0, pipeline: 0 };
-/** The pipeline's round trips by statement (its first words), to see where they go. */
+const statements = { writers: 0, pipeline: 0 };
+/** The pipeline's statements by their first words, to see where they go. */
 const pipelineStatements = new Map<string, number>();
 const writerClients = new WeakSet<pg.Client>();
+/** Statements sent on each connection and not answered yet. */
+const unanswered = new WeakMap<pg.Client, number>();
 const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
-  if (writerClients.has(this)) roundTrips.writers++;
-  else {
-    roundTrips.pipeline++;
-    const q = args[0];
-    const text = typeof q === 'string' ? q : String((q as { text?: string } | null)?.text ?? '');
+  const side = writerClients.has(this) ? 'writers' : 'pipeline';
+  const waiting = unanswered.get(this) ?? 0;
+  if (waiting === 0) roundTrips[side]++;
+  statements[side]++;
+  unanswered.set(this, waiting + 1);
+  const answered = () => void unanswered.set(this, unanswered.get(this)! - 1);
+  const q = args[0] as { text?: string; callback?: (err: unknown, res: unknown) => void } | string | null;
+  if (side === 'pipeline') {
+    const text = typeof q === 'string' ? q : String(q?.text ?? '');
     // Literal UUIDs (an org's transaction context) masked, so that one statement is one line whatever the org.
     const key = text
       .replace(/'[0-9a-f]{8}-[0-9a-f-]{27}'/g, "'…'")
@@ -95,7 +105,19 @@ const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unkno
       .slice(0, 60);
     pipelineStatements.set(key, (pipelineStatements.get(key) ?? 0) + 1);
   }
-  return originalQuery.apply(this, args);
+  // A ready query object (db/index.ts makes them) answers through its callback; otherwise through a promise.
+  if (q && typeof q === 'object' && typeof q.callback === 'function') {
+    const callback = q.callback;
+    q.callback = (err, res) => {
+      answered();
+      callback(err, res);
+    };
+    return originalQuery.apply(this, args);
+  }
+  const result = originalQuery.apply(this, args);
+  if (result instanceof Promise) result.then(answered, answered);
+  else answered();
+  return result;
 };
 
 /**
@@ -182,7 +204,7 @@ async function main() {
   const { db } = platform.services;
   // The writers' transactions, as the platform's own (same role and statements), on connections of their own.
   const writerPool = new pg.Pool({
-    connectionString: (db.pool.options as { connectionString: string }).connectionString,
+    ...(db.pool.options as pg.PoolConfig),
     max: WRITERS,
     idleTimeoutMillis: 0, // kept (with the CPU time of their backends) while the workers drain a backlog
   });
@@ -215,6 +237,7 @@ async function main() {
   };
   if (!BACKLOG) await startProfile();
   const tripsBefore = { ...roundTrips };
+  const statementsBefore = { ...statements };
   pipelineStatements.clear();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -291,7 +314,7 @@ async function main() {
   );
   const cpu = process.cpuUsage(cpuBefore);
   for (const [statement, n] of [...pipelineStatements].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
-    console.log(`  ${(n / committed).toFixed(3).padStart(7)} per event  ${statement}`);
+    console.log(`  ${(n / committed).toFixed(3).padStart(7)} statements per event  ${statement}`);
   }
   const backends = await backendCpu(admin, dbName);
   const backendS = cpuSince(new Map(), backends);
@@ -307,10 +330,13 @@ async function main() {
     );
   }
   const writerTrips = (roundTrips.writers - tripsBefore.writers) / committed;
+  const perEvent = (side: 'writers' | 'pipeline') =>
+    ((statements[side] - statementsBefore[side]) / committed).toFixed(2);
   const nodeCpuUs = (cpu.user + cpu.system) / committed;
   console.log(
-    `per event: ${pipelineTrips.toFixed(2)} pipeline round trips (relay, dispatcher, sender) + ` +
-      `${writerTrips.toFixed(2)} writer round trips; node CPU ${nodeCpuUs.toFixed(0)} µs ` +
+    `per event: ${pipelineTrips.toFixed(2)} pipeline round trips (relay, dispatcher, sender; ` +
+      `${perEvent('pipeline')} statements) + ${writerTrips.toFixed(2)} writer round trips ` +
+      `(${perEvent('writers')} statements); node CPU ${nodeCpuUs.toFixed(0)} µs ` +
       `(whole process: writers, pipeline, receiver); PostgreSQL backends of the run's database ` +
       `${((backendS * 1e6) / committed).toFixed(0)} µs (live backends only)`,
   );

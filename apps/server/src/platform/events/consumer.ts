@@ -115,14 +115,14 @@ export async function processOrgBatch(
     const effect = consumer.batchSql(orgId, [...distinct.values()]);
     let row: Record<string, unknown> & { fresh: string[] };
     try {
-      row = await db.transaction({ orgId }, async (tx) => {
-        const { rows } = await tx.client.query<Record<string, unknown> & { fresh: string[] }>(
-          `WITH ${[RECEIPTS_CTE, ...effect.ctes].join(', ')}
-           SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM fresh) AS fresh${(effect.select ?? []).map((x) => `, ${x}`).join('')}`,
-          [orgId, consumer.name, ids, ...effect.values],
-        );
-        return rows[0]!;
-      });
+      // A transaction of one statement: BEGIN, the statement and COMMIT in one round trip.
+      const { rows } = await db.statement<Record<string, unknown> & { fresh: string[] }>(
+        { orgId },
+        `WITH ${[RECEIPTS_CTE, ...effect.ctes].join(', ')}
+         SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM fresh) AS fresh${(effect.select ?? []).map((x) => `, ${x}`).join('')}`,
+        [orgId, consumer.name, ids, ...effect.values],
+      );
+      row = rows[0]!;
     } catch (err) {
       effect.abandoned?.();
       throw err;

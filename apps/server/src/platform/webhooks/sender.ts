@@ -87,30 +87,29 @@ const byIds = (ids: string, where: string, lock = '') =>
    CROSS JOIN LATERAL (SELECT d.* FROM webhook_deliveries d WHERE d.id = k.id AND ${where} OFFSET 0 ${lock}) d`;
 
 /**
- * The org's pending deliveries among `ids`, with their endpoints, in one transaction. Those whose endpoint is
- * disabled are failed there and then, and not returned.
+ * The org's pending deliveries among `ids`, with their endpoints (one statement, one round trip). Those whose
+ * endpoint is disabled are failed there and then (a second statement), and not returned.
  */
 async function readDue(db: Database, orgId: string, ids: string[]): Promise<DueRow[]> {
-  ids = [...new Set(ids)].sort();
-  return db.transaction({ orgId }, async (tx) => {
-    const { rows } = await tx.client.query<DueRow>(
-      `SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.occurred_at, d.payload, d.attempts,
-              d.schedule_attempts, d.first_attempt_at, e.url, e.enabled, e.secret, e.previous_secret,
-              e.previous_secret_expires_at
-         FROM ${byIds('$2', "d.org_id = $1 AND d.status = 'pending'")}
-         JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id`,
-      [orgId, ids],
+  const { rows } = await db.statement<DueRow>(
+    { orgId },
+    `SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.occurred_at, d.payload, d.attempts,
+            d.schedule_attempts, d.first_attempt_at, e.url, e.enabled, e.secret, e.previous_secret,
+            e.previous_secret_expires_at
+       FROM ${byIds('$2', "d.org_id = $1 AND d.status = 'pending'")}
+       JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id`,
+    [orgId, [...new Set(ids)].sort()],
+  );
+  const disabled = rows.filter((r) => !r.enabled).map((r) => r.id);
+  if (disabled.length > 0) {
+    await db.statement(
+      { orgId },
+      `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL
+        WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+      [orgId, disabled],
     );
-    const disabled = rows.filter((r) => !r.enabled).map((r) => r.id);
-    if (disabled.length > 0) {
-      await tx.client.query(
-        `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL
-          WHERE org_id = $1 AND id = ANY($2::uuid[])`,
-        [orgId, disabled],
-      );
-    }
-    return rows.filter((r) => r.enabled);
-  });
+  }
+  return rows.filter((r) => r.enabled);
 }
 
 /** POST one delivery (signed with every live secret), outside any transaction. */
@@ -204,8 +203,14 @@ async function recordAttempts(
     // A streak ends with a success and starts with a failure; an endpoint whose state is unchanged is not written.
     // Endpoints in id order, as every batch takes them.
     const ends = [...streaks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    // The attempt log, the deliveries and the endpoints' streaks: one statement (three tables, no row twice).
-    await tx.client.query(
+    // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
+    const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
+    for (const { a, decision } of rows) {
+      if (decision.kind === 'disable' && !disabling.has(a.d.endpoint_id)) disabling.set(a.d.endpoint_id, decision);
+    }
+    // The attempt log, the deliveries and the endpoints' streaks: one statement (three tables, no row twice), sent
+    // with the COMMIT when nothing is to be disabled after it.
+    await (disabling.size === 0 ? tx.commitWith!.bind(tx) : tx.client.query.bind(tx.client))(
       `WITH logged AS (
          INSERT INTO webhook_attempts (id, org_id, delivery_id, attempt, started_at, duration_ms, request_headers,
            request_body, response_status, response_headers, response_body, error)
@@ -244,11 +249,6 @@ async function recordAttempts(
         ends.map(([, since]) => since),
       ],
     );
-    // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
-    const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
-    for (const { a, decision } of rows) {
-      if (decision.kind === 'disable' && !disabling.has(a.d.endpoint_id)) disabling.set(a.d.endpoint_id, decision);
-    }
     for (const [endpointId, decision] of disabling) {
       const locked = await tx.client.query<{ enabled: boolean; url: string }>(
         'SELECT enabled, url FROM webhook_endpoints WHERE org_id = $1 AND id = $2 FOR UPDATE',
