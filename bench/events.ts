@@ -51,6 +51,13 @@ const RATE = Number(process.env.BENCH_RATE ?? 0);
  */
 const BACKLOG = process.env.BENCH_BACKLOG === '1';
 /**
+ * BENCH_WARMUP=<s>: before the measured part, the writers run this long (at the same pace) and their events are
+ * delivered, unmeasured, so that the measured part runs on code the JIT has compiled, as a long-running worker's
+ * does (without it the first seconds' interpreted code weighs on the CPU per event). Default 0; not with
+ * BENCH_BACKLOG.
+ */
+const WARMUP_S = BACKLOG ? 0 : Number(process.env.BENCH_WARMUP ?? 0);
+/**
  * BENCH_CPU_PROF=<file>: write a V8 CPU profile (.cpuprofile) of this process over the measured part only — the run
  * from the first commit to the last receipt, or with BENCH_BACKLOG=1 the drain alone.
  */
@@ -235,42 +242,67 @@ async function main() {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   };
+  /** The writers, for `seconds`: each commit's events and when they were committed go into `into`. */
+  const write = (seconds: number, into: Map<string, number>) => {
+    const started = performance.now();
+    const until = started + seconds * 1000;
+    return Promise.all(
+      Array.from({ length: WRITERS }, async (_, w) => {
+        // Paced: this writer's k-th transaction starts no earlier than k × PER_TX / (its share of RATE) seconds in.
+        const perTxMs = RATE > 0 ? (PER_TX * 1000 * WRITERS) / RATE : 0;
+        for (let k = 0; performance.now() < until; k++) {
+          const due = started + k * perTxMs + (perTxMs * w) / WRITERS;
+          if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+          if (performance.now() >= until) break;
+          const orgId = orgs[w % ORGS]!;
+          const ids = await writerDb.transaction({ orgId }, async (tx) => {
+            const out: string[] = [];
+            for (let i = 0; i < PER_TX; i++) {
+              const r = await recordChange(tx, {
+                orgId,
+                actor: { type: 'system', id: null },
+                module: 'campaigns',
+                action: 'campaign.updated',
+                target: { type: 'campaign', id: randomUUID() },
+                payload: { n: i },
+              });
+              out.push(r.eventId);
+            }
+            return out;
+          });
+          const at = performance.now();
+          for (const id of ids) into.set(id, at);
+        }
+      }),
+    );
+  };
+  /** Resolves once every event of `events` has been received (or after `ms`). */
+  const delivered = async (events: Iterable<string>, ms: number) => {
+    const deadline = performance.now() + ms;
+    // Each check resumes at the first event not received yet (checking every event from the start, as this bench
+    // once did, cost O(events) per check, counted as the pipeline's CPU).
+    const ids = [...events];
+    let firstMissing = 0;
+    const allReceived = () => {
+      while (firstMissing < ids.length && received.has(ids[firstMissing]!)) firstMissing++;
+      return firstMissing === ids.length;
+    };
+    while (!allReceived() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  };
+  if (WARMUP_S > 0) {
+    const warm = new Map<string, number>();
+    await write(WARMUP_S, warm);
+    await delivered(warm.keys(), 60_000);
+    console.log(`warm-up: ${warm.size} events written and delivered, unmeasured`);
+  }
   if (!BACKLOG) await startProfile();
   const tripsBefore = { ...roundTrips };
   const statementsBefore = { ...statements };
   pipelineStatements.clear();
+  const backendsBefore = await backendCpu(admin, dbName);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const until = started + DURATION_S * 1000;
-  await Promise.all(
-    Array.from({ length: WRITERS }, async (_, w) => {
-      // Paced: this writer's k-th transaction starts no earlier than k × PER_TX / (its share of RATE) seconds in.
-      const perTxMs = RATE > 0 ? (PER_TX * 1000 * WRITERS) / RATE : 0;
-      for (let k = 0; performance.now() < until; k++) {
-        const due = started + k * perTxMs + (perTxMs * w) / WRITERS;
-        if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
-        if (performance.now() >= until) break;
-        const orgId = orgs[w % ORGS]!;
-        const ids = await writerDb.transaction({ orgId }, async (tx) => {
-          const out: string[] = [];
-          for (let i = 0; i < PER_TX; i++) {
-            const r = await recordChange(tx, {
-              orgId,
-              actor: { type: 'system', id: null },
-              module: 'campaigns',
-              action: 'campaign.updated',
-              target: { type: 'campaign', id: randomUUID() },
-              payload: { n: i },
-            });
-            out.push(r.eventId);
-          }
-          return out;
-        });
-        const at = performance.now();
-        for (const id of ids) committedAt.set(id, at);
-      }
-    }),
-  );
+  await write(DURATION_S, committedAt);
   const committed = committedAt.size;
   const commitS = (performance.now() - started) / 1000;
   console.log(`committed ${committed} events in ${commitS.toFixed(1)} s (${Math.round(committed / commitS)}/s)`);
@@ -284,18 +316,7 @@ async function main() {
     for (const id of committedAt.keys()) committedAt.set(id, from);
     console.log(`backlog: ${committed} events committed before the workers started; draining it`);
   }
-  const drainDeadline = performance.now() + 120_000;
-  // Waiting for the last receipt: each check resumes at the first event not received yet (checking every event
-  // from the start, as this bench once did, cost O(events) per check, counted as the pipeline's CPU).
-  const ids = [...committedAt.keys()];
-  let firstMissing = 0;
-  const allReceived = () => {
-    while (firstMissing < ids.length && received.has(ids[firstMissing]!)) firstMissing++;
-    return firstMissing === ids.length;
-  };
-  while (!allReceived() && performance.now() < drainDeadline) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await delivered(committedAt.keys(), 120_000);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(CPU_PROF!, JSON.stringify(profile));
@@ -317,7 +338,7 @@ async function main() {
     console.log(`  ${(n / committed).toFixed(3).padStart(7)} statements per event  ${statement}`);
   }
   const backends = await backendCpu(admin, dbName);
-  const backendS = cpuSince(new Map(), backends);
+  const backendS = cpuSince(backendsBefore, backends);
   const pipelineTrips = (roundTrips.pipeline - tripsBefore.pipeline) / committed;
   if (drainCpu) {
     // The drain alone: the pipeline (relay, consumers, sender) and the receiver, no writer.
