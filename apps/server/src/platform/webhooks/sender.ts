@@ -147,6 +147,55 @@ export async function attemptDelivery(
   return (await recordAttempts(deps, settings, orgId, [attempt])).get(deliveryId) ?? 'skipped';
 }
 
+/** Parameters `$2…$11` of the statements recording `attempts`: the attempt log's columns, in its order. */
+const attemptColumns = (attempts: Attempt[]) => [
+  attempts.map((a) => a.d.id),
+  attempts.map((a) => a.d.attempts + 1),
+  attempts.map((a) => a.startedAt),
+  attempts.map((a) => a.result.durationMs),
+  attempts.map((a) => JSON.stringify(a.headers)),
+  attempts.map((a) => excerpt(a.body)),
+  attempts.map((a) => a.result.status),
+  attempts.map((a) => JSON.stringify(a.result.headers)),
+  attempts.map((a) => excerpt(a.result.body)),
+  attempts.map((a) => (a.result.error ? `${a.result.error}: ${a.result.message ?? ''}`.trim() : null)),
+];
+
+/**
+ * The record of attempts that were all delivered (2xx), of distinct deliveries in id order (`$2…$11`, `$12` now),
+ * in one statement: what `recordAttempts` does for them, less the reading first. Each delivery is locked only if it
+ * is still pending with the attempts its attempt was made after (else it was recorded by someone else meanwhile, a
+ * lease that ran out, and is skipped); those are logged, marked delivered, and their endpoints' failure streaks
+ * end. Returns the ids recorded.
+ */
+const RECORD_DELIVERED = `WITH cur AS (
+    SELECT d.id, d.endpoint_id
+      FROM unnest($2::uuid[], $3::int[]) AS k(id, attempt)
+     CROSS JOIN LATERAL (SELECT d.id, d.endpoint_id FROM webhook_deliveries d
+                          WHERE d.id = k.id AND d.org_id = $1 AND d.status = 'pending' AND d.attempts = k.attempt - 1
+                         OFFSET 0 FOR UPDATE) d
+  ), logged AS (
+    INSERT INTO webhook_attempts (id, org_id, delivery_id, attempt, started_at, duration_ms, request_headers,
+      request_body, response_status, response_headers, response_body, error)
+    SELECT gen_random_uuid(), $1, a.*
+      FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::jsonb[], $7::text[], $8::int[],
+                  $9::jsonb[], $10::text[], $11::text[])
+             AS a(delivery_id, attempt, started_at, duration_ms, request_headers, request_body, response_status,
+                  response_headers, response_body, error)
+     WHERE a.delivery_id IN (SELECT id FROM cur)
+  ), scheduled AS (
+    UPDATE webhook_deliveries d SET attempts = d.attempts + 1, schedule_attempts = d.schedule_attempts + 1,
+       first_attempt_at = coalesce(d.first_attempt_at, u.started_at), last_attempt_at = $12,
+       last_status = u.status, status = 'delivered', next_attempt_at = NULL
+      FROM unnest($2::uuid[], $4::timestamptz[], $8::int[]) AS u(id, started_at, status)
+     -- The rows locked above (this org's, found by id): looked up by primary key (see byIds).
+     WHERE d.id = ANY(ARRAY(SELECT id FROM cur)) AND d.id = u.id
+  ), ended AS (
+    UPDATE webhook_endpoints e SET failing_since = NULL
+     WHERE e.org_id = $1 AND e.id IN (SELECT endpoint_id FROM cur) AND e.failing_since IS NOT NULL
+  )
+  SELECT coalesce(array_agg(id), '{}') AS recorded FROM cur`;
+
 /**
  * Record attempts of one org's deliveries in one transaction, and decide what comes next for each. An attempt whose
  * delivery was recorded by someone else meanwhile (a lease that ran out) or is gone is skipped. Attempts to one
@@ -158,8 +207,20 @@ async function recordAttempts(
   orgId: string,
   attempts: Attempt[],
 ): Promise<Map<string, Outcome>> {
-  const mail: Array<{ to: string; subject: string; text: string }> = [];
   const outcomes = new Map<string, Outcome>();
+  if (attempts.every((a) => a.result.ok) && new Set(attempts.map((a) => a.d.id)).size === attempts.length) {
+    // Every attempt delivered (the usual batch): nothing to decide, so no need to read anything first.
+    const byId = [...attempts].sort((a, b) => (a.d.id < b.d.id ? -1 : a.d.id > b.d.id ? 1 : 0));
+    const { rows } = await deps.db.statement<{ recorded: string[] }>(
+      { orgId },
+      RECORD_DELIVERED,
+      [orgId, ...attemptColumns(byId), new Date()],
+    );
+    const recorded = new Set(rows[0]!.recorded);
+    for (const a of attempts) outcomes.set(a.d.id, recorded.has(a.d.id) ? 'delivered' : 'skipped');
+    return outcomes;
+  }
+  const mail: Array<{ to: string; subject: string; text: string }> = [];
   const ordered = [...attempts].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
   await deps.db.transaction({ orgId }, async (tx) => {
     // The deliveries are locked (in id order, as any other batch locks them); the endpoints are not: deliveries to
@@ -232,16 +293,7 @@ async function recordAttempts(
           AND CASE WHEN s.failing_since IS NULL THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END`,
       [
         orgId,
-        rows.map(({ a }) => a.d.id),
-        rows.map(({ a }) => a.d.attempts + 1),
-        rows.map(({ a }) => a.startedAt),
-        rows.map(({ a }) => a.result.durationMs),
-        rows.map(({ a }) => JSON.stringify(a.headers)),
-        rows.map(({ a }) => excerpt(a.body)),
-        rows.map(({ a }) => a.result.status),
-        rows.map(({ a }) => JSON.stringify(a.result.headers)),
-        rows.map(({ a }) => excerpt(a.result.body)),
-        rows.map(({ a }) => (a.result.error ? `${a.result.error}: ${a.result.message ?? ''}`.trim() : null)),
+        ...attemptColumns(rows.map(({ a }) => a)),
         now,
         rows.map(({ decision }) => statusOf(decision.kind)),
         rows.map(({ decision }) => (decision.kind === 'retry' ? decision.at : null)),
