@@ -8,10 +8,12 @@
  * event's commit to its receipt; events/s is what the receiver got over the run's wall time.
  * Target: ≥ 5,000 events/s, p99 < 1 s. Last line is JSON.
  *
+ * It runs with the server's V8 flags, as a worker does (BENCH_NODE_FLAGS below).
+ *
  * DATABASE_URL (superuser, default postgres://postgres@127.0.0.1:5432/postgres), NATS_URL (default
  * nats://127.0.0.1:4222); the run uses its own database, stream and subject prefix and removes them afterwards.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -19,8 +21,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'nats';
 import pg from 'pg';
+import { SERVER_NODE_FLAGS } from '../apps/server/bin/node-flags.mjs';
 import { loadConfig } from '../apps/server/src/config.js';
-import { ensureDatabase } from '../apps/server/src/db/index.js';
+import { createDatabase, ensureDatabase } from '../apps/server/src/db/index.js';
 import { quoteIdent } from '../apps/server/src/db/roles.js';
 import { recordChange } from '../apps/server/src/platform/audit/record.js';
 import { natsEventBus } from '../apps/server/src/platform/events/nats-bus.js';
@@ -48,50 +51,104 @@ const RATE = Number(process.env.BENCH_RATE ?? 0);
  */
 const BACKLOG = process.env.BENCH_BACKLOG === '1';
 /**
+ * BENCH_WARMUP=<s>: before the measured part, the writers run this long (at the same pace) and their events are
+ * delivered, unmeasured, so that the measured part runs on code the JIT has compiled, as a long-running worker's
+ * does (without it the first seconds' interpreted code weighs on the CPU per event). Default 0; not with
+ * BENCH_BACKLOG.
+ */
+const WARMUP_S = BACKLOG ? 0 : Number(process.env.BENCH_WARMUP ?? 0);
+/**
  * BENCH_CPU_PROF=<file>: write a V8 CPU profile (.cpuprofile) of this process over the measured part only — the run
  * from the first commit to the last receipt, or with BENCH_BACKLOG=1 the drain alone.
  */
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+/**
+ * The pipeline runs here as in a worker process, so this process runs with the server's V8 flags
+ * (apps/server/bin/node-flags.mjs: `npm start` gives them to every process it starts, workers included); the bench
+ * starts itself again with them. BENCH_NODE_FLAGS=<flags> runs it with those instead (`BENCH_NODE_FLAGS=` for
+ * Node's defaults).
+ */
+const NODE_FLAGS =
+  process.env.BENCH_NODE_FLAGS !== undefined
+    ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean)
+    : SERVER_NODE_FLAGS;
 const ORGS = 16;
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 
 /**
- * Database round trips, counted at the driver: every `Client.query` call is one round trip (a multi-statement simple
- * query too). The writers' own statements (the changes and their outbox rows) are counted apart from the pipeline's
- * (relay, dispatcher, sender), so the pipeline's cost per event is load-independent and comparable between versions.
+ * Database round trips, counted at the driver: a `Client.query` call is one round trip (a multi-statement simple
+ * query too) unless it is pipelined behind statements of the same connection still waiting for their answers (the
+ * pool is pipelined: a transaction sends BEGIN with its first statement and COMMIT with its last), which it shares
+ * the round trip with. Statements are counted too. The writers' own statements (the changes and their outbox rows)
+ * are counted apart from the pipeline's (relay, dispatcher, sender), so the pipeline's cost per event is
+ * load-independent and comparable between versions. The writers have a pool of their own, whose connections are
+ * known: telling them apart by an AsyncLocalStorage instead (as this bench once did) turns on promise hooks for the
+ * whole process, a cost per promise that the pipeline pays here and not in production (~50 µs of node CPU per
+ * event in the drain).
  */
 const roundTrips = { writers: 0, pipeline: 0 };
-/** The pipeline's round trips by statement (its first words), to see where they go. */
+const statements = { writers: 0, pipeline: 0 };
+/** The pipeline's statements by their first words, to see where they go. */
 const pipelineStatements = new Map<string, number>();
-const writing = new AsyncLocalStorage<true>();
+const writerClients = new WeakSet<pg.Client>();
+/** Statements sent on each connection and not answered yet. */
+const unanswered = new WeakMap<pg.Client, number>();
 const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
-  if (writing.getStore()) roundTrips.writers++;
-  else {
-    roundTrips.pipeline++;
-    const q = args[0];
-    const text = typeof q === 'string' ? q : String((q as { text?: string } | null)?.text ?? '');
-    const key = text.replace(/\s+/g, ' ').trim().slice(0, 60);
+  const side = writerClients.has(this) ? 'writers' : 'pipeline';
+  const waiting = unanswered.get(this) ?? 0;
+  if (waiting === 0) roundTrips[side]++;
+  statements[side]++;
+  unanswered.set(this, waiting + 1);
+  const answered = () => void unanswered.set(this, unanswered.get(this)! - 1);
+  const q = args[0] as { text?: string; callback?: (err: unknown, res: unknown) => void } | string | null;
+  if (side === 'pipeline') {
+    const text = typeof q === 'string' ? q : String(q?.text ?? '');
+    // Literal UUIDs (an org's transaction context) masked, so that one statement is one line whatever the org.
+    const key = text
+      .replace(/'[0-9a-f]{8}-[0-9a-f-]{27}'/g, "'…'")
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 60);
     pipelineStatements.set(key, (pipelineStatements.get(key) ?? 0) + 1);
   }
-  return originalQuery.apply(this, args);
+  // A ready query object (db/index.ts makes them) answers through its callback; otherwise through a promise.
+  if (q && typeof q === 'object' && typeof q.callback === 'function') {
+    const callback = q.callback;
+    q.callback = (err, res) => {
+      answered();
+      callback(err, res);
+    };
+    return originalQuery.apply(this, args);
+  }
+  const result = originalQuery.apply(this, args);
+  if (result instanceof Promise) result.then(answered, answered);
+  else answered();
+  return result;
 };
 
-/** CPU seconds (user + system) the PostgreSQL backends serving `dbName` have used so far (from /proc; local server). */
-async function backendCpuS(admin: pg.Client, dbName: string): Promise<number> {
+/**
+ * CPU seconds (user + system) each PostgreSQL backend serving `dbName` has used so far, by pid (from /proc; local
+ * server). A backend that exits takes its CPU time with it, so the run's pools keep their idle connections open.
+ */
+async function backendCpu(admin: pg.Client, dbName: string): Promise<Map<number, number>> {
   const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
   const ticks = 100; // USER_HZ
-  let total = 0;
+  const byPid = new Map<number, number>();
   for (const { pid } of rows) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) / ticks);
     } catch {
       // the backend exited meanwhile
     }
   }
-  return total;
+  return byPid;
 }
+
+/** CPU seconds the backends alive at `to` used since `from` (all of it for those that started since). */
+const cpuSince = (from: Map<number, number>, to: Map<number, number>) =>
+  [...to].reduce((sum, [pid, s]) => sum + s - (from.get(pid) ?? 0), 0);
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -152,6 +209,14 @@ async function main() {
   });
   const platform = await createPlatform(config, { bus, mailer: memoryMailer() });
   const { db } = platform.services;
+  // The writers' transactions, as the platform's own (same role and statements), on connections of their own.
+  const writerPool = new pg.Pool({
+    ...(db.pool.options as pg.PoolConfig),
+    max: WRITERS,
+    idleTimeoutMillis: 0, // kept (with the CPU time of their backends) while the workers drain a backlog
+  });
+  writerPool.on('connect', (client) => writerClients.add(client));
+  const writerDb = createDatabase(writerPool, writerPool);
   const orgs = Array.from({ length: ORGS }, () => randomUUID());
   for (const orgId of orgs) {
     const id = randomUUID();
@@ -177,23 +242,20 @@ async function main() {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   };
-  if (!BACKLOG) await startProfile();
-  const tripsBefore = { ...roundTrips };
-  pipelineStatements.clear();
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const until = started + DURATION_S * 1000;
-  await Promise.all(
-    Array.from({ length: WRITERS }, async (_, w) => {
-      // Paced: this writer's k-th transaction starts no earlier than k × PER_TX / (its share of RATE) seconds in.
-      const perTxMs = RATE > 0 ? (PER_TX * 1000 * WRITERS) / RATE : 0;
-      for (let k = 0; performance.now() < until; k++) {
-        const due = started + k * perTxMs + (perTxMs * w) / WRITERS;
-        if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
-        if (performance.now() >= until) break;
-        const orgId = orgs[w % ORGS]!;
-        const ids = await writing.run(true, () =>
-          db.transaction({ orgId }, async (tx) => {
+  /** The writers, for `seconds`: each commit's events and when they were committed go into `into`. */
+  const write = (seconds: number, into: Map<string, number>) => {
+    const started = performance.now();
+    const until = started + seconds * 1000;
+    return Promise.all(
+      Array.from({ length: WRITERS }, async (_, w) => {
+        // Paced: this writer's k-th transaction starts no earlier than k × PER_TX / (its share of RATE) seconds in.
+        const perTxMs = RATE > 0 ? (PER_TX * 1000 * WRITERS) / RATE : 0;
+        for (let k = 0; performance.now() < until; k++) {
+          const due = started + k * perTxMs + (perTxMs * w) / WRITERS;
+          if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+          if (performance.now() >= until) break;
+          const orgId = orgs[w % ORGS]!;
+          const ids = await writerDb.transaction({ orgId }, async (tx) => {
             const out: string[] = [];
             for (let i = 0; i < PER_TX; i++) {
               const r = await recordChange(tx, {
@@ -207,30 +269,54 @@ async function main() {
               out.push(r.eventId);
             }
             return out;
-          }),
-        );
-        const at = performance.now();
-        for (const id of ids) committedAt.set(id, at);
-      }
-    }),
-  );
+          });
+          const at = performance.now();
+          for (const id of ids) into.set(id, at);
+        }
+      }),
+    );
+  };
+  /** Resolves once every event of `events` has been received (or after `ms`). */
+  const delivered = async (events: Iterable<string>, ms: number) => {
+    const deadline = performance.now() + ms;
+    // Each check resumes at the first event not received yet (checking every event from the start, as this bench
+    // once did, cost O(events) per check, counted as the pipeline's CPU).
+    const ids = [...events];
+    let firstMissing = 0;
+    const allReceived = () => {
+      while (firstMissing < ids.length && received.has(ids[firstMissing]!)) firstMissing++;
+      return firstMissing === ids.length;
+    };
+    while (!allReceived() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  };
+  if (WARMUP_S > 0) {
+    const warm = new Map<string, number>();
+    await write(WARMUP_S, warm);
+    await delivered(warm.keys(), 60_000);
+    console.log(`warm-up: ${warm.size} events written and delivered, unmeasured`);
+  }
+  if (!BACKLOG) await startProfile();
+  const tripsBefore = { ...roundTrips };
+  const statementsBefore = { ...statements };
+  pipelineStatements.clear();
+  const backendsBefore = await backendCpu(admin, dbName);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await write(DURATION_S, committedAt);
   const committed = committedAt.size;
   const commitS = (performance.now() - started) / 1000;
   console.log(`committed ${committed} events in ${commitS.toFixed(1)} s (${Math.round(committed / commitS)}/s)`);
   let from = started;
-  let drainCpu: { node: NodeJS.CpuUsage; backendS: number; trips: number } | undefined;
+  let drainCpu: { node: NodeJS.CpuUsage; backends: Map<number, number>; trips: number } | undefined;
   if (!workers) {
-    drainCpu = { node: process.cpuUsage(), backendS: await backendCpuS(admin, dbName), trips: roundTrips.pipeline };
+    drainCpu = { node: process.cpuUsage(), backends: await backendCpu(admin, dbName), trips: roundTrips.pipeline };
     await startProfile();
     from = performance.now();
     workers = await startWorkers(platform);
     for (const id of committedAt.keys()) committedAt.set(id, from);
     console.log(`backlog: ${committed} events committed before the workers started; draining it`);
   }
-  const drainDeadline = performance.now() + 120_000;
-  while ([...committedAt.keys()].some((id) => !received.has(id)) && performance.now() < drainDeadline) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await delivered(committedAt.keys(), 120_000);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(CPU_PROF!, JSON.stringify(profile));
@@ -249,9 +335,10 @@ async function main() {
   );
   const cpu = process.cpuUsage(cpuBefore);
   for (const [statement, n] of [...pipelineStatements].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
-    console.log(`  ${(n / committed).toFixed(3).padStart(7)} per event  ${statement}`);
+    console.log(`  ${(n / committed).toFixed(3).padStart(7)} statements per event  ${statement}`);
   }
-  const backendS = await backendCpuS(admin, dbName);
+  const backends = await backendCpu(admin, dbName);
+  const backendS = cpuSince(backendsBefore, backends);
   const pipelineTrips = (roundTrips.pipeline - tripsBefore.pipeline) / committed;
   if (drainCpu) {
     // The drain alone: the pipeline (relay, consumers, sender) and the receiver, no writer.
@@ -259,20 +346,24 @@ async function main() {
     console.log(
       `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs ` +
         `(user ${(c.user / committed).toFixed(0)}, system ${(c.system / committed).toFixed(0)}), PostgreSQL backends ` +
-        `${(((backendS - drainCpu.backendS) * 1e6) / committed).toFixed(0)} µs, ` +
+        `${((cpuSince(drainCpu.backends, backends) * 1e6) / committed).toFixed(0)} µs, ` +
         `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips`,
     );
   }
   const writerTrips = (roundTrips.writers - tripsBefore.writers) / committed;
+  const perEvent = (side: 'writers' | 'pipeline') =>
+    ((statements[side] - statementsBefore[side]) / committed).toFixed(2);
   const nodeCpuUs = (cpu.user + cpu.system) / committed;
   console.log(
-    `per event: ${pipelineTrips.toFixed(2)} pipeline round trips (relay, dispatcher, sender) + ` +
-      `${writerTrips.toFixed(2)} writer round trips; node CPU ${nodeCpuUs.toFixed(0)} µs ` +
+    `per event: ${pipelineTrips.toFixed(2)} pipeline round trips (relay, dispatcher, sender; ` +
+      `${perEvent('pipeline')} statements) + ${writerTrips.toFixed(2)} writer round trips ` +
+      `(${perEvent('writers')} statements); node CPU ${nodeCpuUs.toFixed(0)} µs ` +
       `(whole process: writers, pipeline, receiver); PostgreSQL backends of the run's database ` +
       `${((backendS * 1e6) / committed).toFixed(0)} µs (live backends only)`,
   );
 
   await workers!.stop();
+  await writerPool.end();
   await platform.close();
   await bus.close(); // passed in, so the platform leaves it open
   await new Promise<void>((r) => receiver.close(() => r()));
@@ -298,7 +389,15 @@ async function main() {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.env.BENCH_EVENTS_CHILD === undefined) {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)], {
+    env: { ...process.env, BENCH_EVENTS_CHILD: '1' },
+    stdio: 'inherit',
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -39,6 +39,32 @@ describe('NATS JetStream event bus', () => {
     await bus.close();
   });
 
+  it('fails a publish no stream takes at once, and one the stream never acknowledges when its wait runs out', async () => {
+    const own = `${prefix}_noack`;
+    const bus = await natsEventBus({ url: URL, prefix: own, stream: `${stream}_NOACK`, publishTimeoutMs: 300 });
+    const nc = await connect({ servers: URL });
+    try {
+      await (await nc.jetstreamManager()).streams.delete(`${stream}_NOACK`);
+      // No stream and no one else on the subject: the server answers that no one responds.
+      await expect(bus.publish(eventOf(randomUUID()))).rejects.toThrow(/did not take the event/);
+      // Someone takes the subject but nothing acknowledges: the publish fails once its wait has run out.
+      const sub = nc.subscribe(`${own}.>`);
+      await nc.flush();
+      const started = Date.now();
+      const waits = [eventOf(randomUUID()), eventOf(randomUUID())].map((e) => bus.publish(e));
+      for (const w of waits) await expect(w).rejects.toThrow(/no acknowledgement/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      sub.unsubscribe();
+      // And a publish after them is acknowledged as usual once the stream is back.
+      await (await nc.jetstreamManager()).streams.add({ name: `${stream}_NOACK`, subjects: [`${own}.>`] });
+      await expect(bus.publish(eventOf(randomUUID()))).resolves.toEqual({ duplicate: false });
+    } finally {
+      await (await nc.jetstreamManager()).streams.delete(`${stream}_NOACK`).catch(() => {});
+      await nc.close();
+      await bus.close();
+    }
+  });
+
   it('resumes a durable consumer from another connection, as after a process restart', async () => {
     const org = randomUUID();
     const first = await open();

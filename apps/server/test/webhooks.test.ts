@@ -5,12 +5,16 @@
  * the delivery log. And the dispatcher's org boundary as a property over random subscription graphs.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import { createDeliveries } from '../src/platform/webhooks/dispatcher.js';
 import { filtersMatching, typeMatches } from '../src/platform/webhooks/filters.js';
+import { DEFAULT_RETRY_POLICY } from '../src/platform/webhooks/retry.js';
+import { attemptDelivery } from '../src/platform/webhooks/sender.js';
 import { verifyWebhook } from '../src/platform/webhooks/signature.js';
 import { startWorkers, type Workers } from '../src/workers.js';
 import { connect } from './support/db.js';
@@ -238,6 +242,92 @@ describe('delivery', () => {
     expect(ping.status, ping.text).toBe(202);
     await receiver.until(() => at(path, 'platform.webhook_endpoint.ping').length >= 1);
     expect(at(path, 'platform.webhook_endpoint.ping')[0]!.headers['webhook-id']).toBe(ping.body.eventId);
+  });
+});
+
+describe('recording attempts', () => {
+  /** A delivery of a new event to `endpointId`, pending but not due (so the running sender leaves it alone). */
+  const pendingDelivery = async (endpointId: string, attempts = 0) => {
+    const id = randomUUID();
+    await admin.query(
+      `INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, occurred_at, payload, attempts,
+                                       schedule_attempts, next_attempt_at)
+       VALUES ($1, $2, $3, $4, 'campaigns.campaign.updated', now(), '{"n":1}', $5, $5, now() + interval '1 hour')`,
+      [id, owner.orgId, endpointId, randomUUID(), attempts],
+    );
+    return id;
+  };
+  const settings = () => ({
+    serverSecret: app.platform.services.config.secret,
+    timeoutMs: 2000,
+    allow: ['127.0.0.1/32'],
+    policy: DEFAULT_RETRY_POLICY,
+  });
+  const deps = () => {
+    const { db, mailer, log } = app.platform.services;
+    return { db, mailer, log };
+  };
+
+  it('records a delivered attempt without reading first: logged, delivered, the endpoint’s failure streak over', async () => {
+    const ep = await createEndpoint(owner, receiver.url(`/recorded-${randomUUID()}`), ['campaigns.campaign.*']);
+    await admin.query(`UPDATE webhook_endpoints SET failing_since = now() - interval '1 hour' WHERE id = $1`, [ep.id]);
+    const id = await pendingDelivery(ep.id, 2);
+    // The read before the attempt, then the record: one statement each, no transaction around a read-then-write.
+    const { db } = deps();
+    const calls: string[] = [];
+    const counted: typeof db = {
+      ...db,
+      statement: (...args) => (calls.push('statement'), db.statement(...args)),
+      transaction: (...args) => (calls.push('transaction'), db.transaction(...args)),
+    };
+    expect(await attemptDelivery({ ...deps(), db: counted }, settings(), owner.orgId, id)).toBe('delivered');
+    expect(calls).toEqual(['statement', 'statement']);
+    const d = await admin.query(
+      'SELECT status, attempts, schedule_attempts, next_attempt_at, last_status FROM webhook_deliveries WHERE id = $1',
+      [id],
+    );
+    expect(d.rows[0]).toEqual({
+      status: 'delivered',
+      attempts: 3,
+      schedule_attempts: 3,
+      next_attempt_at: null,
+      last_status: 200,
+    });
+    const a = await admin.query('SELECT attempt, response_status FROM webhook_attempts WHERE delivery_id = $1', [id]);
+    expect(a.rows).toEqual([{ attempt: 3, response_status: 200 }]);
+    const e = await admin.query('SELECT failing_since FROM webhook_endpoints WHERE id = $1', [ep.id]);
+    expect(e.rows[0].failing_since).toBeNull();
+  });
+
+  it('skips a delivered attempt whose delivery was recorded by someone else meanwhile (a lease that ran out)', async () => {
+    let id = '';
+    // This receiver records an attempt of the delivery itself (as another sender would) before answering 204.
+    const racing = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        void admin
+          .query(`UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id = $1`, [id])
+          .then(() => res.writeHead(204).end());
+      });
+    });
+    await new Promise<void>((r) => racing.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(racing.address() as AddressInfo).port}/racing`;
+      const ep = await createEndpoint(owner, url, ['campaigns.campaign.*']);
+      await admin.query(`UPDATE webhook_endpoints SET failing_since = now() WHERE id = $1`, [ep.id]);
+      id = await pendingDelivery(ep.id);
+      expect(await attemptDelivery(deps(), settings(), owner.orgId, id)).toBe('skipped');
+      const d = await admin.query('SELECT status, attempts FROM webhook_deliveries WHERE id = $1', [id]);
+      expect(d.rows[0]).toEqual({ status: 'pending', attempts: 1 });
+      const a = await admin.query('SELECT count(*)::int AS n FROM webhook_attempts WHERE delivery_id = $1', [id]);
+      expect(a.rows[0].n).toBe(0);
+      // Nothing recorded, so the endpoint's streak is left as it was.
+      const e = await admin.query('SELECT failing_since FROM webhook_endpoints WHERE id = $1', [ep.id]);
+      expect(e.rows[0].failing_since).not.toBeNull();
+    } finally {
+      racing.closeAllConnections();
+      await new Promise<void>((r) => racing.close(() => r()));
+    }
   });
 });
 

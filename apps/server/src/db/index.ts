@@ -37,6 +37,12 @@ export interface Tx {
    * throws, the caller gets that error although the transaction has committed: use it for work that writes nothing.
    */
   afterCommit?: (fn: () => Promise<void>) => void;
+  /**
+   * Transactions only: run the transaction's last statement and COMMIT together, in one round trip (on a
+   * pipelined pool; one after the other otherwise). Nothing may be run in the transaction after it. Throws, and
+   * nothing is committed, if the statement fails.
+   */
+  commitWith?<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 /** The settings row-level security reads. Values are validated before they reach SQL. */
@@ -66,6 +72,11 @@ export interface Database {
     begin: string,
     fn: (tx: Tx, begun: R[]) => Promise<T>,
   ): Promise<T>;
+  /**
+   * One statement in a transaction of its own with the tenant context: BEGIN with the context, the statement and
+   * COMMIT in one round trip on a pipelined pool (`transaction` + `commitWith`).
+   */
+  statement<R extends pg.QueryResultRow>(ctx: TxContext, text: string, values: unknown[]): Promise<pg.QueryResult<R>>;
   /**
    * LISTEN on a channel over a dedicated connection that reconnects by itself. `onState(false)` is called
    * whenever messages may have been missed (disconnected); `onState(true)` once listening again.
@@ -165,6 +176,10 @@ function preparing(client: pg.PoolClient): void {
   };
 }
 
+/** The socket under a client (node-pg writes each statement's messages to it corked, as one write). */
+const streamOf = (client: pg.PoolClient) =>
+  (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+
 export function createDatabase(
   pool: pg.Pool,
   readPool: pg.Pool,
@@ -174,14 +189,39 @@ export function createDatabase(
   readPool.on('connect', preparing);
   /** The context each read connection holds right now; absent means unknown (set before use). */
   const held = new WeakMap<pg.PoolClient, string>();
-  async function run<T>(begin: string, fn: (tx: Tx, begun: Record<string, unknown>[]) => Promise<T>): Promise<T> {
+  /**
+   * `begin` (BEGIN and the context), `fn`'s statements, COMMIT. On a pipelined pool (`pipeline: true`: a statement
+   * is written without waiting for the answer to the one before) BEGIN goes out with `fn`'s first statement, in one
+   * write and one round trip, unless `fn` needs what `begin` returned; `tx.commitWith` does the same for the last
+   * statement and COMMIT. The answers still come in order, and PostgreSQL runs each statement only after the one
+   * before: a statement behind a BEGIN that failed fails too (or runs with no context, where row-level security
+   * shows it nothing), and whatever failed is thrown here and rolled back as before.
+   */
+  async function run<T>(
+    begin: string,
+    needsBegun: boolean,
+    fn: (tx: Tx, begun: Record<string, unknown>[]) => Promise<T>,
+  ): Promise<T> {
     const client = await pool.connect();
+    const pipelined = client.pipeline;
     let broken = false;
     const after: (() => Promise<void>)[] = [];
     let result: T;
+    let begun: Promise<unknown> | undefined;
     try {
-      const r = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
-      const last = Array.isArray(r) ? r[r.length - 1]! : r;
+      let rows: Record<string, unknown>[] = [];
+      if (pipelined && !needsBegun) {
+        // Written with whatever `fn` sends in this turn of the event loop (its first statement).
+        const stream = streamOf(client);
+        stream.cork();
+        process.nextTick(() => stream.uncork());
+        begun = client.query(begin);
+        begun.catch(() => {}); // awaited below, after `fn`
+      } else {
+        const r = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
+        rows = (Array.isArray(r) ? r[r.length - 1]! : r).rows;
+      }
+      let committed = false;
       // The typed builder is made on first use: building it costs more than many a request's queries.
       let typed: Db | undefined;
       const tx: Tx = {
@@ -190,9 +230,30 @@ export function createDatabase(
           return (typed ??= drizzle(client, { schema }));
         },
         afterCommit: (f) => void after.push(f),
+        commitWith: async <R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+          if (committed) throw new Error('the transaction is already committed');
+          committed = true;
+          if (!pipelined) {
+            const r = await client.query<R>(text, values);
+            await client.query('COMMIT');
+            return r;
+          }
+          const stream = streamOf(client);
+          stream.cork();
+          const statement = client.query<R>(text, values);
+          const commit = client.query('COMMIT');
+          stream.uncork();
+          const [r, c] = await Promise.allSettled([statement, commit]);
+          if (r.status === 'rejected') throw r.reason; // the COMMIT rolled back
+          if (c.status === 'rejected') throw c.reason;
+          // COMMIT of a transaction that failed earlier answers ROLLBACK.
+          if (c.value.command !== 'COMMIT') throw new Error(`transaction not committed (${c.value.command})`);
+          return r.value;
+        },
       };
-      result = await fn(tx, last.rows);
-      await client.query('COMMIT');
+      result = await fn(tx, rows);
+      if (begun) await begun;
+      if (!committed) await client.query('COMMIT');
     } catch (err) {
       try {
         await client.query('ROLLBACK');
@@ -234,9 +295,11 @@ export function createDatabase(
         client.release(broken);
       }
     },
-    transaction: (ctx, fn) => run(beginStatement(ctx), (tx) => fn(tx)),
+    transaction: (ctx, fn) => run(beginStatement(ctx), false, (tx) => fn(tx)),
     transactionFrom: <T, R extends Record<string, unknown>>(begin: string, fn: (tx: Tx, begun: R[]) => Promise<T>) =>
-      run(begin, (tx, rows) => fn(tx, rows as R[])),
+      run(begin, true, (tx, rows) => fn(tx, rows as R[])),
+    statement: <R extends pg.QueryResultRow>(ctx: TxContext, text: string, values: unknown[]) =>
+      run(beginStatement(ctx), false, (tx) => tx.commitWith!<R>(text, values)),
     stats: () => ({ write: poolStats(pool), read: poolStats(readPool) }),
     listen(channel, onMessage, onState) {
       return listenChannel(pool.options as pg.ClientConfig, channel, onMessage, onState);
@@ -337,7 +400,15 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
       await admin.end();
     }
     const appUrl = opts.appUrl ?? appUrlFrom(adminUrl, password!);
-    const pool = new pg.Pool({ connectionString: appUrl, max: opts.poolMax, idleTimeoutMillis: 30_000 });
+    // Pipelined: statements are written without waiting for the answers before them (transactions use it to
+    // send BEGIN with their first statement and COMMIT with their last). Code that awaits each statement, as all
+    // of ours does, sees no difference.
+    const pool = new pg.Pool({
+      connectionString: appUrl,
+      max: opts.poolMax,
+      idleTimeoutMillis: 30_000,
+      pipeline: true,
+    });
     const readPool = new pg.Pool({
       connectionString: appUrl,
       max: opts.poolMax,

@@ -75,6 +75,11 @@ export async function ensureRelayRole(admin: pg.ClientBase, password: string | n
     if (password !== null) await admin.query(`ALTER ROLE ${RELAY_ROLE} PASSWORD ${quoteLiteral(password)}`);
     const db = (await admin.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
     await admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(db)} TO ${RELAY_ROLE}`);
+    // Every statement of this role claims the first rows of a partial index in that index's order (`… ORDER BY
+    // next_attempt_at LIMIT n FOR UPDATE SKIP LOCKED`). The planner cannot tell how many rows the role's policies
+    // let through and guesses very few, so it would rather take a bitmap scan and sort every due row to keep the
+    // first n (each claim reading the whole backlog, over and over as it drains) than walk the index in order.
+    await admin.query(`ALTER ROLE ${RELAY_ROLE} IN DATABASE ${quoteIdent(db)} SET enable_bitmapscan = off`);
     await admin.query(`GRANT USAGE ON SCHEMA public TO ${RELAY_ROLE}`);
     await admin.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${RELAY_ROLE}`);
     await admin.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${RELAY_ROLE}`);

@@ -75,29 +75,41 @@ export const webhookBody = (e: { type: string; occurredAt: string; payload: Reco
 const excerpt = (text: string) => Buffer.from(text).subarray(0, EXCERPT_BYTES).toString('utf8');
 
 /**
- * The org's pending deliveries among `ids`, with their endpoints, in one transaction. Those whose endpoint is
- * disabled are failed there and then, and not returned.
+ * `FROM` items for the deliveries whose ids are in the array parameter `ids` (sorted: rows are locked in that
+ * order) and that pass `where`, as `d`: each looked up by its primary key, one lookup per id. A plain
+ * `d.id = ANY(…) AND d.org_id = …` leaves the planner free to scan the org's (or the endpoint's) whole index and
+ * filter by id instead — its choice whenever the table looks small, as when it is new, and kept by the connection's
+ * cached generic plan as the table grows: every record then read every delivery the endpoint ever had. (`OFFSET 0`
+ * keeps the subquery from being flattened into a join, which would give the planner that choice back.)
+ */
+const byIds = (ids: string, where: string, lock = '') =>
+  `unnest(${ids}::uuid[]) AS k(id)
+   CROSS JOIN LATERAL (SELECT d.* FROM webhook_deliveries d WHERE d.id = k.id AND ${where} OFFSET 0 ${lock}) d`;
+
+/**
+ * The org's pending deliveries among `ids`, with their endpoints (one statement, one round trip). Those whose
+ * endpoint is disabled are failed there and then (a second statement), and not returned.
  */
 async function readDue(db: Database, orgId: string, ids: string[]): Promise<DueRow[]> {
-  return db.transaction({ orgId }, async (tx) => {
-    const { rows } = await tx.client.query<DueRow>(
-      `SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.occurred_at, d.payload, d.attempts,
-              d.schedule_attempts, d.first_attempt_at, e.url, e.enabled, e.secret, e.previous_secret,
-              e.previous_secret_expires_at
-         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id
-        WHERE d.org_id = $1 AND d.id = ANY($2::uuid[]) AND d.status = 'pending'`,
-      [orgId, ids],
+  const { rows } = await db.statement<DueRow>(
+    { orgId },
+    `SELECT d.id, d.endpoint_id, d.event_id, d.event_type, d.occurred_at, d.payload, d.attempts,
+            d.schedule_attempts, d.first_attempt_at, e.url, e.enabled, e.secret, e.previous_secret,
+            e.previous_secret_expires_at
+       FROM ${byIds('$2', "d.org_id = $1 AND d.status = 'pending'")}
+       JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id`,
+    [orgId, [...new Set(ids)].sort()],
+  );
+  const disabled = rows.filter((r) => !r.enabled).map((r) => r.id);
+  if (disabled.length > 0) {
+    await db.statement(
+      { orgId },
+      `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL
+        WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+      [orgId, disabled],
     );
-    const disabled = rows.filter((r) => !r.enabled).map((r) => r.id);
-    if (disabled.length > 0) {
-      await tx.client.query(
-        `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL
-          WHERE org_id = $1 AND id = ANY($2::uuid[])`,
-        [orgId, disabled],
-      );
-    }
-    return rows.filter((r) => r.enabled);
-  });
+  }
+  return rows.filter((r) => r.enabled);
 }
 
 /** POST one delivery (signed with every live secret), outside any transaction. */
@@ -135,6 +147,55 @@ export async function attemptDelivery(
   return (await recordAttempts(deps, settings, orgId, [attempt])).get(deliveryId) ?? 'skipped';
 }
 
+/** Parameters `$2…$11` of the statements recording `attempts`: the attempt log's columns, in its order. */
+const attemptColumns = (attempts: Attempt[]) => [
+  attempts.map((a) => a.d.id),
+  attempts.map((a) => a.d.attempts + 1),
+  attempts.map((a) => a.startedAt),
+  attempts.map((a) => a.result.durationMs),
+  attempts.map((a) => JSON.stringify(a.headers)),
+  attempts.map((a) => excerpt(a.body)),
+  attempts.map((a) => a.result.status),
+  attempts.map((a) => JSON.stringify(a.result.headers)),
+  attempts.map((a) => excerpt(a.result.body)),
+  attempts.map((a) => (a.result.error ? `${a.result.error}: ${a.result.message ?? ''}`.trim() : null)),
+];
+
+/**
+ * The record of attempts that were all delivered (2xx), of distinct deliveries in id order (`$2…$11`, `$12` now),
+ * in one statement: what `recordAttempts` does for them, less the reading first. Each delivery is locked only if it
+ * is still pending with the attempts its attempt was made after (else it was recorded by someone else meanwhile, a
+ * lease that ran out, and is skipped); those are logged, marked delivered, and their endpoints' failure streaks
+ * end. Returns the ids recorded.
+ */
+const RECORD_DELIVERED = `WITH cur AS (
+    SELECT d.id, d.endpoint_id
+      FROM unnest($2::uuid[], $3::int[]) AS k(id, attempt)
+     CROSS JOIN LATERAL (SELECT d.id, d.endpoint_id FROM webhook_deliveries d
+                          WHERE d.id = k.id AND d.org_id = $1 AND d.status = 'pending' AND d.attempts = k.attempt - 1
+                         OFFSET 0 FOR UPDATE) d
+  ), logged AS (
+    INSERT INTO webhook_attempts (id, org_id, delivery_id, attempt, started_at, duration_ms, request_headers,
+      request_body, response_status, response_headers, response_body, error)
+    SELECT gen_random_uuid(), $1, a.*
+      FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::jsonb[], $7::text[], $8::int[],
+                  $9::jsonb[], $10::text[], $11::text[])
+             AS a(delivery_id, attempt, started_at, duration_ms, request_headers, request_body, response_status,
+                  response_headers, response_body, error)
+     WHERE a.delivery_id IN (SELECT id FROM cur)
+  ), scheduled AS (
+    UPDATE webhook_deliveries d SET attempts = d.attempts + 1, schedule_attempts = d.schedule_attempts + 1,
+       first_attempt_at = coalesce(d.first_attempt_at, u.started_at), last_attempt_at = $12,
+       last_status = u.status, status = 'delivered', next_attempt_at = NULL
+      FROM unnest($2::uuid[], $4::timestamptz[], $8::int[]) AS u(id, started_at, status)
+     -- The rows locked above (this org's, found by id): looked up by primary key (see byIds).
+     WHERE d.id = ANY(ARRAY(SELECT id FROM cur)) AND d.id = u.id
+  ), ended AS (
+    UPDATE webhook_endpoints e SET failing_since = NULL
+     WHERE e.org_id = $1 AND e.id IN (SELECT endpoint_id FROM cur) AND e.failing_since IS NOT NULL
+  )
+  SELECT coalesce(array_agg(id), '{}') AS recorded FROM cur`;
+
 /**
  * Record attempts of one org's deliveries in one transaction, and decide what comes next for each. An attempt whose
  * delivery was recorded by someone else meanwhile (a lease that ran out) or is gone is skipped. Attempts to one
@@ -146,8 +207,20 @@ async function recordAttempts(
   orgId: string,
   attempts: Attempt[],
 ): Promise<Map<string, Outcome>> {
-  const mail: Array<{ to: string; subject: string; text: string }> = [];
   const outcomes = new Map<string, Outcome>();
+  if (attempts.every((a) => a.result.ok) && new Set(attempts.map((a) => a.d.id)).size === attempts.length) {
+    // Every attempt delivered (the usual batch): nothing to decide, so no need to read anything first.
+    const byId = [...attempts].sort((a, b) => (a.d.id < b.d.id ? -1 : a.d.id > b.d.id ? 1 : 0));
+    const { rows } = await deps.db.statement<{ recorded: string[] }>(
+      { orgId },
+      RECORD_DELIVERED,
+      [orgId, ...attemptColumns(byId), new Date()],
+    );
+    const recorded = new Set(rows[0]!.recorded);
+    for (const a of attempts) outcomes.set(a.d.id, recorded.has(a.d.id) ? 'delivered' : 'skipped');
+    return outcomes;
+  }
+  const mail: Array<{ to: string; subject: string; text: string }> = [];
   const ordered = [...attempts].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
   await deps.db.transaction({ orgId }, async (tx) => {
     // The deliveries are locked (in id order, as any other batch locks them); the endpoints are not: deliveries to
@@ -155,10 +228,9 @@ async function recordAttempts(
     // when its failure streak starts or ends, or to disable it.
     const current = await tx.client.query<{ id: string; attempts: number; failing_since: Date | null }>(
       `SELECT d.id, d.attempts, e.failing_since
-         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id
-        WHERE d.org_id = $1 AND d.id = ANY($2::uuid[]) AND d.status = 'pending'
-        ORDER BY d.id FOR UPDATE OF d`,
-      [orgId, ordered.map((a) => a.d.id)],
+         FROM ${byIds('$2', "d.org_id = $1 AND d.status = 'pending'", 'FOR UPDATE')}
+         JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id`,
+      [orgId, ordered.map((a) => a.d.id).sort()],
     );
     const found = new Map(current.rows.map((r) => [r.id, r]));
     const streaks = new Map<string, Date | null>();
@@ -192,8 +264,14 @@ async function recordAttempts(
     // A streak ends with a success and starts with a failure; an endpoint whose state is unchanged is not written.
     // Endpoints in id order, as every batch takes them.
     const ends = [...streaks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    // The attempt log, the deliveries and the endpoints' streaks: one statement (three tables, no row twice).
-    await tx.client.query(
+    // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
+    const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
+    for (const { a, decision } of rows) {
+      if (decision.kind === 'disable' && !disabling.has(a.d.endpoint_id)) disabling.set(a.d.endpoint_id, decision);
+    }
+    // The attempt log, the deliveries and the endpoints' streaks: one statement (three tables, no row twice), sent
+    // with the COMMIT when nothing is to be disabled after it.
+    await (disabling.size === 0 ? tx.commitWith!.bind(tx) : tx.client.query.bind(tx.client))(
       `WITH logged AS (
          INSERT INTO webhook_attempts (id, org_id, delivery_id, attempt, started_at, duration_ms, request_headers,
            request_body, response_status, response_headers, response_body, error)
@@ -206,7 +284,8 @@ async function recordAttempts(
             last_status = u.status, status = u.next_status, next_attempt_at = u.next_at
            FROM unnest($2::uuid[], $4::timestamptz[], $8::int[], $13::text[], $14::timestamptz[])
                   AS u(id, started_at, status, next_status, next_at)
-          WHERE d.org_id = $1 AND d.id = u.id
+          -- The rows the statement before locked (this org's, found by id): looked up by primary key (see byIds).
+          WHERE d.id = ANY($2::uuid[]) AND d.id = u.id
        )
        UPDATE webhook_endpoints e SET failing_since = s.failing_since
          FROM unnest($15::uuid[], $16::timestamptz[]) AS s(id, failing_since)
@@ -214,16 +293,7 @@ async function recordAttempts(
           AND CASE WHEN s.failing_since IS NULL THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END`,
       [
         orgId,
-        rows.map(({ a }) => a.d.id),
-        rows.map(({ a }) => a.d.attempts + 1),
-        rows.map(({ a }) => a.startedAt),
-        rows.map(({ a }) => a.result.durationMs),
-        rows.map(({ a }) => JSON.stringify(a.headers)),
-        rows.map(({ a }) => excerpt(a.body)),
-        rows.map(({ a }) => a.result.status),
-        rows.map(({ a }) => JSON.stringify(a.result.headers)),
-        rows.map(({ a }) => excerpt(a.result.body)),
-        rows.map(({ a }) => (a.result.error ? `${a.result.error}: ${a.result.message ?? ''}`.trim() : null)),
+        ...attemptColumns(rows.map(({ a }) => a)),
         now,
         rows.map(({ decision }) => statusOf(decision.kind)),
         rows.map(({ decision }) => (decision.kind === 'retry' ? decision.at : null)),
@@ -231,11 +301,6 @@ async function recordAttempts(
         ends.map(([, since]) => since),
       ],
     );
-    // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
-    const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
-    for (const { a, decision } of rows) {
-      if (decision.kind === 'disable' && !disabling.has(a.d.endpoint_id)) disabling.set(a.d.endpoint_id, decision);
-    }
     for (const [endpointId, decision] of disabling) {
       const locked = await tx.client.query<{ enabled: boolean; url: string }>(
         'SELECT enabled, url FROM webhook_endpoints WHERE org_id = $1 AND id = $2 FOR UPDATE',
