@@ -119,7 +119,20 @@ async function send(settings: SenderSettings, d: DueRow): Promise<Attempt> {
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'Akashic-Webhooks/1',
-    ...signWebhook(signingSecrets(settings.serverSecret, { ...d, id: d.endpoint_id }, startedAt), d.event_id, body),
+    ...signWebhook(
+      signingSecrets(
+        settings.serverSecret,
+        {
+          id: d.endpoint_id,
+          secret: d.secret,
+          previous_secret: d.previous_secret,
+          previous_secret_expires_at: d.previous_secret_expires_at,
+        },
+        startedAt,
+      ),
+      d.event_id,
+      body,
+    ),
   };
   const result = await deliverWebhook(
     { url: d.url, headers, body },
