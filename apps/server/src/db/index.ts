@@ -38,8 +38,8 @@ export interface Tx {
    */
   afterCommit?: (fn: () => Promise<void>) => void;
   /**
-   * Transactions only: run the transaction's last statement and COMMIT together, in one round trip (on a
-   * pipelined pool; one after the other otherwise). Nothing may be run in the transaction after it. Throws, and
+   * Transactions only: run the transaction's last statement and COMMIT together, in one round trip in a pipelined
+   * transaction (one after the other otherwise). Nothing may be run in the transaction after it. Throws, and
    * nothing is committed, if the statement fails.
    */
   commitWith?<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>>;
@@ -61,8 +61,13 @@ export interface Database {
    * (a write fails: the pool is read-only).
    */
   read<T>(ctx: TxContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Run `fn` in one transaction with the given tenant context; commits on success, rolls back on throw. */
-  transaction<T>(ctx: TxContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` in one transaction with the given tenant context; commits on success, rolls back on throw.
+   * `pipelined`: its statements are written without waiting for the answers before them (BEGIN goes with the
+   * first, COMMIT with the last through `commitWith`), for code that only runs plain statements one after the
+   * other (no COPY or cursor: node-pg refuses those on a pipelined connection).
+   */
+  transaction<T>(ctx: TxContext, fn: (tx: Tx) => Promise<T>, options?: { pipelined?: boolean }): Promise<T>;
   /**
    * The same, but the transaction starts with a caller-built statement (`BEGIN; SELECT ...`, values already
    * validated) whose last result is handed to `fn`: a request can authenticate and set its context in one
@@ -74,7 +79,7 @@ export interface Database {
   ): Promise<T>;
   /**
    * One statement in a transaction of its own with the tenant context: BEGIN with the context, the statement and
-   * COMMIT in one round trip on a pipelined pool (`transaction` + `commitWith`).
+   * COMMIT in one round trip (a pipelined `transaction` + `commitWith`).
    */
   statement<R extends pg.QueryResultRow>(ctx: TxContext, text: string, values: unknown[]): Promise<pg.QueryResult<R>>;
   /**
@@ -176,6 +181,12 @@ function preparing(client: pg.PoolClient): void {
   };
 }
 
+/**
+ * Switch node-pg's pipeline mode for one connection (the client reads the flag each time it sends). Only ever
+ * switched with nothing in flight on the connection.
+ */
+const setPipelined = (client: pg.PoolClient, on: boolean) => void ((client as { pipeline: boolean }).pipeline = on);
+
 /** The socket under a client (node-pg writes each statement's messages to it corked, as one write). */
 const streamOf = (client: pg.PoolClient) =>
   (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
@@ -207,27 +218,29 @@ export function createDatabase(
   /** The context each read connection holds right now; absent means unknown (set before use). */
   const held = new WeakMap<pg.PoolClient, string>();
   /**
-   * `begin` (BEGIN and the context), `fn`'s statements, COMMIT. On a pipelined pool (`pipeline: true`: a statement
-   * is written without waiting for the answer to the one before) BEGIN goes out with `fn`'s first statement, in one
-   * write and one round trip, unless `fn` needs what `begin` returned; `tx.commitWith` does the same for the last
-   * statement and COMMIT. The answers still come in order, and PostgreSQL runs each statement only after the one
-   * before: a statement behind a BEGIN that failed fails too (or runs with no context, where row-level security
-   * shows it nothing), and whatever failed is thrown here and rolled back as before.
+   * `begin` (BEGIN and the context), `fn`'s statements, COMMIT. Pipelined (node-pg's pipeline mode, switched on
+   * for this transaction only: a statement is written without waiting for the answer to the one before), BEGIN
+   * goes out with `fn`'s first statement, in one write and one round trip, and `tx.commitWith` does the same for
+   * the last statement and COMMIT. The answers still come in order, and PostgreSQL runs each statement only after
+   * the one before: a statement behind a BEGIN that failed fails too (or runs with no context, where row-level
+   * security shows it nothing), and whatever failed is thrown here and rolled back as before. The pool's
+   * connections are otherwise not pipelined, since node-pg refuses COPY and cursors on a pipelined connection.
    */
   async function run<T>(
     begin: string,
-    needsBegun: boolean,
+    pipelined: boolean,
     fn: (tx: Tx, begun: Record<string, unknown>[]) => Promise<T>,
   ): Promise<T> {
     const client = await pool.connect();
-    const pipelined = client.pipeline;
+    // Switched while nothing is in flight on the connection (just taken from the pool), and back before it returns.
+    if (pipelined) setPipelined(client, true);
     let broken = false;
     const after: (() => Promise<void>)[] = [];
     let result: T;
     let begun: Promise<unknown> | undefined;
     try {
       let rows: Record<string, unknown>[] = [];
-      if (pipelined && !needsBegun) {
+      if (pipelined) {
         // Written with whatever `fn` sends in this turn of the event loop (its first statement).
         const stream = streamOf(client);
         stream.cork();
@@ -279,6 +292,7 @@ export function createDatabase(
       }
       throw err;
     } finally {
+      if (pipelined) setPipelined(client, false);
       client.release(broken);
     }
     for (const f of after) await f();
@@ -312,11 +326,11 @@ export function createDatabase(
         client.release(broken);
       }
     },
-    transaction: (ctx, fn) => run(beginStatement(ctx), false, (tx) => fn(tx)),
+    transaction: (ctx, fn, options) => run(beginStatement(ctx), options?.pipelined === true, (tx) => fn(tx)),
     transactionFrom: <T, R extends Record<string, unknown>>(begin: string, fn: (tx: Tx, begun: R[]) => Promise<T>) =>
-      run(begin, true, (tx, rows) => fn(tx, rows as R[])),
+      run(begin, false, (tx, rows) => fn(tx, rows as R[])),
     statement: <R extends pg.QueryResultRow>(ctx: TxContext, text: string, values: unknown[]) =>
-      run(beginStatement(ctx), false, (tx) => tx.commitWith!<R>(text, values)),
+      run(beginStatement(ctx), true, (tx) => tx.commitWith!<R>(text, values)),
     stats: () => ({ write: poolStats(pool), read: poolStats(readPool) }),
     listen(channel, onMessage, onState) {
       return listenChannel(pool.options as pg.ClientConfig, channel, onMessage, onState);
@@ -417,15 +431,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
       await admin.end();
     }
     const appUrl = opts.appUrl ?? appUrlFrom(adminUrl, password!);
-    // Pipelined: statements are written without waiting for the answers before them (transactions use it to
-    // send BEGIN with their first statement and COMMIT with their last). Code that awaits each statement, as all
-    // of ours does, sees no difference.
-    const pool = new pg.Pool({
-      connectionString: appUrl,
-      max: opts.poolMax,
-      idleTimeoutMillis: 30_000,
-      pipeline: true,
-    });
+    const pool = new pg.Pool({ connectionString: appUrl, max: opts.poolMax, idleTimeoutMillis: 30_000 });
     const readPool = new pg.Pool({
       connectionString: appUrl,
       max: opts.poolMax,

@@ -80,6 +80,12 @@ export async function ensureRelayRole(admin: pg.ClientBase, password: string | n
     // let through and guesses very few, so it would rather take a bitmap scan and sort every due row to keep the
     // first n (each claim reading the whole backlog, over and over as it drains) than walk the index in order.
     await admin.query(`ALTER ROLE ${RELAY_ROLE} IN DATABASE ${quoteIdent(db)} SET enable_bitmapscan = off`);
+    // Its commits need not wait for the WAL flush: all it writes is a mark (an outbox row published or set aside, a
+    // delivery leased), and a mark lost in a crash of PostgreSQL only makes the work happen again — the row is
+    // published once more (the stream and the consumers' receipts drop the duplicate) or set aside again, the
+    // delivery can be attempted once more — which at-least-once delivery allows. Nothing it writes is the only
+    // record of anything.
+    await admin.query(`ALTER ROLE ${RELAY_ROLE} IN DATABASE ${quoteIdent(db)} SET synchronous_commit = off`);
     await admin.query(`GRANT USAGE ON SCHEMA public TO ${RELAY_ROLE}`);
     await admin.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${RELAY_ROLE}`);
     await admin.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${RELAY_ROLE}`);

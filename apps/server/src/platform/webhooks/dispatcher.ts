@@ -28,38 +28,51 @@ export const webhookDispatcher: Consumer = {
       ],
       select: [
         '(SELECT count(*) FROM woken) AS woken',
-        `(SELECT coalesce(json_agg(json_build_object('id', c.id, 'endpoint_id', c.endpoint_id, 'event_id', c.event_id,
-            'url', e.url, 'secret', e.secret, 'previous_secret', e.previous_secret,
-            'previous_secret_expires_at', e.previous_secret_expires_at)), '[]')
-            FROM created c JOIN webhook_endpoints e ON e.org_id = $1 AND e.id = c.endpoint_id
-           WHERE c.leased) AS handed`,
+        // The leased deliveries as [id, endpoint, event] triples, and each of their endpoints once (an org's events
+        // mostly go to the same few endpoints: no need to repeat an endpoint's URL and secrets per delivery).
+        `(SELECT coalesce(json_agg(json_build_array(c.id, c.endpoint_id, c.event_id)), '[]')
+            FROM created c WHERE c.leased) AS handed`,
+        `(SELECT coalesce(json_object_agg(e.id, json_build_array(e.url, e.secret, e.previous_secret,
+                   e.previous_secret_expires_at)), '{}')
+            FROM webhook_endpoints e
+           WHERE e.org_id = $1 AND e.id IN (SELECT endpoint_id FROM created WHERE leased)) AS endpoints`,
       ],
       values: [...deliveryValues(events), null, reservation?.slots ?? 0, reservation?.leaseMs ?? 0],
       committed(row) {
         if (!reservation) return;
-        const handed = row.handed as Array<{
-          id: string;
-          endpoint_id: string;
-          event_id: string;
-          url: string;
-          secret: string;
-          previous_secret: string | null;
-          previous_secret_expires_at: string | null;
-        }>;
+        const endpoints = new Map(
+          Object.entries(row.endpoints as Record<string, [string, string, string | null, string | null]>).map(
+            ([id, [url, secret, previous, expires]]) => [
+              id,
+              {
+                url,
+                secret,
+                previous_secret: previous,
+                previous_secret_expires_at: expires ? new Date(expires) : null,
+              },
+            ],
+          ),
+        );
         reservation.hand(
           orgId,
-          handed.map((h) => {
-            const event = byId.get(h.event_id)!;
+          (row.handed as Array<[string, string, string]>).map(([id, endpointId, eventId]) => {
+            const event = byId.get(eventId)!;
+            const e = endpoints.get(endpointId)!;
             return {
-              ...h,
+              id,
+              endpoint_id: endpointId,
+              event_id: eventId,
               event_type: event.type,
               occurred_at: new Date(event.occurredAt),
               payload: event.payload,
               attempts: 0,
               schedule_attempts: 0,
               first_attempt_at: null,
+              url: e.url,
               enabled: true,
-              previous_secret_expires_at: h.previous_secret_expires_at ? new Date(h.previous_secret_expires_at) : null,
+              secret: e.secret,
+              previous_secret: e.previous_secret,
+              previous_secret_expires_at: e.previous_secret_expires_at,
             };
           }),
         );

@@ -119,7 +119,20 @@ async function send(settings: SenderSettings, d: DueRow): Promise<Attempt> {
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'Akashic-Webhooks/1',
-    ...signWebhook(signingSecrets(settings.serverSecret, { ...d, id: d.endpoint_id }, startedAt), d.event_id, body),
+    ...signWebhook(
+      signingSecrets(
+        settings.serverSecret,
+        {
+          id: d.endpoint_id,
+          secret: d.secret,
+          previous_secret: d.previous_secret,
+          previous_secret_expires_at: d.previous_secret_expires_at,
+        },
+        startedAt,
+      ),
+      d.event_id,
+      body,
+    ),
   };
   const result = await deliverWebhook(
     { url: d.url, headers, body },
@@ -211,68 +224,72 @@ async function recordAttempts(
   if (attempts.every((a) => a.result.ok) && new Set(attempts.map((a) => a.d.id)).size === attempts.length) {
     // Every attempt delivered (the usual batch): nothing to decide, so no need to read anything first.
     const byId = [...attempts].sort((a, b) => (a.d.id < b.d.id ? -1 : a.d.id > b.d.id ? 1 : 0));
-    const { rows } = await deps.db.statement<{ recorded: string[] }>(
-      { orgId },
-      RECORD_DELIVERED,
-      [orgId, ...attemptColumns(byId), new Date()],
-    );
+    const { rows } = await deps.db.statement<{ recorded: string[] }>({ orgId }, RECORD_DELIVERED, [
+      orgId,
+      ...attemptColumns(byId),
+      new Date(),
+    ]);
     const recorded = new Set(rows[0]!.recorded);
     for (const a of attempts) outcomes.set(a.d.id, recorded.has(a.d.id) ? 'delivered' : 'skipped');
     return outcomes;
   }
   const mail: Array<{ to: string; subject: string; text: string }> = [];
   const ordered = [...attempts].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-  await deps.db.transaction({ orgId }, async (tx) => {
-    // The deliveries are locked (in id order, as any other batch locks them); the endpoints are not: deliveries to
-    // one endpoint must not queue behind each other's records. An endpoint row is written (and so locked) only
-    // when its failure streak starts or ends, or to disable it.
-    const current = await tx.client.query<{ id: string; attempts: number; failing_since: Date | null }>(
-      `SELECT d.id, d.attempts, e.failing_since
+  // Pipelined: BEGIN goes with the first statement, COMMIT with the last (plain statements only, one after another).
+  await deps.db.transaction(
+    { orgId },
+    async (tx) => {
+      // The deliveries are locked (in id order, as any other batch locks them); the endpoints are not: deliveries to
+      // one endpoint must not queue behind each other's records. An endpoint row is written (and so locked) only
+      // when its failure streak starts or ends, or to disable it.
+      const current = await tx.client.query<{ id: string; attempts: number; failing_since: Date | null }>(
+        `SELECT d.id, d.attempts, e.failing_since
          FROM ${byIds('$2', "d.org_id = $1 AND d.status = 'pending'", 'FOR UPDATE')}
          JOIN webhook_endpoints e ON e.org_id = d.org_id AND e.id = d.endpoint_id`,
-      [orgId, ordered.map((a) => a.d.id).sort()],
-    );
-    const found = new Map(current.rows.map((r) => [r.id, r]));
-    const streaks = new Map<string, Date | null>();
-    const now = new Date();
-    const rows: Array<{ a: Attempt; decision: Decision }> = [];
-    for (const a of ordered) {
-      const row = found.get(a.d.id);
-      if (row?.attempts !== a.d.attempts) {
-        outcomes.set(a.d.id, 'skipped');
-        continue;
-      }
-      found.delete(a.d.id); // the same delivery twice in a batch: only its first attempt counts
-      const r = a.result;
-      const decision = nextStep(
-        {
-          status: r.status,
-          retryAfter: r.status === 429 || r.status === 503 ? r.headers['retry-after'] : undefined,
-          attempt: a.d.schedule_attempts + 1,
-          firstAttemptAt: a.d.first_attempt_at ?? a.startedAt,
-          failingSince: streaks.has(a.d.endpoint_id) ? streaks.get(a.d.endpoint_id)! : row.failing_since,
-          now,
-        },
-        settings.policy,
+        [orgId, ordered.map((a) => a.d.id).sort()],
       );
-      streaks.set(a.d.endpoint_id, decision.failingSince);
-      rows.push({ a, decision });
-      outcomes.set(a.d.id, decision.kind);
-    }
-    if (rows.length === 0) return;
-    const statusOf = (k: Decision['kind']) => (k === 'delivered' ? 'delivered' : k === 'retry' ? 'pending' : 'failed');
-    // A streak ends with a success and starts with a failure; an endpoint whose state is unchanged is not written.
-    // Endpoints in id order, as every batch takes them.
-    const ends = [...streaks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
-    const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
-    for (const { a, decision } of rows) {
-      if (decision.kind === 'disable' && !disabling.has(a.d.endpoint_id)) disabling.set(a.d.endpoint_id, decision);
-    }
-    // The attempt log, the deliveries and the endpoints' streaks: one statement (three tables, no row twice), sent
-    // with the COMMIT when nothing is to be disabled after it.
-    await (disabling.size === 0 ? tx.commitWith!.bind(tx) : tx.client.query.bind(tx.client))(
-      `WITH logged AS (
+      const found = new Map(current.rows.map((r) => [r.id, r]));
+      const streaks = new Map<string, Date | null>();
+      const now = new Date();
+      const rows: Array<{ a: Attempt; decision: Decision }> = [];
+      for (const a of ordered) {
+        const row = found.get(a.d.id);
+        if (row?.attempts !== a.d.attempts) {
+          outcomes.set(a.d.id, 'skipped');
+          continue;
+        }
+        found.delete(a.d.id); // the same delivery twice in a batch: only its first attempt counts
+        const r = a.result;
+        const decision = nextStep(
+          {
+            status: r.status,
+            retryAfter: r.status === 429 || r.status === 503 ? r.headers['retry-after'] : undefined,
+            attempt: a.d.schedule_attempts + 1,
+            firstAttemptAt: a.d.first_attempt_at ?? a.startedAt,
+            failingSince: streaks.has(a.d.endpoint_id) ? streaks.get(a.d.endpoint_id)! : row.failing_since,
+            now,
+          },
+          settings.policy,
+        );
+        streaks.set(a.d.endpoint_id, decision.failingSince);
+        rows.push({ a, decision });
+        outcomes.set(a.d.id, decision.kind);
+      }
+      if (rows.length === 0) return;
+      const statusOf = (k: Decision['kind']) =>
+        k === 'delivered' ? 'delivered' : k === 'retry' ? 'pending' : 'failed';
+      // A streak ends with a success and starts with a failure; an endpoint whose state is unchanged is not written.
+      // Endpoints in id order, as every batch takes them.
+      const ends = [...streaks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      // Last, so that disabling fails the endpoint's deliveries this batch just rescheduled too.
+      const disabling = new Map<string, Extract<Decision, { kind: 'disable' }>>();
+      for (const { a, decision } of rows) {
+        if (decision.kind === 'disable' && !disabling.has(a.d.endpoint_id)) disabling.set(a.d.endpoint_id, decision);
+      }
+      // The attempt log, the deliveries and the endpoints' streaks: one statement (three tables, no row twice), sent
+      // with the COMMIT when nothing is to be disabled after it.
+      await (disabling.size === 0 ? tx.commitWith!.bind(tx) : tx.client.query.bind(tx.client))(
+        `WITH logged AS (
          INSERT INTO webhook_attempts (id, org_id, delivery_id, attempt, started_at, duration_ms, request_headers,
            request_body, response_status, response_headers, response_body, error)
          SELECT gen_random_uuid(), $1, a.*
@@ -291,24 +308,26 @@ async function recordAttempts(
          FROM unnest($15::uuid[], $16::timestamptz[]) AS s(id, failing_since)
         WHERE e.org_id = $1 AND e.id = s.id
           AND CASE WHEN s.failing_since IS NULL THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END`,
-      [
-        orgId,
-        ...attemptColumns(rows.map(({ a }) => a)),
-        now,
-        rows.map(({ decision }) => statusOf(decision.kind)),
-        rows.map(({ decision }) => (decision.kind === 'retry' ? decision.at : null)),
-        ends.map(([id]) => id),
-        ends.map(([, since]) => since),
-      ],
-    );
-    for (const [endpointId, decision] of disabling) {
-      const locked = await tx.client.query<{ enabled: boolean; url: string }>(
-        'SELECT enabled, url FROM webhook_endpoints WHERE org_id = $1 AND id = $2 FOR UPDATE',
-        [orgId, endpointId],
+        [
+          orgId,
+          ...attemptColumns(rows.map(({ a }) => a)),
+          now,
+          rows.map(({ decision }) => statusOf(decision.kind)),
+          rows.map(({ decision }) => (decision.kind === 'retry' ? decision.at : null)),
+          ends.map(([id]) => id),
+          ends.map(([, since]) => since),
+        ],
       );
-      if (locked.rows[0]?.enabled) await disableEndpoint(tx, orgId, endpointId, locked.rows[0].url, decision, mail);
-    }
-  });
+      for (const [endpointId, decision] of disabling) {
+        const locked = await tx.client.query<{ enabled: boolean; url: string }>(
+          'SELECT enabled, url FROM webhook_endpoints WHERE org_id = $1 AND id = $2 FOR UPDATE',
+          [orgId, endpointId],
+        );
+        if (locked.rows[0]?.enabled) await disableEndpoint(tx, orgId, endpointId, locked.rows[0].url, decision, mail);
+      }
+    },
+    { pipelined: true },
+  );
   for (const m of mail) {
     await deps.mailer.send(m).catch((err: Error) => deps.log.warn({ err: err.message }, 'webhooks: mail failed'));
   }
