@@ -191,23 +191,6 @@ const setPipelined = (client: pg.PoolClient, on: boolean) => void ((client as { 
 const streamOf = (client: pg.PoolClient) =>
   (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
 
-/**
- * Runs `fn` with `client` answering one statement at a time (not pipelined), for what a pipelined connection refuses:
- * statements that keep the connection across round trips of their own, such as `COPY … FROM STDIN`
- * (pg-copy-streams). Every statement sent before must have been answered (the connection is idle), as when the
- * caller has awaited them all; pipelining resumes when `fn` has settled.
- */
-export async function unpipelined<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
-  const c = client as pg.ClientBase & { pipeline?: boolean };
-  if (!c.pipeline) return fn();
-  c.pipeline = false;
-  try {
-    return await fn();
-  } finally {
-    c.pipeline = true;
-  }
-}
-
 export function createDatabase(
   pool: pg.Pool,
   readPool: pg.Pool,

@@ -21,7 +21,7 @@ import { finished } from 'node:stream/promises';
 import type { CreateImportBody, Page, VoterImport } from '@akashic/contracts';
 import { parseElectionKey, VoterFileError } from '@akashic/voters';
 import { from as copyFrom } from 'pg-copy-streams';
-import { unpipelined, type Database, type Tx } from '../../../db/index.js';
+import type { Database, Tx } from '../../../db/index.js';
 import { isoTimestamp, keysetPage } from '../../../db/keyset.js';
 import { recordChange, type Actor } from '../../../platform/audit/record.js';
 import { AppError, notFound } from '../../../platform/errors.js';
@@ -132,17 +132,7 @@ const PROGRESS_EVERY_MS = 500;
  * Imports `body` (the uploaded CSV) for the job `importId` of `campaignId`; returns the finished job. The job must be
  * pending (uploaded once). On failure the transaction is rolled back by the caller and the job is marked failed.
  */
-export function runImport(
-  c: ImportContext,
-  campaignId: string,
-  importId: string,
-  body: Readable,
-): Promise<VoterImport> {
-  // The staging COPY keeps the connection for itself across the upload: statements one at a time (db/index.ts).
-  return unpipelined(c.tx.client, () => importFile(c, campaignId, importId, body));
-}
-
-async function importFile(
+export async function runImport(
   c: ImportContext,
   campaignId: string,
   importId: string,
