@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import type { Delivery } from '../src/platform/events/bus.js';
 import {
-  durableNames,
   processDelivery,
   startConsumer,
   type Consumer,
@@ -273,51 +272,6 @@ describe('consumer shortcuts', () => {
     } finally {
       await sub.close();
     }
-  });
-
-  it('subscribes once per filter of a consumer of several: the bus never hands it the events of the others', async () => {
-    const { services } = app.platform;
-    const org = (await signUpActor(app.url, 'filters-owner')).orgId;
-    const seen: string[] = [];
-    const consumer: Consumer = {
-      name: 'picky',
-      filter: [
-        { module: 'picky', entity: 'one' },
-        { module: 'picky', entity: 'two', verb: 'done' },
-      ],
-      accepts: (e) => {
-        seen.push(e.type);
-        return true;
-      },
-      async handle() {},
-    };
-    expect(durableNames(consumer).map((d) => d.durableName)).toEqual(['picky-picky-one-_', 'picky-picky-two-done']);
-    const sub = await startConsumer(services.bus, services.db, services, consumer);
-    try {
-      const [one, two, undone, three] = ['picky.one.done', 'picky.two.done', 'picky.two.undone', 'picky.three.done'].map(
-        (type) => delivery(org, type),
-      );
-      for (const { subject: _s, attempt: _a, ...e } of [undone!, three!, one!, two!]) await services.bus.publish(e);
-      await waitFor(
-        async () => (await receipts('picky', one!.id)) + (await receipts('picky', two!.id)) === 2,
-        'the receipts of the events the filters take',
-      );
-      expect(await receipts('picky', undone!.id)).toBe(0);
-      expect(await receipts('picky', three!.id)).toBe(0);
-      expect(seen.sort()).toEqual(['picky.one.done', 'picky.two.done']);
-    } finally {
-      await sub.close();
-    }
-  });
-
-  it('sends the notifications consumer only the entities its rules read, one durable each', () => {
-    const notifications = consumers.find((c) => c.name === 'notifications')!;
-    expect(durableNames(notifications).map((d) => d.durableName)).toEqual([
-      'notifications-platform-member-_',
-      'notifications-campaigns-message_version-_',
-      'notifications-campaigns-message_comment-_',
-    ]);
-    expect(acceptedBy(notifications)(delivery(randomUUID(), 'campaigns.campaign.updated'))).toBe(false);
   });
 
   it('writes a batchSql effect with its receipts: once per event, and rolled back with them', async () => {

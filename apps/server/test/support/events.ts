@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { TestApp } from '../../../../test/helpers.js';
 import type { BusEvent } from '../../src/platform/events/bus.js';
 import type { Consumer } from '../../src/platform/events/consumer.js';
-import { eventSubject, filterSubject, subjectMatches, type EventFilter } from '../../src/platform/events/subject.js';
+import { eventSubject, filterSubject, subjectMatches } from '../../src/platform/events/subject.js';
 
 /** The outbox rows of `orgId` (all of them, oldest first) as bus events. */
 export async function outboxEvents(admin: pg.ClientBase, orgId: string): Promise<BusEvent[]> {
@@ -48,11 +48,10 @@ export async function relayOutbox(
   return events;
 }
 
-/** Whether `consumer` takes `event`: one of its filters matches and its `accepts` (if any) takes it. */
+/** Whether `consumer` takes `event`: its filter matches and its `accepts` (if any) takes it. */
 export const acceptedBy = (consumer: Consumer) => (event: BusEvent) =>
-  (Array.isArray(consumer.filter) ? consumer.filter : [consumer.filter as EventFilter]).some((f) =>
-    subjectMatches(filterSubject('x', f), eventSubject('x', event.orgId, event.type)),
-  ) && (consumer.accepts?.(event) ?? true);
+  subjectMatches(filterSubject('x', consumer.filter), eventSubject('x', event.orgId, event.type)) &&
+  (consumer.accepts?.(event) ?? true);
 
 /** Poll `check` until it holds (every 20 ms, up to `timeoutMs`). */
 export async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000) {

@@ -37,12 +37,7 @@ export interface ConsumerContext {
 interface ConsumerBase {
   /** Durable consumer name (a subject token), e.g. 'webhooks', 'metering'. */
   name: string;
-  /**
-   * The events it reads. Several filters (a consumer of a few event types among many) subscribe once each, to a
-   * durable of its own named `<name>-<filter tokens>` (`durableNames`), so that the broker never sends it the
-   * events it has nothing to do for; they share the consumer's batches and receipts.
-   */
-  filter: EventFilter | readonly EventFilter[];
+  filter: EventFilter;
   /**
    * Optional: whether this consumer has anything to do for the event at all. An event it does not accept is
    * acknowledged as it arrives — no transaction, no receipt, since there is no effect to make exactly once.
@@ -243,45 +238,15 @@ export function startConsumer(
   // the read that brought it are queued by then and go with it (a burst is one batch, not one event and the rest).
   const flushSoon = coalesced(flush);
 
-  const handler = (event: Delivery) =>
-    consumer.accepts && !consumer.accepts(event)
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-          queue.push({ event, done: (err) => (err === undefined ? resolve() : reject(err)) });
-          flushSoon();
-        });
-  const subscriptions = durableNames(consumer).map(({ filter, durableName }) =>
-    bus.subscribe(filter, handler, { ...subscribe, durableName, concurrency: batchSize * (batchesInFlight + 1) }),
+  return bus.subscribe(
+    consumer.filter,
+    (event) =>
+      consumer.accepts && !consumer.accepts(event)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            queue.push({ event, done: (err) => (err === undefined ? resolve() : reject(err)) });
+            flushSoon();
+          }),
+    { ...subscribe, durableName: consumer.name, concurrency: batchSize * (batchesInFlight + 1) },
   );
-  return subscriptions.length === 1
-    ? subscriptions[0]!
-    : Promise.all(subscriptions).then(
-        (subs): Subscription => ({ close: async () => void (await Promise.all(subs.map((s) => s.close()))) }),
-        async (err: unknown) => {
-          // Those that did start are closed again.
-          await Promise.allSettled(subscriptions.map((p) => p.then((s) => s.close())));
-          throw err;
-        },
-      );
-}
-
-/**
- * The durable subscriptions of a consumer: its name for a single filter, `<name>-<module>-<entity>-<verb>` (`_` for a
- * token the filter leaves open, the org first when it names one) for each of several.
- */
-export function durableNames(consumer: Pick<Consumer, 'name' | 'filter'>): Array<{
-  filter: EventFilter;
-  durableName: string;
-}> {
-  if (!Array.isArray(consumer.filter)) return [{ filter: consumer.filter as EventFilter, durableName: consumer.name }];
-  const named = (consumer.filter as readonly EventFilter[]).map((filter) => ({
-    filter,
-    durableName: [consumer.name, filter.orgId, filter.module ?? '_', filter.entity ?? '_', filter.verb ?? '_']
-      .filter((t) => t !== undefined)
-      .join('-'),
-  }));
-  if (new Set(named.map((n) => n.durableName)).size !== named.length) {
-    throw new Error(`consumer ${consumer.name}: two filters with the same durable name`);
-  }
-  return named;
 }

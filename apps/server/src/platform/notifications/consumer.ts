@@ -8,7 +8,6 @@ import type { Tx } from '../../db/index.js';
 import type { Services } from '../../services.js';
 import type { BusEvent, Delivery } from '../events/bus.js';
 import type { Consumer } from '../events/consumer.js';
-import { eventTypeTokens, type EventFilter } from '../events/subject.js';
 import type { NotificationType } from '@akashic/contracts';
 import { sendPush, type SendOptions } from '../push/send.js';
 import { notify, type NotificationInput } from './notifications.js';
@@ -32,17 +31,10 @@ export interface NotificationRule {
 export function notificationsConsumer(rules: NotificationRule[], push: SendOptions = {}): Consumer {
   const byType = new Map<string, NotificationRule[]>();
   for (const r of rules) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
-  // The broker sends only the events of the entities the rules read (one durable subscription per entity: see
-  // `Consumer.filter`); the other types of those entities are acknowledged without a transaction (no effect, so
-  // nothing to make exactly once).
-  const entities = new Map<string, EventFilter>();
-  for (const type of byType.keys()) {
-    const [module, entity] = eventTypeTokens(type);
-    entities.set(`${module}.${entity}`, { module, entity });
-  }
   return {
     name: 'notifications',
-    filter: [...entities.values()],
+    filter: {},
+    // Events no rule reads are acknowledged without a transaction (no effect, so nothing to make exactly once).
     accepts: (event) => byType.has(event.type),
     async handle(event, { tx, services }) {
       const applicable = byType.get(event.type);

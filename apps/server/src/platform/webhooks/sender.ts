@@ -105,7 +105,7 @@ async function readDue(db: Database, orgId: string, ids: string[]): Promise<DueR
     await db.statement(
       { orgId },
       `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL
-        WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+        WHERE org_id = $1 AND id = ANY($2::uuid[]) AND status = 'pending'`,
       [orgId, disabled],
     );
   }
