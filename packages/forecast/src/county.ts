@@ -58,7 +58,12 @@
  * (0.949-0.954, 0.944). Agreement factor per county: 0.948 / 0.981 / 0.939; 2020 1.208; separate factors for the
  * within-state and state parts: 0.946 / 0.977 / 0.943; 2020 1.111; stacking grid extended to 1.4: 0.945 / 0.975 /
  * 0.936; 2020 1.213. A trend x county-size term (noisier small counties revert more): 0.944 / 0.970 / 0.931 with the
- * shrinkage, 2020 1.063: not clearly better, not kept. For reference only (it looks at 2020): the best fixed stacking
+ * shrinkage, 2020 1.063: not clearly better, not kept. Also measured and not kept (same windows; 2016; 2020 relative
+ * MAE): the previous pair's trend (A-8 -> A-4) as a fourth trend column 0.939 / 0.970 / 0.939; 0.787; 1.079 (worse on
+ * 2000-2012); a swing sensitivity column (each county's slope of its deviation on the national shift over the 8 pairs
+ * up to A, with an intercept; its within-state correlation with the model's residuals is negative in 12 of 16
+ * development pairs) 0.948 / 0.973 / 0.923; 0.802; 1.075; logit(last share) squared 0.947 / 0.979 / 0.931; 0.785;
+ * 1.083; inverse-variance row weights by county-size octile 0.948 / 0.974 / 0.933; 0.801; 1.019. For reference only (it looks at 2020): the best fixed stacking
  * for 2020 (0.4 within states, 0 state part) scores 1.74, so this adjustment could at best beat uniform swing there
  * by 6%.
  * Intervals are the empirical quantiles of the out-of-sample residuals in those validation pairs of counties of the
