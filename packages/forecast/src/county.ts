@@ -63,7 +63,10 @@
  * 2000-2012); a swing sensitivity column (each county's slope of its deviation on the national shift over the 8 pairs
  * up to A, with an intercept; its within-state correlation with the model's residuals is negative in 12 of 16
  * development pairs) 0.948 / 0.973 / 0.923; 0.802; 1.075; logit(last share) squared 0.947 / 0.979 / 0.931; 0.785;
- * 1.083; inverse-variance row weights by county-size octile 0.948 / 0.974 / 0.933; 0.801; 1.019. For reference only (it looks at 2020): the best fixed stacking
+ * 1.083; inverse-variance row weights by county-size octile 0.948 / 0.974 / 0.933; 0.801; 1.019; the 4-year trend
+ * interacted with American Nation 0.947 / 0.977 / 0.932; 0.796; 1.064; an equal-weight average of the trend and full
+ * specifications offered as a fourth specification to validation 0.945 / 0.973 / 0.937 (2016, 2020 unchanged: full
+ * chosen). For reference only (it looks at 2020): the best fixed stacking
  * for 2020 (0.4 within states, 0 state part) scores 1.74, so this adjustment could at best beat uniform swing there
  * by 6%.
  * Intervals are the empirical quantiles of the out-of-sample residuals in those validation pairs of counties of the
