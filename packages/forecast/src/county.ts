@@ -71,33 +71,26 @@
  * by 6%.
  * Intervals are the empirical quantiles of the out-of-sample residuals in those validation pairs of counties of the
  * same size (eight size bins, each pair binned by its own size quantiles: small counties are noisier), times a scale
- * per level (80%, 95%) and a swing factor. Swing factor: a pair's residuals are divided by sqrt(1 + (d / tau)^2), d
- * its uniform logit shift, and the forecast's intervals multiplied by the same factor of its own shift
- * (`countySwingFactor`, tau = `swingScale` 0.3): counties differ in how strongly they follow a national swing, so a
- * landslide scatters them more (over the development pairs the log of a pair's residual spread relative to the five
- * before it correlates 0.73 with the size of its national logit shift). Scale: calibrated by rolling origin over the
- * `calibrationPairs` (10) most recent pairs, each (fitted on the pairs before it, chosen specification and kappas)
- * scored against the residual quantiles of the 5 pairs before it, exactly as the forecast is against its validation
- * pairs; the scale is the one whose mean coverage over them is nominal. It replaced leave-one-pair-out over the 5
- * validation pairs, which scores the oldest pair against later ones: when volatility trends (it fell from the 1960s
- * to 2012) that widens every interval, so the development pairs 1952-2012 were covered 85.7% / 96.6% on average
- * (1984-2012: 91.5 / 98.7), and 10 / 11 of the 16 pairs fell outside 75-85 / 92-98. Now (scripts/county-validation.ts)
- * 80.7 / 95.1 (1984-2012: 81.6 / 95.4; 2000-2012: 78.5 / 93.2), 8 / 6 of 16 outside, and the mean interval score
- * (width plus 2/alpha times the miss, share points, a proper score) falls from 31.6 / 57.5 to 29.8 / 47.2 (1984-2012:
- * 19.3 / 37.1 to 17.3 / 26.2; 2000-2012: 15.1 / 22.1 to 14.6 / 21.4). Reported, not tuned on: 2012->2016 coverage
- * 71 / 96 -> 61 / 84 (a steady national vote that scattered counties: the swing factor expects the opposite;
- * interval score 15.2 / 19.2 -> 17.0 / 23.1), 2016->2020 80 / 98 -> 70 / 95 (interval score 11.7 / 16.5 -> 11.3 /
- * 15.0). Chosen on the development pairs (1952-2012 coverage 80/95, pairs outside 75-85 / 92-98): tau 0.3 80.7 / 95.1,
- * 8 / 6; tau 0.2 80.8 / 95.3, 14 / 5; tau 0.5 80.5 / 95.0, 9 / 8; no swing factor 80.2 / 94.8, 12 / 11; 6 calibration
- * pairs (tau 0.3) 79.6 / 93.9, 8 / 9. On the recent windows (coverage; pairs outside; interval score), old method /
- * rolling origin alone / with the swing factor: 1984-2012 91.5 / 98.7, 7 / 7 of 8, 19.3 / 37.1; 86.0 / 97.4, 6 / 7,
- * 18.2 / 32.6; 81.6 / 95.4, 4 / 3, 17.3 / 26.2; 2000-2012 87.4 / 97.4, 3 / 3 of 4, 15.1 / 22.1; 78.9 / 95.1, 2 / 3,
- * 14.7 / 22.2; 78.5 / 93.2, 1 / 1, 14.6 / 21.4 (tau 0.2: 79.4 / 94.4, 6 / 4, 17.3 / 25.5; 78.6 / 93.0, 2 / 1, 14.6 /
- * 21.2; tau 0.5: 83.7 / 96.5, 4 / 4, 17.5 / 28.1; 78.7 / 94.1, 1 / 1, 14.7 / 21.6). Rolling origin alone, reported:
- * 2012->2016 55 / 83, 2016->2020 68 / 94 (the swing factor widens these relative to it). Both reported pairs fall under
- * nominal and 2000-2012 is at 78.5 / 93.2: recent elections may be more volatile than the calibration pairs. Simulation
- * draws a state-level correlated component and bootstraps the within-state residuals (both times the 80% scale and
- * the swing factor).
+ * per level (80%, 95%) calibrated leave-one-pair-out: each validation pair is scored against the quantiles of the
+ * others, and the scale is the one whose mean held-out coverage is nominal. Pooled quantiles measure the spread
+ * within an election; holding a pair out adds how far the next election strays from the others. Simulation draws a
+ * state-level correlated component and bootstraps the within-state residuals (both times the 80% scale).
+ * Measured and not kept (options `calibrationPairs`, `swingScale`, off by default; coverage 80/95, pairs outside
+ * 75-85 / 92-98, mean interval score = width plus 2/alpha times the miss in share points, a proper score, from
+ * scripts/county-validation.ts): the scale calibrated by rolling origin over the 10 most recent pairs (each scored
+ * against the quantiles of the 5 pairs before it, as the forecast is; leave-one-pair-out scores the oldest pair against
+ * later, calmer ones), with residuals divided by a swing factor sqrt(1 + (d / 0.3)^2) of the pair's uniform logit
+ * shift d and the forecast's intervals multiplied by its own (landslides scatter counties more: over the development
+ * pairs the log of a pair's residual spread relative to the five before it correlates 0.73 with |d|). Development
+ * pairs, leave-one-pair-out / rolling origin alone / rolling origin with the swing factor: 1952-2012 85.7 / 96.6, 10 /
+ * 11 of 16, 31.6 / 57.5; 80.2 / 94.8, 12 / 11, 31.2 / 56.5; 80.7 / 95.1, 8 / 6, 29.8 / 47.2; 1984-2012 91.5 / 98.7,
+ * 7 / 7 of 8, 19.3 / 37.1; 86.0 / 97.4, 6 / 7, 18.2 / 32.6; 81.6 / 95.4, 4 / 3, 17.3 / 26.2; 2000-2012 87.4 / 97.4,
+ * 3 / 3 of 4, 15.1 / 22.1; 78.9 / 95.1, 2 / 3, 14.7 / 22.2; 78.5 / 93.2, 1 / 1, 14.6 / 21.4 (tau 0.2 and 0.5 and 6
+ * calibration pairs were no better). The held-out pairs went the other way: 2012->2016 71 / 96 (15.2 / 19.2), 55 /
+ * 83, 61 / 84 (17.0 / 23.1); 2016->2020 80 / 98 (11.7 / 16.5), 68 / 94, 70 / 95 (11.3 / 15.0): both newest pairs
+ * fall under nominal, and their summed interval score rises from 26.9 / 35.7 to 28.3 / 38.1. The development pairs
+ * favour the change; the two most recent elections, the closest to the next one, do not: the swing factor expects a
+ * steady national vote to leave counties calm, and 2016 scattered them. Kept as the simpler method.
  */
 import type { History } from './data.js';
 import { countyCycles, featureVintage, lookupCounty, solveUniformShift, type CountyCycle } from './county-data.js';
@@ -118,14 +111,15 @@ export interface CountyModelOptions {
   /** validation pairs (leave-future-out, averaged) used to choose the specification, kappas and residual scales (default 5) */
   validationPairs?: number;
   /**
-   * earlier pairs over which the interval scale is calibrated by rolling origin (default 10): each is scored against
-   * the residual quantiles of the `validationPairs` pairs before it, as the forecast is against its own
+   * earlier pairs over which the interval scale is calibrated by rolling origin: each is scored against the residual
+   * quantiles of the `validationPairs` pairs before it, as the forecast is against its own; 0 (default): leave-one-
+   * pair-out over the validation pairs (see the header for both methods' figures)
    */
   calibrationPairs?: number;
   /**
    * national logit shift tau at which the residual spread has grown by sqrt(2): residuals are divided by
    * sqrt(1 + (d / tau)^2) for a pair whose uniform logit shift is d and the forecast's intervals multiplied by it for its
-   * own shift (counties differ in how strongly they follow a national swing); 0 turns it off (default 0.3)
+   * own shift (counties differ in how strongly they follow a national swing); 0 (default) turns it off
    */
   swingScale?: number;
   /** force a specification instead of choosing by validation */
@@ -853,8 +847,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     decay: 0.8,
     lambda: 10,
     validationPairs: 5,
-    calibrationPairs: 10,
-    swingScale: 0.3,
+    calibrationPairs: 0,
+    swingScale: 0,
     spec: undefined as unknown as CountySpec,
     kappa: undefined as unknown as number,
     kappaState: undefined as unknown as number,
@@ -937,8 +931,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     }
   });
   const stateSd = Math.sqrt(stateMeans.reduce((a, b) => a + b * b, 0) / Math.max(1, stateMeans.length));
-  // rolling origin: each of the `calibrationPairs` most recent pairs is scored against the residual quantiles of the
-  // `validationPairs` pairs before it, as the forecast is against the validation pairs'
+  // leave-one-pair-out over the validation pairs, or rolling origin: each of the `calibrationPairs` most recent pairs
+  // scored against the residual quantiles of the `validationPairs` pairs before it, as the forecast is
   const bySize = binBySize(residualPairs).map((rs, k) => {
     const f = swings[k]!;
     for (const x of rs) x.r /= f;
@@ -947,7 +941,11 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
   const nCal = Math.min(o.calibrationPairs, bySize.length);
   const before = (k: number) =>
     k < nCal ? Array.from({ length: Math.min(o.validationPairs, bySize.length - k - 1) }, (_, i) => k + 1 + i) : [];
-  const [intervalScale, intervalScale95] = calibrateIntervalScales(bySize, [0.8, 0.95], before) as [number, number];
+  const [intervalScale, intervalScale95] = calibrateIntervalScales(
+    bySize,
+    [0.8, 0.95],
+    o.calibrationPairs > 0 ? before : undefined,
+  ) as [number, number];
 
   const design = pb.design;
   // each group's raw contribution, split into its state mean (scaled by kappaState) and the within-state rest (kappa)

@@ -309,7 +309,8 @@ describe('county and turnout models (synthetic data)', () => {
   });
 
   it('county intervals are the empirical quantiles of out-of-sample residuals of counties of the same size', () => {
-    const model = fitCountyModel(history, cycle);
+    // with the measured alternative switched on (rolling-origin scale, swing factor); the default is checked below
+    const model = fitCountyModel(history, cycle, { calibrationPairs: 10, swingScale: 0.3 });
     expect(model.marginalResiduals).toHaveLength(model.sizeBreaks.length + 1);
     const fc = forecastCountyShares(model, { nationalDemTwoParty: 0.5 });
     const sizes = new Set<number>();
@@ -339,8 +340,9 @@ describe('county and turnout models (synthetic data)', () => {
         10,
       ),
     );
-    // without the swing term the intervals are the scaled quantiles alone
-    const flat = fitCountyModel(history, cycle, { swingScale: 0 });
+    // by default (leave-one-pair-out scale, no swing term) the intervals are the scaled quantiles alone
+    const flat = fitCountyModel(history, cycle);
+    expect(flat.swingScale).toBe(0);
     const f0 = forecastCountyShares(flat, { nationalDemTwoParty: 0.62 })[0]!;
     expect(logit(f0.hi80) - logit(f0.dem_two_party)).toBeCloseTo(
       quantile(flat.marginalResiduals[flat.counties[0]!.sizeBin]!, 0.9) * flat.intervalScale,
