@@ -7,7 +7,9 @@
  * and 2020 are reported, never tuned on. Unlike `npx akashic backtest`, the national share is matched over the last
  * cycle's two-party votes (the turnout model needs turnout data, which start in 1980), so 2016 and 2020 differ from
  * the backtest in the second decimal. County features are the 2014 vintage for every pair before 2016 (no earlier
- * vintage exists): context, not clean out-of-time tests. Prints figures only; never run in CI.
+ * vintage exists): context, not clean out-of-time tests. Intervals: coverage and the mean interval score (Gneiting &
+ * Raftery 2007: width plus 2/alpha times the miss outside the interval, share points; lower is better, a proper score
+ * that rewards narrow intervals only when they still cover). Prints figures only; never run in CI.
  */
 import { countyCycles, fitCountyModel, forecastCountyShares, historyBefore } from '@akashic/forecast';
 import { loadReferenceData } from '../apps/server/src/modules/intelligence/data.js';
@@ -20,8 +22,15 @@ const windows: [string, number[]][] = [
   ['2000-2012', pairs.filter((y) => y >= 2000 && y <= 2012)],
 ];
 
+/** Interval score of a central (1 - alpha) interval [l, u] for outcome y. */
+const intervalScore = (l: number, u: number, y: number, alpha: number) =>
+  u - l + (2 / alpha) * (Math.max(0, l - y) + Math.max(0, y - u));
+
 function run(agreementShrinkage: boolean) {
-  const out = new Map<number, { rel: number; mae: number; uni: number; cov80: number; cov95: number; agree: number }>();
+  const out = new Map<
+    number,
+    { rel: number; mae: number; uni: number; cov80: number; cov95: number; is80: number; is95: number; agree: number }
+  >();
   for (const B of pairs) {
     const truth = countyCycles(historyBefore(data, B + 1)).get(B)!;
     let dem = 0;
@@ -41,6 +50,8 @@ function run(agreementShrinkage: boolean) {
     let eu = 0;
     let c80 = 0;
     let c95 = 0;
+    let is80 = 0;
+    let is95 = 0;
     let n = 0;
     fc.forEach((p, i) => {
       const t = truth.get(p.fips);
@@ -49,9 +60,20 @@ function run(agreementShrinkage: boolean) {
       eu += Math.abs(uni[i]!.dem_two_party - t.share);
       if (t.share >= p.lo80 && t.share <= p.hi80) c80++;
       if (t.share >= p.lo95 && t.share <= p.hi95) c95++;
+      is80 += intervalScore(p.lo80, p.hi80, t.share, 0.2);
+      is95 += intervalScore(p.lo95, p.hi95, t.share, 0.05);
       n++;
     });
-    out.set(B, { rel: em / eu, mae: em / n, uni: eu / n, cov80: c80 / n, cov95: c95 / n, agree: model.agreement });
+    out.set(B, {
+      rel: em / eu,
+      mae: em / n,
+      uni: eu / n,
+      cov80: c80 / n,
+      cov95: c95 / n,
+      is80: (100 * is80) / n,
+      is95: (100 * is95) / n,
+      agree: model.agreement,
+    });
   }
   return out;
 }
@@ -59,15 +81,26 @@ function run(agreementShrinkage: boolean) {
 const on = run(true);
 const off = run(false);
 const f = (x: number, d = 2) => x.toFixed(d);
-console.log('pair        uniform MAE  model MAE (rel)  without shrinkage (rel)  agreement  cov80/95 %');
+console.log(
+  'pair        uniform MAE  model MAE (rel)  without shrinkage (rel)  agreement  cov80/95 %  interval score 80/95',
+);
 for (const B of pairs) {
   const a = on.get(B)!;
   const b = off.get(B)!;
   console.log(
-    `${B - 4}->${B}  ${f(100 * a.uni).padStart(11)}  ${`${f(100 * a.mae)} (${f(a.rel, 3)})`.padStart(15)}  ${`${f(100 * b.mae)} (${f(b.rel, 3)})`.padStart(23)}  ${f(a.agree).padStart(9)}  ${f(100 * a.cov80, 0)}/${f(100 * a.cov95, 0)}`,
+    `${B - 4}->${B}  ${f(100 * a.uni).padStart(11)}  ${`${f(100 * a.mae)} (${f(a.rel, 3)})`.padStart(15)}  ${`${f(100 * b.mae)} (${f(b.rel, 3)})`.padStart(23)}  ${f(a.agree).padStart(9)}  ${`${f(100 * a.cov80, 0)}/${f(100 * a.cov95, 0)}`.padEnd(10)}  ${f(a.is80)}/${f(a.is95)}`,
   );
 }
 for (const [name, ys] of windows) {
   const mean = (m: typeof on) => ys.reduce((s, y) => s + m.get(y)!.rel, 0) / ys.length;
   console.log(`mean relative MAE, development ${name}: ${f(mean(on), 4)} (without shrinkage ${f(mean(off), 4)})`);
+}
+for (const [name, ys] of windows) {
+  const cov = (k: 'cov80' | 'cov95') => (100 * ys.reduce((s, y) => s + on.get(y)![k], 0)) / ys.length;
+  const outside = (k: 'cov80' | 'cov95', lo: number, hi: number) =>
+    ys.filter((y) => on.get(y)![k] < lo || on.get(y)![k] > hi).length;
+  const score = (k: 'is80' | 'is95') => ys.reduce((s, y) => s + on.get(y)![k], 0) / ys.length;
+  console.log(
+    `mean coverage 80/95 %, development ${name}: ${f(cov('cov80'), 1)}/${f(cov('cov95'), 1)} (pairs outside 75-85: ${outside('cov80', 0.75, 0.85)}, outside 92-98: ${outside('cov95', 0.92, 0.98)}, of ${ys.length}); mean interval score 80/95 ${f(score('is80'))}/${f(score('is95'))}`,
+  );
 }

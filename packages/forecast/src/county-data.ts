@@ -16,9 +16,19 @@ export const FIPS_SUCCESSOR: ReadonlyMap<string, string> = new Map([
   ['02270', '02158'], // Wade Hampton AK renamed Kusilvak (2015)
 ]);
 
+const cyclesCache = new WeakMap<readonly CountyResult[], Map<number, Map<string, CountyCycle>>>();
+
+/**
+ * County results by cycle and FIPS. Cached per results array (the share and turnout models of one forecast read the
+ * same history): callers must not modify the maps.
+ */
 export function countyCycles(history: History): Map<number, Map<string, CountyCycle>> {
-  const byYear = new Map<number, Map<string, CountyCycle>>();
-  for (const r of history.counties) addRow(byYear, r);
+  let byYear = cyclesCache.get(history.counties);
+  if (!byYear) {
+    byYear = new Map<number, Map<string, CountyCycle>>();
+    for (const r of history.counties) addRow(byYear, r);
+    cyclesCache.set(history.counties, byYear);
+  }
   return byYear;
 }
 

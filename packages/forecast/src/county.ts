@@ -58,7 +58,15 @@
  * (0.949-0.954, 0.944). Agreement factor per county: 0.948 / 0.981 / 0.939; 2020 1.208; separate factors for the
  * within-state and state parts: 0.946 / 0.977 / 0.943; 2020 1.111; stacking grid extended to 1.4: 0.945 / 0.975 /
  * 0.936; 2020 1.213. A trend x county-size term (noisier small counties revert more): 0.944 / 0.970 / 0.931 with the
- * shrinkage, 2020 1.063: not clearly better, not kept. For reference only (it looks at 2020): the best fixed stacking
+ * shrinkage, 2020 1.063: not clearly better, not kept. Also measured and not kept (same windows; 2016; 2020 relative
+ * MAE): the previous pair's trend (A-8 -> A-4) as a fourth trend column 0.939 / 0.970 / 0.939; 0.787; 1.079 (worse on
+ * 2000-2012); a swing sensitivity column (each county's slope of its deviation on the national shift over the 8 pairs
+ * up to A, with an intercept; its within-state correlation with the model's residuals is negative in 12 of 16
+ * development pairs) 0.948 / 0.973 / 0.923; 0.802; 1.075; logit(last share) squared 0.947 / 0.979 / 0.931; 0.785;
+ * 1.083; inverse-variance row weights by county-size octile 0.948 / 0.974 / 0.933; 0.801; 1.019; the 4-year trend
+ * interacted with American Nation 0.947 / 0.977 / 0.932; 0.796; 1.064; an equal-weight average of the trend and full
+ * specifications offered as a fourth specification to validation 0.945 / 0.973 / 0.937 (2016, 2020 unchanged: full
+ * chosen). For reference only (it looks at 2020): the best fixed stacking
  * for 2020 (0.4 within states, 0 state part) scores 1.74, so this adjustment could at best beat uniform swing there
  * by 6%.
  * Intervals are the empirical quantiles of the out-of-sample residuals in those validation pairs of counties of the
@@ -67,6 +75,22 @@
  * others, and the scale is the one whose mean held-out coverage is nominal. Pooled quantiles measure the spread
  * within an election; holding a pair out adds how far the next election strays from the others. Simulation draws a
  * state-level correlated component and bootstraps the within-state residuals (both times the 80% scale).
+ * Measured and not kept (options `calibrationPairs`, `swingScale`, off by default; coverage 80/95, pairs outside
+ * 75-85 / 92-98, mean interval score = width plus 2/alpha times the miss in share points, a proper score, from
+ * scripts/county-validation.ts): the scale calibrated by rolling origin over the 10 most recent pairs (each scored
+ * against the quantiles of the 5 pairs before it, as the forecast is; leave-one-pair-out scores the oldest pair against
+ * later, calmer ones), with residuals divided by a swing factor sqrt(1 + (d / 0.3)^2) of the pair's uniform logit
+ * shift d and the forecast's intervals multiplied by its own (landslides scatter counties more: over the development
+ * pairs the log of a pair's residual spread relative to the five before it correlates 0.73 with |d|). Development
+ * pairs, leave-one-pair-out / rolling origin alone / rolling origin with the swing factor: 1952-2012 85.7 / 96.6, 10 /
+ * 11 of 16, 31.6 / 57.5; 80.2 / 94.8, 12 / 11, 31.2 / 56.5; 80.7 / 95.1, 8 / 6, 29.8 / 47.2; 1984-2012 91.5 / 98.7,
+ * 7 / 7 of 8, 19.3 / 37.1; 86.0 / 97.4, 6 / 7, 18.2 / 32.6; 81.6 / 95.4, 4 / 3, 17.3 / 26.2; 2000-2012 87.4 / 97.4,
+ * 3 / 3 of 4, 15.1 / 22.1; 78.9 / 95.1, 2 / 3, 14.7 / 22.2; 78.5 / 93.2, 1 / 1, 14.6 / 21.4 (tau 0.2 and 0.5 and 6
+ * calibration pairs were no better). The held-out pairs went the other way: 2012->2016 71 / 96 (15.2 / 19.2), 55 /
+ * 83, 61 / 84 (17.0 / 23.1); 2016->2020 80 / 98 (11.7 / 16.5), 68 / 94, 70 / 95 (11.3 / 15.0): both newest pairs
+ * fall under nominal, and their summed interval score rises from 26.9 / 35.7 to 28.3 / 38.1. The development pairs
+ * favour the change; the two most recent elections, the closest to the next one, do not: the swing factor expects a
+ * steady national vote to leave counties calm, and 2016 scattered them. Kept as the simpler method.
  */
 import type { History } from './data.js';
 import { countyCycles, featureVintage, lookupCounty, solveUniformShift, type CountyCycle } from './county-data.js';
@@ -86,6 +110,18 @@ export interface CountyModelOptions {
   lambda?: number;
   /** validation pairs (leave-future-out, averaged) used to choose the specification, kappas and residual scales (default 5) */
   validationPairs?: number;
+  /**
+   * earlier pairs over which the interval scale is calibrated by rolling origin: each is scored against the residual
+   * quantiles of the `validationPairs` pairs before it, as the forecast is against its own; 0 (default): leave-one-
+   * pair-out over the validation pairs (see the header for both methods' figures)
+   */
+  calibrationPairs?: number;
+  /**
+   * national logit shift tau at which the residual spread has grown by sqrt(2): residuals are divided by
+   * sqrt(1 + (d / tau)^2) for a pair whose uniform logit shift is d and the forecast's intervals multiplied by it for its
+   * own shift (counties differ in how strongly they follow a national swing); 0 (default) turns it off
+   */
+  swingScale?: number;
   /** force a specification instead of choosing by validation */
   spec?: CountySpec;
   /** force the stacking factors instead of choosing them by validation */
@@ -200,6 +236,11 @@ export interface CountyModel {
   intervalScale: number;
   /** the same multiplier for the 95% interval */
   intervalScale95: number;
+  /**
+   * swing scale tau of `countySwingFactor`: the stored residuals are divided by their pair's swing factor, and a
+   * forecast's intervals (and simulation spreads) are multiplied by the factor of its own uniform shift
+   */
+  swingScale: number;
 }
 
 /** Most recent cycle strictly before `cycle` with county results. */
@@ -261,7 +302,13 @@ class PairBuilder {
     this.design = { names, groups };
   }
   /** The feature vintage for predicting cycle `B` (latest dated before B), standardized over its own rows. */
+  private readonly vintageByCycle = new Map<number, VintageFeatures>();
   vintageFor(B: number): VintageFeatures {
+    let out = this.vintageByCycle.get(B);
+    if (!out) this.vintageByCycle.set(B, (out = this.vintageForUncached(B)));
+    return out;
+  }
+  private vintageForUncached(B: number): VintageFeatures {
     const fv = featureVintage(this.history.features, B);
     let v = this.vintageCache.get(fv.vintage);
     if (!v) {
@@ -359,7 +406,7 @@ class PairBuilder {
     const b = B === null ? null : (this.byYear.get(B) ?? null);
     const t4 = this.trend(A - 4, A);
     const t12 = this.trend(A - 12, A);
-    const dev = b ? this.shiftBetween(a, b) : null;
+    const dev = b ? this.trend(A, B!) : null;
     const units: [string, CountyCycle, CountyCycle | undefined][] = [];
     if (b) {
       for (const [fips, cb] of b) {
@@ -610,6 +657,8 @@ interface Validation {
   spec: CountySpec;
   pair: number;
   mae: number;
+  /** the uniform logit shift solved for the pair's national share */
+  shift: number;
   residuals: { r: number; state: string; w: number; total: number }[];
 }
 
@@ -692,7 +741,7 @@ function validate(v: ValidationFit, kappa: number, kappaState: number, keepResid
   const residuals = keepResiduals
     ? rows.map((r, i) => ({ r: r.lB - base[i]! - d, state: r.state, w: r.wB, total: r.totalA }))
     : [];
-  return { spec: v.spec, pair: v.pair, mae: mae / n, residuals };
+  return { spec: v.spec, pair: v.pair, mae: mae / n, shift: d, residuals };
 }
 
 /** Mean over validation pairs of the MAE relative to the reference (uniform swing) MAE of the same pair. */
@@ -719,36 +768,63 @@ export function binBySize(vals: { residuals: { r: number; total: number }[] }[])
 }
 
 /**
- * Interval scale for central `level` intervals, calibrated on past elections leave-one-out: each election's residuals
- * are scored against the residual quantiles of the other elections in the same bin (e.g. county or state size), and
- * the scale is the one whose mean coverage over the elections is `level` (bisection; coverage grows with the scale).
- * Pooling the elections' residuals measures the spread within an election; holding one out measures how far the next
- * election can stray from the others (a volatile election is not covered by the quantiles of calmer ones). With
- * fewer than two elections: 1. Used by the county share model and the state turnout model.
+ * Interval scale for central `level` intervals, calibrated on past elections held out: each scored election's
+ * residuals are scored against the residual quantiles of its source elections in the same bin (e.g. county or state
+ * size), and the scale is the one whose mean coverage over the scored elections is `level` (bisection; coverage grows
+ * with the scale). By default every election is scored against all the others (leave-one-out); `sources(k)` names the
+ * source elections of election k instead (e.g. rolling origin: the elections before it), and an election without
+ * sources is not scored (it can still be a source). Pooling the elections' residuals measures the spread within an
+ * election; holding one out measures how far the next election can stray from the others (a volatile election is not
+ * covered by the quantiles of calmer ones). Without two elections, or with none scored: 1. Used by the county share
+ * model (rolling origin) and the state turnout model (leave-one-out).
  */
-export function calibrateIntervalScale(elections: { r: number; bin: number }[][], level: number): number {
-  const binned = elections.filter((rs) => rs.length);
-  if (binned.length < 2) return 1;
-  const lo = (1 - level) / 2;
-  const nBins = 1 + Math.max(...binned.flatMap((rs) => rs.map((x) => x.bin)));
-  // per held-out election: the other elections' residual quantiles by bin
-  const bounds = binned.map((_, k) => {
+export function calibrateIntervalScale(
+  elections: { r: number; bin: number }[][],
+  level: number,
+  sources?: (k: number) => readonly number[],
+): number {
+  return calibrateIntervalScales(elections, [level], sources)[0]!;
+}
+
+/** `calibrateIntervalScale` for several levels at once (the source elections' residuals are pooled and sorted once). */
+export function calibrateIntervalScales(
+  elections: { r: number; bin: number }[][],
+  levels: readonly number[],
+  sources?: (k: number) => readonly number[],
+): number[] {
+  const nonEmpty = elections.map((rs) => rs.length > 0);
+  if (nonEmpty.filter(Boolean).length < 2) return levels.map(() => 1);
+  let nBins = 0;
+  for (const rs of elections) for (const x of rs) nBins = Math.max(nBins, x.bin + 1);
+  // per scored election: its source elections' residuals pooled and sorted by bin
+  const scored: { rs: { r: number; bin: number }[]; pools: Float64Array[] }[] = [];
+  elections.forEach((rs, k) => {
+    if (!rs.length) return;
+    const src = (sources ? sources(k) : elections.map((_, i) => i)).filter((i) => i !== k && nonEmpty[i]);
+    if (!src.length) return;
     const bins: number[][] = Array.from({ length: nBins }, () => []);
-    binned.forEach((rs, i) => i !== k && rs.forEach((x) => bins[x.bin]!.push(x.r)));
-    return bins.map((xs) => {
-      const sorted = Float64Array.from(xs).sort();
-      return [quantileSorted(sorted, lo), quantileSorted(sorted, 1 - lo)] as const;
-    });
+    for (const i of src) for (const x of elections[i]!) bins[x.bin]!.push(x.r);
+    scored.push({ rs, pools: bins.map((xs) => Float64Array.from(xs).sort()) });
   });
+  if (!scored.length) return levels.map(() => 1);
+  return levels.map((level) => scaleForLevel(scored, level));
+}
+
+function scaleForLevel(scored: { rs: { r: number; bin: number }[]; pools: Float64Array[] }[], level: number): number {
+  const lo = (1 - level) / 2;
+  const withBounds = scored.map(({ rs, pools }) => ({
+    rs,
+    bounds: pools.map((sorted) => [quantileSorted(sorted, lo), quantileSorted(sorted, 1 - lo)] as const),
+  }));
   const coverage = (scale: number) =>
-    binned.reduce((acc, rs, k) => {
+    withBounds.reduce((acc, { rs, bounds }) => {
       let c = 0;
       for (const x of rs) {
-        const [a, b] = bounds[k]![x.bin]!;
+        const [a, b] = bounds[x.bin]!;
         if (x.r >= a * scale && x.r <= b * scale) c++;
       }
       return acc + c / rs.length;
-    }, 0) / binned.length;
+    }, 0) / scored.length;
   let a = 0.5;
   let b = 4;
   if (coverage(a) >= level) return a;
@@ -771,6 +847,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     decay: 0.8,
     lambda: 10,
     validationPairs: 5,
+    calibrationPairs: 0,
+    swingScale: 0,
     spec: undefined as unknown as CountySpec,
     kappa: undefined as unknown as number,
     kappaState: undefined as unknown as number,
@@ -782,10 +860,8 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
   pb.nations = history.nations;
   const years = [...pb.byYear.keys()];
   const last = lastCycleBefore(years, cycle);
-  const validationTargets = years
-    .filter((y) => y <= last && pb.byYear.has(y - 4))
-    .sort((a, b) => b - a)
-    .slice(0, o.validationPairs);
+  const pairTargets = years.filter((y) => y <= last && pb.byYear.has(y - 4)).sort((a, b) => b - a);
+  const validationTargets = pairTargets.slice(0, o.validationPairs);
 
   // choose the specification and kappa together by the mean out-of-sample MAE over the validation pairs
   const specs = options.spec ? [options.spec] : COUNTY_SPECS;
@@ -820,32 +896,56 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
   const { beta, factor: agreement } = shrunkAdjustment(rows, fitAdjustment(pb, cycle, chosen.spec, o), o);
   const { breaks: sizeBreaks, bin: binOf } = sizeBinner(rows.map((r) => r.totalA));
 
+  // out-of-sample residuals of the chosen specification at the chosen kappas: the validation pairs, then the earlier
+  // pairs that calibrate the interval scale by rolling origin (each fitted only on pairs before it), newest first;
+  // each divided by its pair's swing factor (the forecast multiplies its intervals by its own)
+  const swing = (d: number) => countySwingFactor(o.swingScale, d);
+  const residualPairs: Validation[] = [...chosen.vals];
+  for (const B of pairTargets.slice(chosen.vals.length, o.validationPairs + o.calibrationPairs)) {
+    const f = validationFit(pb, B, chosen.spec, o);
+    if (f) residualPairs.push(validate(f, chosen.kappa, chosen.kappaState, true));
+  }
+  const swings = residualPairs.map((v) => swing(v.shift));
+
   // residual distributions by size bin (each validation pair binned by its own size quantiles, since totals grow):
   // the whole out-of-sample residual for intervals; for simulation, the within-state part and the sd of state means
   const marginal: number[][] = Array.from({ length: SIZE_BINS }, () => []);
   const resid: number[][] = Array.from({ length: SIZE_BINS }, () => []);
   const stateMeans: number[] = [];
-  for (const v of chosen.vals) {
+  chosen.vals.forEach((v, k) => {
+    const f = swings[k]!;
     const pairBin = sizeBinner(v.residuals.map((r) => r.total)).bin;
-    for (const r of v.residuals) marginal[pairBin(r.total)]!.push(r.r);
+    for (const r of v.residuals) marginal[pairBin(r.total)]!.push(r.r / f);
     const byState = new Map<string, { s: number; w: number; items: { r: number; total: number }[] }>();
     for (const r of v.residuals) {
       let g = byState.get(r.state);
       if (!g) byState.set(r.state, (g = { s: 0, w: 0, items: [] }));
-      g.s += r.r * r.w;
+      g.s += (r.r / f) * r.w;
       g.w += r.w;
       g.items.push(r);
     }
     for (const g of byState.values()) {
       const m = g.s / g.w;
       stateMeans.push(m);
-      for (const it of g.items) resid[pairBin(it.total)]!.push(it.r - m);
+      for (const it of g.items) resid[pairBin(it.total)]!.push(it.r / f - m);
     }
-  }
+  });
   const stateSd = Math.sqrt(stateMeans.reduce((a, b) => a + b * b, 0) / Math.max(1, stateMeans.length));
-  const bySize = binBySize(chosen.vals);
-  const intervalScale = calibrateIntervalScale(bySize, 0.8);
-  const intervalScale95 = calibrateIntervalScale(bySize, 0.95);
+  // leave-one-pair-out over the validation pairs, or rolling origin: each of the `calibrationPairs` most recent pairs
+  // scored against the residual quantiles of the `validationPairs` pairs before it, as the forecast is
+  const bySize = binBySize(residualPairs).map((rs, k) => {
+    const f = swings[k]!;
+    for (const x of rs) x.r /= f;
+    return rs;
+  });
+  const nCal = Math.min(o.calibrationPairs, bySize.length);
+  const before = (k: number) =>
+    k < nCal ? Array.from({ length: Math.min(o.validationPairs, bySize.length - k - 1) }, (_, i) => k + 1 + i) : [];
+  const [intervalScale, intervalScale95] = calibrateIntervalScales(
+    bySize,
+    [0.8, 0.95],
+    o.calibrationPairs > 0 ? before : undefined,
+  ) as [number, number];
 
   const design = pb.design;
   // each group's raw contribution, split into its state mean (scaled by kappaState) and the within-state rest (kappa)
@@ -908,7 +1008,17 @@ export function fitCountyModel(history: History, cycle: number, options: CountyM
     stateSd,
     intervalScale,
     intervalScale95,
+    swingScale: o.swingScale,
   };
+}
+
+/**
+ * Growth of the residual spread with the size of the national swing: sqrt(1 + (d / tau)^2) for a uniform logit shift
+ * d (1 when tau is 0). Counties differ in how strongly they follow a national swing (a county that moves 1.2 times the
+ * nation's logit shift misses uniform swing by 0.2 d), so a landslide scatters counties more than a steady election.
+ */
+export function countySwingFactor(tau: number, d: number): number {
+  return tau > 0 ? Math.sqrt(1 + (d / tau) ** 2) : 1;
 }
 
 export interface CountyScenario {
@@ -960,6 +1070,8 @@ export function forecastCountyShares(
   if (!(n > 0 && n < 1)) throw new RangeError(`national Democratic two-party share must be between 0 and 1 (got ${n})`);
   const base = model.counties.map((c) => logit(c.lastShare) + c.adjustment);
   const d = solveUniformShift(base, countyTwoPartyWeights(model, totals), n);
+  // residuals scatter more in a larger national swing (the stored ones are standardized to no swing)
+  const swing = countySwingFactor(model.swingScale, d);
   const out: CountyShareForecast[] = [];
   model.counties.forEach((c, i) => {
     const centerL = base[i]! + d;
@@ -971,7 +1083,7 @@ export function forecastCountyShares(
     const adjL = centerL + shift / Math.max(slope, 1e-3);
     // empirical quantiles of the out-of-sample residuals of counties of this size in the validation pairs
     const res = model.marginalResiduals[c.sizeBin]!;
-    const total = (p: number, scale: number) => quantileSorted(res, p) * scale;
+    const total = (p: number, scale: number) => quantileSorted(res, p) * scale * swing;
     out.push({
       fips: c.fips,
       state: c.state,
@@ -998,13 +1110,14 @@ export function simulateCountyShares(
   const idx = forecast.map((f, i) => (f.state === state ? i : -1)).filter((i) => i >= 0);
   const fips = idx.map((i) => forecast[i]!.fips);
   const shares = idx.map(() => new Float64Array(n));
+  const scale = model.intervalScale * (idx.length ? countySwingFactor(model.swingScale, forecast[idx[0]!]!.shift) : 1);
   for (let s = 0; s < n; s++) {
-    const st = rng.normal() * model.stateSd * model.intervalScale;
+    const st = rng.normal() * model.stateSd * scale;
     idx.forEach((i, k) => {
       const c = model.counties[i]!;
       const res = model.residuals[c.sizeBin]!;
       const r = res.length ? res[Math.floor(rng.next() * res.length)]! : 0;
-      shares[k]![s] = sigmoid(logit(forecast[i]!.dem_two_party) + st + r * model.intervalScale);
+      shares[k]![s] = sigmoid(logit(forecast[i]!.dem_two_party) + st + r * scale);
     });
   }
   return { fips, shares };

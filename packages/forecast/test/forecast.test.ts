@@ -6,7 +6,9 @@ import {
   countyFactors,
   binBySize,
   calibrateIntervalScale,
+  calibrateIntervalScales,
   countyFitWeight,
+  countySwingFactor,
   createRng,
   CsvError,
   electionDay,
@@ -307,7 +309,8 @@ describe('county and turnout models (synthetic data)', () => {
   });
 
   it('county intervals are the empirical quantiles of out-of-sample residuals of counties of the same size', () => {
-    const model = fitCountyModel(history, cycle);
+    // with the measured alternative switched on (rolling-origin scale, swing factor); the default is checked below
+    const model = fitCountyModel(history, cycle, { calibrationPairs: 10, swingScale: 0.3 });
     expect(model.marginalResiduals).toHaveLength(model.sizeBreaks.length + 1);
     const fc = forecastCountyShares(model, { nationalDemTwoParty: 0.5 });
     const sizes = new Set<number>();
@@ -318,13 +321,33 @@ describe('county and turnout models (synthetic data)', () => {
       const res = model.marginalResiduals[c.sizeBin]!;
       expect(res.length).toBeGreaterThan(0);
       const center = logit(f.dem_two_party);
-      // scaled by the between-election calibration (one scale per level)
-      expect(logit(f.lo80) - center).toBeCloseTo(quantile(res, 0.1) * model.intervalScale, 10);
-      expect(logit(f.hi80) - center).toBeCloseTo(quantile(res, 0.9) * model.intervalScale, 10);
-      expect(logit(f.lo95) - center).toBeCloseTo(quantile(res, 0.025) * model.intervalScale95, 10);
-      expect(logit(f.hi95) - center).toBeCloseTo(quantile(res, 0.975) * model.intervalScale95, 10);
+      // scaled by the between-election calibration (one scale per level) and by the forecast's own national swing
+      const swing = countySwingFactor(model.swingScale, f.shift);
+      expect(swing).toBeGreaterThan(1);
+      expect(logit(f.lo80) - center).toBeCloseTo(quantile(res, 0.1) * model.intervalScale * swing, 10);
+      expect(logit(f.hi80) - center).toBeCloseTo(quantile(res, 0.9) * model.intervalScale * swing, 10);
+      expect(logit(f.lo95) - center).toBeCloseTo(quantile(res, 0.025) * model.intervalScale95 * swing, 10);
+      expect(logit(f.hi95) - center).toBeCloseTo(quantile(res, 0.975) * model.intervalScale95 * swing, 10);
     });
     expect(sizes.size).toBeGreaterThan(4);
+    // a larger national swing scatters counties more: wider intervals around the same residual quantiles
+    const far = forecastCountyShares(model, { nationalDemTwoParty: 0.62 });
+    const width = (g: typeof fc, i: number) => logit(g[i]!.hi80) - logit(g[i]!.lo80);
+    expect(Math.abs(far[0]!.shift)).toBeGreaterThan(Math.abs(fc[0]!.shift));
+    fc.forEach((_, i) =>
+      expect(width(far, i) / width(fc, i)).toBeCloseTo(
+        countySwingFactor(model.swingScale, far[0]!.shift) / countySwingFactor(model.swingScale, fc[0]!.shift),
+        10,
+      ),
+    );
+    // by default (leave-one-pair-out scale, no swing term) the intervals are the scaled quantiles alone
+    const flat = fitCountyModel(history, cycle);
+    expect(flat.swingScale).toBe(0);
+    const f0 = forecastCountyShares(flat, { nationalDemTwoParty: 0.62 })[0]!;
+    expect(logit(f0.hi80) - logit(f0.dem_two_party)).toBeCloseTo(
+      quantile(flat.marginalResiduals[flat.counties[0]!.sizeBin]!, 0.9) * flat.intervalScale,
+      10,
+    );
     for (const s of [model.intervalScale, model.intervalScale95]) {
       expect(s).toBeGreaterThanOrEqual(0.5);
       expect(s).toBeLessThanOrEqual(4);
@@ -436,6 +459,46 @@ describe('county and turnout models (synthetic data)', () => {
     expect(heldOut[3]!).toBeLessThan(Math.min(...heldOut.slice(0, 3)));
     // fewer than two elections: nothing to hold out
     expect(calibrateIntervalScale([pair(0.1)], 0.8)).toBe(1);
+  });
+
+  it('county interval scale by rolling origin: each election scored against the quantiles of the ones before it', () => {
+    const rng = createRng(9);
+    const pair = (sd: number) =>
+      binBySize([
+        { residuals: Array.from({ length: 4000 }, (_, i) => ({ r: rng.normal() * sd, total: 100 + i })) },
+      ])[0]!;
+    // newest first, volatility falling over time: every election is calmer than the ones before it
+    const falling = [pair(0.1), pair(0.14), pair(0.2), pair(0.28)];
+    const before = (k: number) => [1, 2].map((i) => k + i).filter((i) => i < falling.length);
+    const rolling = calibrateIntervalScale(falling, 0.8, before);
+    // the quantiles of earlier, more volatile elections are too wide for the next one: the scale shrinks them, while
+    // leave-one-out (which scores the oldest election against calmer later ones) widens them
+    expect(rolling).toBeLessThan(0.85);
+    expect(calibrateIntervalScale(falling, 0.8)).toBeGreaterThan(1);
+    // mean coverage of the scored elections (the oldest has no predecessor and is not scored) is the nominal level
+    // (residuals do not depend on size here, so one bin approximates eight)
+    const covered = [0, 1, 2].map((k) => {
+      const src = Float64Array.from(before(k).flatMap((i) => falling[i]!.map((x) => x.r))).sort();
+      const [a, b] = [quantile(src, 0.1) * rolling, quantile(src, 0.9) * rolling];
+      return falling[k]!.filter((x) => x.r >= a && x.r <= b).length / falling[k]!.length;
+    });
+    const mean = covered.reduce((a, b) => a + b, 0) / 3;
+    expect(mean).toBeGreaterThan(0.78);
+    expect(mean).toBeLessThan(0.82);
+    // no election with sources: nothing to calibrate
+    expect(calibrateIntervalScale(falling, 0.8, () => [])).toBe(1);
+    // several levels at once give the single-level answers
+    expect(calibrateIntervalScales(falling, [0.8, 0.95], before)).toEqual([
+      rolling,
+      calibrateIntervalScale(falling, 0.95, before),
+    ]);
+  });
+
+  it('county swing factor: residual spread grows with the national logit shift', () => {
+    expect(countySwingFactor(0.3, 0)).toBe(1);
+    expect(countySwingFactor(0.3, 0.3)).toBeCloseTo(Math.SQRT2, 12);
+    expect(countySwingFactor(0.3, -0.3)).toBeCloseTo(Math.SQRT2, 12);
+    expect(countySwingFactor(0, 0.5)).toBe(1);
   });
 
   it('county paths within a state close the forecast deficit', () => {
