@@ -4,13 +4,13 @@
  * up afterwards, only for scoring. Naive baselines are computed in the same run.
  */
 import { historyBefore, type Poll, type ReferenceData } from './data.js';
-import { countyCycles } from './county-data.js';
+import { countyCycles, solveUniformShift, type CountyCycle } from './county-data.js';
 import { fitCountyModel, forecastCountyShares, type CountyModelOptions } from './county.js';
 import { fitFundamentals, stateShares } from './fundamentals.js';
 import { averagePolls, type PollAverageOptions } from './polls.js';
 import { electionDay, forecastStates, type ErrorScales } from './state-model.js';
 import { fitCountyTurnoutModel, fitTurnoutModel, forecastCountyTotals, forecastTurnout } from './turnout.js';
-import { normCdf, normQuantile } from './math.js';
+import { logit, normCdf, normQuantile, sigmoid } from './math.js';
 import { score, type Prediction, type Scored } from './metrics.js';
 
 export interface StateBacktestRow {
@@ -121,6 +121,12 @@ export interface CountyBacktestRow {
   model: Scored;
   lastResult: Scored;
   uniformSwing: Scored;
+  /**
+   * Context, not a forecast: uniform logit swing within each state to that state's TRUE result (weighted by the true
+   * two-party votes). What a forecast told all 51 state outcomes would score without county knowledge: a bound on how
+   * low a forecast conditioned on the national share alone can reasonably go.
+   */
+  stateOracle: Scored;
   totals: { modelMape: number; lastMape: number; cov80: number };
 }
 
@@ -164,6 +170,13 @@ export function backtestCounties(
     rows.map((p) => point(uniBy.get(p.fips)!.dem_two_party)),
     actual,
   );
+  const oracleScored = score(
+    stateOracleShares(
+      rows.map((p) => byFips.get(p.fips)!),
+      truth,
+    ).map(point),
+    actual,
+  );
   const tBy = new Map(totals.map((t) => [t.fips, t]));
   let ape = 0;
   let apeLast = 0;
@@ -194,8 +207,32 @@ export function backtestCounties(
     model: m,
     lastResult: lastScored,
     uniformSwing: uniScored,
+    stateOracle: oracleScored,
     totals: { modelMape: ape / n, lastMape: apeLast / n, cov80: cov / n },
   };
+}
+
+/** Uniform logit swing within each state to its true two-party result, weighted by the true two-party votes. */
+export function stateOracleShares(
+  counties: readonly { state: string; lastShare: number; fips: string }[],
+  truth: ReadonlyMap<string, CountyCycle>,
+): number[] {
+  const byState = new Map<string, number[]>();
+  counties.forEach((c, i) => {
+    let g = byState.get(c.state);
+    if (!g) byState.set(c.state, (g = []));
+    g.push(i);
+  });
+  const out = new Array<number>(counties.length);
+  for (const idx of byState.values()) {
+    const base = idx.map((i) => logit(counties[i]!.lastShare));
+    const w = idx.map((i) => truth.get(counties[i]!.fips)!.twoParty);
+    const wsum = w.reduce((a, b) => a + b, 0);
+    const target = idx.reduce((s, i, k) => s + w[k]! * truth.get(counties[i]!.fips)!.share, 0) / wsum;
+    const d = solveUniformShift(base, w, target);
+    idx.forEach((i, k) => (out[i] = sigmoid(base[k]! + d)));
+  }
+  return out;
 }
 
 export interface TurnoutBacktestRow {

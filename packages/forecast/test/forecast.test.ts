@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   agreementFactor,
+  stateOracleShares,
   assertNoLookahead,
   averagePolls,
   countyFactors,
@@ -492,6 +493,39 @@ describe('county and turnout models (synthetic data)', () => {
       rolling,
       calibrateIntervalScale(falling, 0.95, before),
     ]);
+  });
+
+  it('the backtest state-oracle context row swings the counties of each state uniformly (logit) to its true result', () => {
+    const counties = [
+      { fips: '01001', state: 'AL', lastShare: 0.3 },
+      { fips: '01003', state: 'AL', lastShare: 0.6 },
+      { fips: '02001', state: 'AK', lastShare: 0.45 },
+      { fips: '02003', state: 'AK', lastShare: 0.2 },
+      { fips: '02005', state: 'AK', lastShare: 0.7 },
+    ];
+    const truth = new Map(
+      [
+        ['01001', 0.35, 1000],
+        ['01003', 0.5, 3000],
+        ['02001', 0.5, 200],
+        ['02003', 0.3, 500],
+        ['02005', 0.6, 300],
+      ].map(([fips, share, twoParty]) => [
+        fips as string,
+        { share: share as number, twoParty: twoParty as number, total: twoParty as number, state: '' },
+      ]),
+    );
+    const out = stateOracleShares(counties, truth);
+    for (const state of ['AL', 'AK']) {
+      const idx = counties.flatMap((c, i) => (c.state === state ? [i] : []));
+      const w = idx.map((i) => truth.get(counties[i]!.fips)!.twoParty);
+      const mean = (xs: number[]) => xs.reduce((s, x, k) => s + x * w[k]!, 0) / w.reduce((a, b) => a + b, 0);
+      // the state's vote-weighted share is its true result
+      expect(mean(idx.map((i) => out[i]!))).toBeCloseTo(mean(idx.map((i) => truth.get(counties[i]!.fips)!.share)), 9);
+      // one logit shift for every county of the state
+      const shifts = idx.map((i) => logit(out[i]!) - logit(counties[i]!.lastShare));
+      for (const d of shifts) expect(d).toBeCloseTo(shifts[0]!, 9);
+    }
   });
 
   it('county swing factor: residual spread grows with the national logit shift', () => {

@@ -484,9 +484,21 @@ function runBacktest(args: string[], out: Out, data?: ReferenceData): number {
       '-',
       String(r.counties),
     ]);
+    countyRows.push([
+      `${year - 4}->${year} context: uniform swing in each state to its TRUE result`,
+      pct(r.stateOracle.mae),
+      '-',
+      '-',
+      '-',
+      '-',
+      String(r.counties),
+    ]);
   }
   out.log(
     table(['pair / predictor', 'MAE pts', 'cov80%', 'cov95%', 'votes MAPE%', 'votes cov80%', 'counties'], countyRows),
+  );
+  out.log(
+    "  'context' rows are not forecasts: they are given every state's true result, what no forecast from the national share alone has",
   );
   out.log(`  county demographic features used, by pair:\n${vintages.join('\n')}`);
   out.log(
