@@ -37,7 +37,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { VoterImport } from '@akashic/contracts';
+import { VOTER_FIELDS, type VoterImport } from '@akashic/contracts';
 import { generateSyntheticVoterFile } from '@akashic/voters';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -238,25 +238,7 @@ async function copyRaw(adminUrl: string, file: string, header: string[]): Promis
 }
 
 /** Columns of `voters` that an import fills from the file (the rest are defaults, scores and bookkeeping). */
-const VOTER_FILE_COLUMNS = [
-  'voter_id',
-  'first_name',
-  'middle_name',
-  'last_name',
-  'birth_year',
-  'registration_date',
-  'party',
-  'address',
-  'city',
-  'zip',
-  'precinct',
-  'county_fips',
-  'congressional_district',
-  'state_senate_district',
-  'state_house_district',
-  'votes',
-  'generals_voted',
-];
+const VOTER_FILE_COLUMNS = [...VOTER_FIELDS, 'votes', 'generals_voted'];
 
 /**
  * A raw COPY of the same rows into `voters` itself: the rows our import stored for the campaign (file values and their
