@@ -12,6 +12,7 @@ import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import type { Tx } from '../src/db/index.js';
 import {
   chainHash,
+  dropChanges,
   flushChanges,
   forgetAuditHeads,
   insertAuditEntry,
@@ -121,6 +122,25 @@ describe('recordChange and the audit chain', () => {
     });
     await expectExact(orgA, 1);
     await expectExact(orgB, 2);
+  });
+
+  it('drops the changes recorded after a savepoint the transaction rolls back to', async () => {
+    const orgId = randomUUID();
+    await db().transaction({ orgId }, async (tx) => {
+      await change(tx, orgId, 1);
+      await flushChanges(tx);
+      await tx.client.query('SAVEPOINT s');
+      await change(tx, orgId, 2);
+      await tx.client.query('ROLLBACK TO SAVEPOINT s');
+      dropChanges(tx);
+      await change(tx, orgId, 3);
+    });
+    await expectExact(orgId, 2);
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT (payload->>'n')::int AS n FROM outbox WHERE org_id = $1 ORDER BY position`,
+      [orgId],
+    );
+    expect(rows.map((r) => r.n)).toEqual([1, 3]);
   });
 
   it('writes a transaction’s changes in one round trip once the head is known, two otherwise', async () => {

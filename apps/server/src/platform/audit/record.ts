@@ -237,11 +237,21 @@ export async function flushChanges(tx: Tx): Promise<void> {
 }
 
 /**
+ * Forget the changes `tx` recorded and has not written yet: after a rollback to a savepoint taken once they were
+ * written (`flushChanges`), the changes recorded since go with the rest of what was rolled back.
+ */
+export function dropChanges(tx: Tx): void {
+  unwritten.get(tx)?.changes.splice(0);
+}
+
+/**
  * Record a change in `tx`: its audit entry and outbox event. A change of the org the transaction began with
  * (`Tx.orgId`) is written with the transaction's other changes just before it commits (`Tx.beforeCommit`), so a
  * transaction of n changes writes them in one statement, not n; a transaction that rolls back writes none. A change
  * of another org (code that sets each org's context in turn) is written at once, under the context in effect, as is
  * every change of a `Tx` without `beforeCommit` or `orgId`. The ids are the entry's and the event's, fixed now.
+ * Code that rolls back to a savepoint writes the changes before taking it and drops those recorded after it on
+ * rollback (`flushChanges`, `dropChanges`; sync/push.ts), else they would be written all the same.
  */
 export async function recordChange(tx: Tx, input: RecordInput): Promise<{ auditId: string; eventId: string }> {
   const occurredAt = new Date();
