@@ -251,7 +251,10 @@ export function dropChanges(tx: Tx): void {
  * of another org (code that sets each org's context in turn) is written at once, under the context in effect, as is
  * every change of a `Tx` without `beforeCommit` or `orgId`. The ids are the entry's and the event's, fixed now.
  * Code that rolls back to a savepoint writes the changes before taking it and drops those recorded after it on
- * rollback (`flushChanges`, `dropChanges`; sync/push.ts), else they would be written all the same.
+ * rollback (`flushChanges`, `dropChanges`; sync/push.ts), else they would be written all the same. The kept changes
+ * are written under the org context in effect at commit: set back to `Tx.orgId` first when changes of another org
+ * were recorded; code that sets another org's context without recording in it sets its own back before commit
+ * (today every such code begins without an org, so nothing is kept).
  */
 export async function recordChange(tx: Tx, input: RecordInput): Promise<{ auditId: string; eventId: string }> {
   const occurredAt = new Date();
