@@ -1,16 +1,23 @@
 /**
- * recordChange writes a change's audit entry, its org's chain head and its outbox event in one statement, betting
- * that the head it last saw is still the head. These tests break that bet every way it can break — concurrent
- * transactions of one org, a transaction that rolls back after writing, another process appending behind this
- * one's back — and check that the chain stays exact (`verifyAuditLog`), one outbox row per entry, and that a
- * change costs one round trip once the head is known.
+ * recordChange writes a transaction's changes — their audit entries, their org's chain head and their outbox events
+ * — in one statement before it commits, betting that the head it last saw is still the head. These tests break that
+ * bet every way it can break — concurrent transactions of one org, a transaction that rolls back after writing,
+ * another process appending behind this one's back — and check that the chain stays exact (`verifyAuditLog`), one
+ * outbox row per entry, and that a transaction's changes cost one round trip once the head is known.
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import type { Tx } from '../src/db/index.js';
-import { chainHash, forgetAuditHeads, insertAuditEntry, recordChange } from '../src/platform/audit/record.js';
+import {
+  chainHash,
+  dropChanges,
+  flushChanges,
+  forgetAuditHeads,
+  insertAuditEntry,
+  recordChange,
+} from '../src/platform/audit/record.js';
 import { chainFieldsOf, verifyAuditLog } from '../src/platform/audit/verify.js';
 import { connect } from './support/db.js';
 
@@ -68,6 +75,7 @@ describe('recordChange and the audit chain', () => {
     await expect(
       db().transaction({ orgId }, async (tx) => {
         for (let i = 0; i < 3; i++) await change(tx, orgId, 10 + i);
+        await flushChanges(tx); // written (and the head moved), then rolled back
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
@@ -98,7 +106,44 @@ describe('recordChange and the audit chain', () => {
     await expectExact(orgId, 3);
   });
 
-  it('writes a change in one round trip once the head is known, two otherwise', async () => {
+  it('writes the changes of another org at once, and its own org’s before commit under its own context', async () => {
+    const orgA = randomUUID();
+    const orgB = randomUUID();
+    await db().transaction({ orgId: orgA }, async (tx) => {
+      await change(tx, orgA, 1);
+      const seen = () =>
+        tx.client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE org_id = $1', [orgA]);
+      expect((await seen()).rows[0]!.n).toBe(0); // not written yet
+      // Code that audits in several orgs sets each one's context in turn (passkeys, password reset), and may leave
+      // another org's context set when it commits.
+      await tx.client.query(`SELECT set_config('app.org_id', $1, true)`, [orgB]);
+      await change(tx, orgB, 1);
+      await change(tx, orgB, 2);
+    });
+    await expectExact(orgA, 1);
+    await expectExact(orgB, 2);
+  });
+
+  it('drops the changes recorded after a savepoint the transaction rolls back to', async () => {
+    const orgId = randomUUID();
+    await db().transaction({ orgId }, async (tx) => {
+      await change(tx, orgId, 1);
+      await flushChanges(tx);
+      await tx.client.query('SAVEPOINT s');
+      await change(tx, orgId, 2);
+      await tx.client.query('ROLLBACK TO SAVEPOINT s');
+      dropChanges(tx);
+      await change(tx, orgId, 3);
+    });
+    await expectExact(orgId, 2);
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT (payload->>'n')::int AS n FROM outbox WHERE org_id = $1 ORDER BY position`,
+      [orgId],
+    );
+    expect(rows.map((r) => r.n)).toEqual([1, 3]);
+  });
+
+  it('writes a transaction’s changes in one round trip once the head is known, two otherwise', async () => {
     const orgId = randomUUID();
     forgetAuditHeads();
     const trips = async (n: number) =>
@@ -111,6 +156,8 @@ describe('recordChange and the audit chain', () => {
         };
         try {
           for (let i = 0; i < n; i++) await change(tx, orgId, i);
+          expect(count).toBe(0); // recorded, written before commit
+          await flushChanges(tx);
         } finally {
           (tx.client as { query: unknown }).query = query;
         }
@@ -118,10 +165,10 @@ describe('recordChange and the audit chain', () => {
       });
     // Never seen: the head is created and locked, then the change written.
     expect(await trips(1)).toBe(2);
-    expect(await trips(10)).toBe(10);
+    expect(await trips(10)).toBe(1);
     forgetAuditHeads();
     // Known by the database but not by this process: one optimistic write cannot be tried, so lock + write.
-    expect(await trips(3)).toBe(4);
+    expect(await trips(3)).toBe(2);
     await expectExact(orgId, 14);
   });
 });

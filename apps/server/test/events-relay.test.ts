@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import type { Tx } from '../src/db/index.js';
 import { RELAY_ROLE } from '../src/db/roles.js';
-import { recordChange } from '../src/platform/audit/record.js';
+import { flushChanges, recordChange } from '../src/platform/audit/record.js';
 import type { BusEvent, EventBus } from '../src/platform/events/bus.js';
 import { startConsumer, type Consumer } from '../src/platform/events/consumer.js';
 import { memoryEventBus } from '../src/platform/events/memory-bus.js';
@@ -142,6 +142,7 @@ describe('relay pass', () => {
     const taken = new Promise<void>((r) => (inserted = r));
     const earlyTx = db().transaction({ orgId: a.orgId }, async (tx) => {
       early = await change(a.orgId, tx);
+      await flushChanges(tx); // its outbox row inserted now (it would be just before commit otherwise)
       inserted();
       await held;
     });

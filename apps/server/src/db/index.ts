@@ -32,11 +32,22 @@ export interface Tx {
   db: Db;
   client: pg.PoolClient;
   /**
+   * `transaction` only: the org of the context the transaction began with (null: none). Statements may set another
+   * org's context later (`set_config`); this stays the org it began with.
+   */
+  orgId?: string | null;
+  /**
    * Transactions only (`transaction`, `transactionFrom`): run `fn` once this transaction has committed and its
    * connection is released (awaited before the transaction's promise resolves; never run on rollback). If `fn`
    * throws, the caller gets that error although the transaction has committed: use it for work that writes nothing.
    */
   afterCommit?: (fn: () => Promise<void>) => void;
+  /**
+   * Transactions only: run `fn` in this transaction just before it commits (before `commitWith`'s statement, or
+   * before COMMIT), in the order registered; never run if the transaction fails first. If `fn` throws, the
+   * transaction rolls back. `recordChange` writes a transaction's changes with it (audit/record.ts).
+   */
+  beforeCommit?: (fn: () => Promise<void>) => void;
   /**
    * Transactions only: run the transaction's last statement and COMMIT together, in one round trip in a pipelined
    * transaction (one after the other otherwise). Nothing may be run in the transaction after it. Throws, and
@@ -213,12 +224,17 @@ export function createDatabase(
     begin: string,
     pipelined: boolean,
     fn: (tx: Tx, begun: Record<string, unknown>[]) => Promise<T>,
+    orgId?: string | null,
   ): Promise<T> {
     const client = await pool.connect();
     // Switched while nothing is in flight on the connection (just taken from the pool), and back before it returns.
     if (pipelined) setPipelined(client, true);
     let broken = false;
     const after: (() => Promise<void>)[] = [];
+    const before: (() => Promise<void>)[] = [];
+    const runBefore = async () => {
+      while (before.length > 0) await before.shift()!();
+    };
     let result: T;
     let begun: Promise<unknown> | undefined;
     try {
@@ -239,13 +255,19 @@ export function createDatabase(
       let typed: Db | undefined;
       const tx: Tx = {
         client,
+        ...(orgId !== undefined ? { orgId } : {}),
         get db() {
           return (typed ??= drizzle(client, { schema }));
         },
         afterCommit: (f) => void after.push(f),
+        beforeCommit: (f) => {
+          if (committed) throw new Error('the transaction is already committed');
+          before.push(f);
+        },
         commitWith: async <R extends pg.QueryResultRow>(text: string, values: unknown[]) => {
           if (committed) throw new Error('the transaction is already committed');
           committed = true;
+          await runBefore();
           if (!pipelined) {
             const r = await client.query<R>(text, values);
             await client.query('COMMIT');
@@ -266,7 +288,11 @@ export function createDatabase(
       };
       result = await fn(tx, rows);
       if (begun) await begun;
-      if (!committed) await client.query('COMMIT');
+      if (!committed) {
+        committed = true;
+        await runBefore();
+        await client.query('COMMIT');
+      }
     } catch (err) {
       try {
         await client.query('ROLLBACK');
@@ -309,7 +335,8 @@ export function createDatabase(
         client.release(broken);
       }
     },
-    transaction: (ctx, fn, options) => run(beginStatement(ctx), options?.pipelined === true, (tx) => fn(tx)),
+    transaction: (ctx, fn, options) =>
+      run(beginStatement(ctx), options?.pipelined === true, (tx) => fn(tx), ctx.orgId ?? null),
     transactionFrom: <T, R extends Record<string, unknown>>(begin: string, fn: (tx: Tx, begun: R[]) => Promise<T>) =>
       run(begin, false, (tx, rows) => fn(tx, rows as R[])),
     statement: <R extends pg.QueryResultRow>(ctx: TxContext, text: string, values: unknown[]) =>

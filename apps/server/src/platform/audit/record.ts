@@ -1,6 +1,7 @@
 /**
  * Principle 5: every change writes its audit entry and its outbox event in the same transaction as the
- * change itself. Domain code calls `recordChange` once per change; it does both.
+ * change itself. Domain code calls `recordChange` once per change; it does both (a transaction's changes of its
+ * own org together, in one statement, just before it commits).
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -77,7 +78,7 @@ function entryValues(fields: ChainFields): unknown[] {
   ];
 }
 
-/** Write one chain entry as given (tests use it to forge entries; recordChange writes its own in one statement). */
+/** Write one chain entry as given (tests use it to forge entries; recordChange writes its own with the head). */
 export async function insertAuditEntry(
   client: Pick<pg.ClientBase, 'query'>,
   fields: ChainFields,
@@ -93,11 +94,11 @@ export async function insertAuditEntry(
 }
 
 /**
- * The chain head this process last wrote or saw for an org: `recordChange` bets that it is still the head and
- * writes the change in one statement whose UPDATE of `audit_heads` only matches that exact head (seq and hash). If
+ * The chain head this process last wrote or saw for an org: a transaction's changes are written betting that it is
+ * still the head, in one statement whose UPDATE of `audit_heads` only matches that exact head (seq and hash). If
  * another transaction or process moved the head meanwhile (or a transaction of ours rolled back) nothing is
- * written, and the change is written again behind the head read under its row lock. A stale entry therefore costs
- * two more round trips, never a wrong link. Bounded: cleared when it outgrows `HEAD_CACHE_MAX` orgs.
+ * written, and the changes are written again behind the head read under its row lock. A stale entry therefore
+ * costs two more round trips, never a wrong link. Bounded: cleared when it outgrows `HEAD_CACHE_MAX` orgs.
  */
 const knownHeads = new Map<string, { seq: number; hash: Buffer }>();
 const HEAD_CACHE_MAX = 10_000;
@@ -108,25 +109,153 @@ export function forgetAuditHeads(): void {
 }
 
 /**
- * The change's audit entry, the move of its org's chain head and its outbox event, in one statement; nothing at all
- * unless the head is still exactly (`seq` − 1, `prev_hash`) — a row lock the UPDATE takes and keeps to commit.
+ * Changes of one org — their audit entries (seq from `$2` + 1 on, in array order), the move of the org's chain
+ * head from (`$2`, `$3`) to (`$2` + their number, `$4`) and their outbox events (positions in array order) — in
+ * one statement; nothing at all unless the head is still exactly (`$2`, `$3`): a row lock the UPDATE takes and
+ * keeps to commit. Each change's columns are the arrays `$5…$23`.
  */
-const WRITE_CHANGE = `WITH head AS (
-    UPDATE audit_heads SET seq = $2, hash = $17
-     WHERE org_id = $1 AND seq = $2::bigint - 1 AND hash = $16
+const WRITE_CHANGES = `WITH head AS (
+    UPDATE audit_heads SET seq = $2::bigint + cardinality($5::uuid[]), hash = $4::bytea
+     WHERE org_id = $1 AND seq = $2::bigint AND hash = $3::bytea
     RETURNING org_id
+  ), c AS (
+    SELECT * FROM unnest($5::uuid[], $6::timestamptz[], $7::text[], $8::uuid[], $9::text[], $10::text[], $11::text[],
+                         $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::jsonb[], $18::bytea[],
+                         $19::bytea[], $20::uuid[], $21::text[], $22::jsonb[], $23::uuid[])
+                  WITH ORDINALITY
+             AS c(id, occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id, before_digest,
+                  after_digest, request_id, ip, metadata, prev_hash, hash, event_id, type, payload, event_actor_id, n)
   ), entry AS (
     INSERT INTO audit_log (org_id, seq, id, occurred_at, actor_type, actor_id, actor_label, action, target_type,
        target_id, before_digest, after_digest, request_id, ip, metadata, prev_hash, hash)
-    SELECT org_id, $2::bigint, $3::uuid, $4::timestamptz, $5::text, $6::uuid, $7::text, $8::text, $9::text,
-           $10::text, $11::text, $12::text, $13::text, $14::text, $15::jsonb, $16::bytea, $17::bytea FROM head
+    SELECT head.org_id, $2::bigint + c.n, c.id, c.occurred_at, c.actor_type, c.actor_id, c.actor_label, c.action,
+           c.target_type, c.target_id, c.before_digest, c.after_digest, c.request_id, c.ip, c.metadata, c.prev_hash,
+           c.hash
+      FROM head CROSS JOIN c
   ), event AS (
     INSERT INTO outbox (id, org_id, type, aggregate_type, aggregate_id, payload, actor_id, request_id, occurred_at)
-    SELECT $18::uuid, org_id, $19::text, $9::text, $10::text, $20::jsonb, $21::uuid, $13::text, $4::timestamptz
-      FROM head
+    SELECT c.event_id, head.org_id, c.type, c.target_type, c.target_id, c.payload, c.event_actor_id, c.request_id,
+           c.occurred_at
+      FROM head CROSS JOIN c ORDER BY c.n
   )
   SELECT count(*)::int AS written FROM head`;
 
+/** A change recorded and not written yet: its entry's fields (seq set when written) and its event. */
+interface Change {
+  fields: ChainFields;
+  eventId: string;
+  type: string;
+  /** JSON. */
+  payload: string;
+  actorId: string | null;
+}
+
+/**
+ * Write `changes` (all of org `orgId`, in order) behind its chain head: one statement when the head this process
+ * knows is still the head, else the head is locked (created on first use) and read, and the statement written
+ * behind it.
+ */
+async function writeChanges(client: Pick<pg.ClientBase, 'query'>, orgId: string, changes: Change[]): Promise<void> {
+  const write = async (prev: { seq: number; hash: Buffer }): Promise<boolean> => {
+    let hash = prev.hash;
+    const prevHashes: Buffer[] = [];
+    const hashes: Buffer[] = [];
+    changes.forEach((c, i) => {
+      c.fields.seq = prev.seq + i + 1;
+      prevHashes.push(hash);
+      hash = chainHash(hash, c.fields);
+      hashes.push(hash);
+    });
+    const column = <T>(f: (c: Change) => T) => changes.map(f);
+    const { rows } = await client.query<{ written: number }>(WRITE_CHANGES, [
+      orgId,
+      prev.seq,
+      prev.hash,
+      hash,
+      column((c) => c.fields.id),
+      column((c) => c.fields.occurredAt),
+      column((c) => c.fields.actorType),
+      column((c) => c.fields.actorId),
+      column((c) => c.fields.actorLabel),
+      column((c) => c.fields.action),
+      column((c) => c.fields.targetType),
+      column((c) => c.fields.targetId),
+      column((c) => c.fields.beforeDigest),
+      column((c) => c.fields.afterDigest),
+      column((c) => c.fields.requestId),
+      column((c) => c.fields.ip),
+      column((c) => JSON.stringify(c.fields.metadata)),
+      prevHashes,
+      hashes,
+      column((c) => c.eventId),
+      column((c) => c.type),
+      column((c) => c.payload),
+      column((c) => c.actorId),
+    ]);
+    if (rows[0]!.written !== 1) return false;
+    if (knownHeads.size >= HEAD_CACHE_MAX && !knownHeads.has(orgId)) knownHeads.clear();
+    knownHeads.set(orgId, { seq: prev.seq + changes.length, hash });
+    return true;
+  };
+
+  const known = knownHeads.get(orgId);
+  if (known && (await write(known))) return;
+  // Not the head any more (or never seen): lock this org's chain head (creating it on first use), read where the
+  // chain ends, and write behind it. The row lock is ours until commit, so this cannot miss.
+  const head = await client.query<{ seq: string; hash: Buffer }>(
+    `INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, $2)
+     ON CONFLICT (org_id) DO UPDATE SET seq = audit_heads.seq
+     RETURNING seq, hash`,
+    [orgId, GENESIS_HASH],
+  );
+  if (!(await write({ seq: Number(head.rows[0]!.seq), hash: head.rows[0]!.hash }))) {
+    throw new Error(`audit chain head of org ${orgId} moved while locked`);
+  }
+}
+
+/**
+ * What `recordChange` keeps for a transaction: the changes of its org (`Tx.orgId`) not written yet, and whether it
+ * wrote changes of another org (under another org's context, which may still be set).
+ */
+interface Unwritten {
+  changes: Change[];
+  otherOrgs: boolean;
+}
+const unwritten = new WeakMap<Tx, Unwritten>();
+
+/**
+ * Write the changes `tx` recorded so far now rather than just before it commits (code that reads them back in the
+ * transaction): in one statement (two or three round trips when the head is not known). After changes of another
+ * org, the transaction's own org context is set again first.
+ */
+export async function flushChanges(tx: Tx): Promise<void> {
+  const state = unwritten.get(tx);
+  if (!state || state.changes.length === 0 || !tx.orgId) return;
+  const changes = state.changes.splice(0);
+  if (state.otherOrgs) await tx.client.query(`SELECT set_config('app.org_id', $1, true)`, [tx.orgId]);
+  await writeChanges(tx.client, tx.orgId, changes);
+}
+
+/**
+ * Forget the changes `tx` recorded and has not written yet: after a rollback to a savepoint taken once they were
+ * written (`flushChanges`), the changes recorded since go with the rest of what was rolled back.
+ */
+export function dropChanges(tx: Tx): void {
+  unwritten.get(tx)?.changes.splice(0);
+}
+
+/**
+ * Record a change in `tx`: its audit entry and outbox event. A change of the org the transaction began with
+ * (`Tx.orgId`) is written with the transaction's other changes just before it commits (`Tx.beforeCommit`), so a
+ * transaction of n changes writes them in one statement, not n; a transaction that rolls back writes none. A change
+ * of another org (code that sets each org's context in turn) is written at once, under the context in effect, as is
+ * every change of a `Tx` without `beforeCommit` or `orgId`. The ids are the entry's and the event's, fixed now.
+ * Code that rolls back to a savepoint writes the changes before taking it and drops those recorded after it on
+ * rollback (`flushChanges`, `dropChanges`; sync/push.ts), else they would be written all the same. The kept changes
+ * are written under the org context in effect at commit: set back to `Tx.orgId` first when changes of another org
+ * were recorded; code that sets another org's context without recording in it sets its own back before commit
+ * (today every such code begins without an org, so nothing is kept).
+ */
 export async function recordChange(tx: Tx, input: RecordInput): Promise<{ auditId: string; eventId: string }> {
   const occurredAt = new Date();
   const auditId = randomUUID();
@@ -137,62 +266,50 @@ export async function recordChange(tx: Tx, input: RecordInput): Promise<{ auditI
   // type of any other shape could never be published. Refused here, where the mistake is made, not at the relay.
   eventTypeTokens(type);
 
-  const fields: ChainFields = {
-    orgId: input.orgId,
-    seq: 0,
-    id: auditId,
-    occurredAt: occurredAt.toISOString(),
-    actorType: input.actor.type,
-    actorId: input.actor.id,
-    actorLabel: input.actor.label ?? null,
-    action: input.action,
-    targetType: input.target.type,
-    targetId: input.target.id,
-    beforeDigest: digestOf(input.before),
-    afterDigest: digestOf(input.after),
-    requestId: input.meta?.requestId ?? null,
-    ip: input.meta?.ip ?? null,
-    metadata: input.metadata ?? {},
-  };
-  const payload = JSON.stringify(
-    input.payload ?? {
-      target: input.target,
-      ...(input.before !== undefined ? { before: input.before } : {}),
-      ...(input.after !== undefined ? { after: input.after } : {}),
+  const change: Change = {
+    fields: {
+      orgId: input.orgId,
+      seq: 0,
+      id: auditId,
+      occurredAt: occurredAt.toISOString(),
+      actorType: input.actor.type,
+      actorId: input.actor.id,
+      actorLabel: input.actor.label ?? null,
+      action: input.action,
+      targetType: input.target.type,
+      targetId: input.target.id,
+      beforeDigest: digestOf(input.before),
+      afterDigest: digestOf(input.after),
+      requestId: input.meta?.requestId ?? null,
+      ip: input.meta?.ip ?? null,
+      metadata: input.metadata ?? {},
     },
-  );
-  const actorId = input.actor.type === 'system' ? null : input.actor.id;
-
-  const write = async (prev: { seq: number; hash: Buffer }): Promise<boolean> => {
-    fields.seq = prev.seq + 1;
-    const hash = chainHash(prev.hash, fields);
-    const { rows } = await tx.client.query<{ written: number }>(WRITE_CHANGE, [
-      ...entryValues(fields),
-      prev.hash,
-      hash,
-      eventId,
-      type,
-      payload,
-      actorId,
-    ]);
-    if (rows[0]!.written !== 1) return false;
-    if (knownHeads.size >= HEAD_CACHE_MAX && !knownHeads.has(input.orgId)) knownHeads.clear();
-    knownHeads.set(input.orgId, { seq: fields.seq, hash });
-    return true;
+    eventId,
+    type,
+    payload: JSON.stringify(
+      input.payload ?? {
+        target: input.target,
+        ...(input.before !== undefined ? { before: input.before } : {}),
+        ...(input.after !== undefined ? { after: input.after } : {}),
+      },
+    ),
+    actorId: input.actor.type === 'system' ? null : input.actor.id,
   };
 
-  const known = knownHeads.get(input.orgId);
-  if (known && (await write(known))) return { auditId, eventId };
-  // Not the head any more (or never seen): lock this org's chain head (creating it on first use), read where the
-  // chain ends, and write behind it. The row lock is ours until commit, so this cannot miss.
-  const head = await tx.client.query<{ seq: string; hash: Buffer }>(
-    `INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, $2)
-     ON CONFLICT (org_id) DO UPDATE SET seq = audit_heads.seq
-     RETURNING seq, hash`,
-    [input.orgId, GENESIS_HASH],
-  );
-  if (!(await write({ seq: Number(head.rows[0]!.seq), hash: head.rows[0]!.hash }))) {
-    throw new Error(`audit chain head of org ${input.orgId} moved while locked`);
+  if (!tx.beforeCommit || !tx.orgId) {
+    await writeChanges(tx.client, input.orgId, [change]);
+    return { auditId, eventId };
+  }
+  let state = unwritten.get(tx);
+  if (!state) {
+    state = { changes: [], otherOrgs: false };
+    unwritten.set(tx, state);
+    tx.beforeCommit(() => flushChanges(tx));
+  }
+  if (input.orgId === tx.orgId) state.changes.push(change);
+  else {
+    state.otherOrgs = true;
+    await writeChanges(tx.client, input.orgId, [change]);
   }
   return { auditId, eventId };
 }
