@@ -335,6 +335,12 @@ async function main() {
     `delivered ${latencies.length}/${committed} events to webhooks: ${Math.round(eventsPerS)} events/s sustained, ` +
       `commit → receipt p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
   );
+  if (!BACKLOG && committed / commitS > eventsPerS * 1.05)
+    console.log(
+      `  the writers committed faster than the pipeline delivered (${Math.round(committed / commitS)}/s against ` +
+        `${Math.round(eventsPerS)}/s): a backlog grew during the run, so the latencies include its queue; ` +
+        `BENCH_RATE=<events/s> offers a load the pipeline can sustain`,
+    );
   const cpu = process.cpuUsage(cpuBefore);
   for (const [statement, n] of [...pipelineStatements].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
     console.log(`  ${(n / committed).toFixed(3).padStart(7)} statements per event  ${statement}`);
