@@ -5,7 +5,9 @@
  * Pipeline (in this process, as a worker runs it): writers commit changes (recordChange: audit entry + outbox row)
  * → outbox relay (LISTEN/NOTIFY, SKIP LOCKED batches) → JetStream → webhook dispatcher consumer (a delivery per
  * matching endpoint, with its receipt) → sender (keep-alive, concurrent) → a loopback receiver. Latency is from each
- * event's commit to its receipt; events/s is what the receiver got over the run's wall time.
+ * event's commit to its receipt; events/s is what the receiver got over the run's wall time. "Sustained" is the
+ * highest offered load delivered with p99 < 1 s (found by the runs BENCH_RATE describes): an unpaced run whose writers
+ * outrun the pipeline measures a growing queue, not a load it can keep.
  * Target: ≥ 5,000 events/s, p99 < 1 s. Last line is JSON.
  *
  * It runs with the server's V8 flags, as a worker does (BENCH_NODE_FLAGS below).
@@ -41,9 +43,16 @@ const PER_TX = Number(process.env.BENCH_EVENTS_PER_TX ?? 10);
 const CEILING_EVENTS = Number(process.env.BENCH_CEILING_EVENTS ?? 20_000);
 /**
  * BENCH_RATE=<events/s>: the writers together commit at most this many events per second (paced, each writer its
- * share), for the latency at an offered load the pipeline can sustain. Default: as fast as they can.
+ * share): one measured run at that offered load. `max` (as fast as they can): one unpaced run. Default (`sustained`):
+ * the highest offered load the pipeline sustains within the latency target — an unpaced run first; if its p99 is
+ * within P99_TARGET_MS (the writers are the limit) it is the answer, else the writers outran the pipeline and its
+ * latencies include the backlog that grew, so paced runs bisect between half and all of its delivered rate
+ * (SEARCH_STEPS of them) for the highest load whose every event arrived with p99 within the target. The JSON
+ * reports that run.
  */
-const RATE = Number(process.env.BENCH_RATE ?? 0);
+const RATE_SETTING = process.env.BENCH_RATE ?? 'sustained';
+const P99_TARGET_MS = 1000;
+const SEARCH_STEPS = 4;
 /**
  * BENCH_BACKLOG=1: commit for BENCH_DURATION with the workers stopped, then start them and time the drain of the
  * backlog — the pipeline's own capacity and cost per event at full batches, apart from the writers' speed (latency
@@ -53,10 +62,10 @@ const BACKLOG = process.env.BENCH_BACKLOG === '1';
 /**
  * BENCH_WARMUP=<s>: before the measured part, the writers run this long (at the same pace) and their events are
  * delivered, unmeasured, so that the measured part runs on code the JIT has compiled, as a long-running worker's
- * does (without it the first seconds' interpreted code weighs on the CPU per event). Default 0; not with
- * BENCH_BACKLOG.
+ * does (without it the first seconds' interpreted code weighs on the CPU per event). Default 3 when searching for the
+ * sustained load, else 0; not with BENCH_BACKLOG.
  */
-const WARMUP_S = BACKLOG ? 0 : Number(process.env.BENCH_WARMUP ?? 0);
+const WARMUP_S = BACKLOG ? 0 : Number(process.env.BENCH_WARMUP ?? (RATE_SETTING === 'sustained' ? 3 : 0));
 /**
  * BENCH_CPU_PROF=<file>: write a V8 CPU profile (.cpuprofile) of this process over the measured part only — the run
  * from the first commit to the last receipt, or with BENCH_BACKLOG=1 the drain alone.
@@ -232,24 +241,28 @@ async function main() {
   }
   let workers = BACKLOG ? undefined : await startWorkers(platform);
 
-  const committedAt = new Map<string, number>();
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
   const profiler = CPU_PROF ? new Session() : undefined;
+  // Profiles the first measured run only.
+  let profiling = false;
+  let profileOpen = false;
   const startProfile = async () => {
-    if (!profiler) return;
+    if (!profiler || profiling) return;
+    profiling = true;
+    profileOpen = true;
     profiler.connect();
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   };
   /** The writers, for `seconds`: each commit's events and when they were committed go into `into`. */
-  const write = (seconds: number, into: Map<string, number>) => {
+  const write = (seconds: number, into: Map<string, number>, rate: number) => {
     const started = performance.now();
     const until = started + seconds * 1000;
     return Promise.all(
       Array.from({ length: WRITERS }, async (_, w) => {
-        // Paced: this writer's k-th transaction starts no earlier than k × PER_TX / (its share of RATE) seconds in.
-        const perTxMs = RATE > 0 ? (PER_TX * 1000 * WRITERS) / RATE : 0;
+        // Paced: this writer's k-th transaction starts no earlier than k × PER_TX / (its share of rate) seconds in.
+        const perTxMs = rate > 0 ? (PER_TX * 1000 * WRITERS) / rate : 0;
         for (let k = 0; performance.now() < until; k++) {
           const due = started + k * perTxMs + (perTxMs * w) / WRITERS;
           if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
@@ -289,86 +302,131 @@ async function main() {
     };
     while (!allReceived() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   };
+  const fixedRate = RATE_SETTING === 'sustained' ? null : RATE_SETTING === 'max' ? 0 : Number(RATE_SETTING);
+  if (fixedRate !== null && !(fixedRate >= 0)) throw new Error(`BENCH_RATE must be events/s, max or sustained`);
   if (WARMUP_S > 0) {
     const warm = new Map<string, number>();
-    await write(WARMUP_S, warm);
+    await write(WARMUP_S, warm, fixedRate ?? 0);
     await delivered(warm.keys(), 60_000);
     console.log(`warm-up: ${warm.size} events written and delivered, unmeasured`);
   }
-  if (!BACKLOG) await startProfile();
-  const tripsBefore = { ...roundTrips };
-  const statementsBefore = { ...statements };
-  pipelineStatements.clear();
-  const backendsBefore = await backendCpu(admin, dbName);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  await write(DURATION_S, committedAt);
-  const committed = committedAt.size;
-  const commitS = (performance.now() - started) / 1000;
-  console.log(`committed ${committed} events in ${commitS.toFixed(1)} s (${Math.round(committed / commitS)}/s)`);
-  let from = started;
-  let drainCpu: { node: NodeJS.CpuUsage; backends: Map<number, number>; trips: number } | undefined;
-  if (!workers) {
-    drainCpu = { node: process.cpuUsage(), backends: await backendCpu(admin, dbName), trips: roundTrips.pipeline };
-    await startProfile();
-    from = performance.now();
-    workers = await startWorkers(platform);
-    for (const id of committedAt.keys()) committedAt.set(id, from);
-    console.log(`backlog: ${committed} events committed before the workers started; draining it`);
-  }
-  await delivered(committedAt.keys(), 120_000);
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(CPU_PROF!, JSON.stringify(profile));
-    profiler.disconnect();
-    console.log(`CPU profile of the measured part: ${CPU_PROF}`);
-  }
-  const latencies = [...committedAt].filter(([id]) => received.has(id)).map(([id, at]) => received.get(id)! - at);
-  latencies.sort((a, b) => a - b);
-  // A loop, not Math.max(...all): a backlog of ~150,000 events is more arguments than the stack holds.
-  let lastReceipt = 0;
-  for (const id of committedAt.keys()) lastReceipt = Math.max(lastReceipt, received.get(id) ?? 0);
-  const eventsPerS = latencies.length / ((lastReceipt - from) / 1000);
-  const p50 = percentile(latencies, 0.5);
-  const p99 = percentile(latencies, 0.99);
-  console.log(
-    `delivered ${latencies.length}/${committed} events to webhooks: ${Math.round(eventsPerS)} events/s sustained, ` +
-      `commit → receipt p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
-  );
-  if (!BACKLOG && committed / commitS > eventsPerS * 1.05)
+
+  /** One measured run at offered `rate` events/s (0: as fast as the writers can), printed and returned. */
+  const measure = async (rate: number) => {
+    const committedAt = new Map<string, number>();
+    if (!BACKLOG) await startProfile();
+    const tripsBefore = { ...roundTrips };
+    const statementsBefore = { ...statements };
+    pipelineStatements.clear();
+    const backendsBefore = await backendCpu(admin, dbName);
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await write(DURATION_S, committedAt, rate);
+    const committed = committedAt.size;
+    const commitS = (performance.now() - started) / 1000;
     console.log(
-      `  the writers committed faster than the pipeline delivered (${Math.round(committed / commitS)}/s against ` +
-        `${Math.round(eventsPerS)}/s): a backlog grew during the run, so the latencies include its queue; ` +
-        `BENCH_RATE=<events/s> offers a load the pipeline can sustain`,
+      `${rate > 0 ? `offered ${rate}/s: ` : ''}committed ${committed} events in ${commitS.toFixed(1)} s ` +
+        `(${Math.round(committed / commitS)}/s)`,
     );
-  const cpu = process.cpuUsage(cpuBefore);
-  for (const [statement, n] of [...pipelineStatements].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
-    console.log(`  ${(n / committed).toFixed(3).padStart(7)} statements per event  ${statement}`);
-  }
-  const backends = await backendCpu(admin, dbName);
-  const backendS = cpuSince(backendsBefore, backends);
-  const pipelineTrips = (roundTrips.pipeline - tripsBefore.pipeline) / committed;
-  if (drainCpu) {
-    // The drain alone: the pipeline (relay, consumers, sender) and the receiver, no writer.
-    const c = process.cpuUsage(drainCpu.node);
+    let from = started;
+    let drainCpu: { node: NodeJS.CpuUsage; backends: Map<number, number>; trips: number } | undefined;
+    if (!workers) {
+      drainCpu = { node: process.cpuUsage(), backends: await backendCpu(admin, dbName), trips: roundTrips.pipeline };
+      await startProfile();
+      from = performance.now();
+      workers = await startWorkers(platform);
+      for (const id of committedAt.keys()) committedAt.set(id, from);
+      console.log(`backlog: ${committed} events committed before the workers started; draining it`);
+    }
+    await delivered(committedAt.keys(), 120_000);
+    if (profiler && profileOpen) {
+      profileOpen = false;
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(CPU_PROF!, JSON.stringify(profile));
+      profiler.disconnect();
+      console.log(`CPU profile of the measured part: ${CPU_PROF}`);
+    }
+    const latencies = [...committedAt].filter(([id]) => received.has(id)).map(([id, at]) => received.get(id)! - at);
+    latencies.sort((a, b) => a - b);
+    // A loop, not Math.max(...all): a backlog of ~150,000 events is more arguments than the stack holds.
+    let lastReceipt = 0;
+    for (const id of committedAt.keys()) lastReceipt = Math.max(lastReceipt, received.get(id) ?? 0);
+    const eventsPerS = latencies.length / ((lastReceipt - from) / 1000);
+    const p50 = percentile(latencies, 0.5);
+    const p99 = percentile(latencies, 0.99);
     console.log(
-      `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs ` +
-        `(user ${(c.user / committed).toFixed(0)}, system ${(c.system / committed).toFixed(0)}), PostgreSQL backends ` +
-        `${((cpuSince(drainCpu.backends, backends) * 1e6) / committed).toFixed(0)} µs, ` +
-        `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips`,
+      `delivered ${latencies.length}/${committed} events to webhooks: ${Math.round(eventsPerS)} events/s, ` +
+        `commit → receipt p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
     );
+    if (!BACKLOG && committed / commitS > eventsPerS * 1.05)
+      console.log(
+        `  the writers committed faster than the pipeline delivered (${Math.round(committed / commitS)}/s against ` +
+          `${Math.round(eventsPerS)}/s): a backlog grew during the run, so the latencies include its queue`,
+      );
+    const cpu = process.cpuUsage(cpuBefore);
+    for (const [statement, n] of [...pipelineStatements].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
+      console.log(`  ${(n / committed).toFixed(3).padStart(7)} statements per event  ${statement}`);
+    }
+    const backends = await backendCpu(admin, dbName);
+    const backendS = cpuSince(backendsBefore, backends);
+    const pipelineTrips = (roundTrips.pipeline - tripsBefore.pipeline) / committed;
+    if (drainCpu) {
+      // The drain alone: the pipeline (relay, consumers, sender) and the receiver, no writer.
+      const c = process.cpuUsage(drainCpu.node);
+      console.log(
+        `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs ` +
+          `(user ${(c.user / committed).toFixed(0)}, system ${(c.system / committed).toFixed(0)}), PostgreSQL backends ` +
+          `${((cpuSince(drainCpu.backends, backends) * 1e6) / committed).toFixed(0)} µs, ` +
+          `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips`,
+      );
+    }
+    const writerTrips = (roundTrips.writers - tripsBefore.writers) / committed;
+    const perEvent = (side: 'writers' | 'pipeline') =>
+      ((statements[side] - statementsBefore[side]) / committed).toFixed(2);
+    const nodeCpuUs = (cpu.user + cpu.system) / committed;
+    const pgCpuUs = (backendS * 1e6) / committed;
+    console.log(
+      `per event: ${pipelineTrips.toFixed(2)} pipeline round trips (relay, dispatcher, sender; ` +
+        `${perEvent('pipeline')} statements) + ${writerTrips.toFixed(2)} writer round trips ` +
+        `(${perEvent('writers')} statements); node CPU ${nodeCpuUs.toFixed(0)} µs ` +
+        `(whole process: writers, pipeline, receiver); PostgreSQL backends of the run's database ` +
+        `${pgCpuUs.toFixed(0)} µs (live backends only)`,
+    );
+    return {
+      rate,
+      committed,
+      allDelivered: latencies.length === committed,
+      eventsPerS,
+      p99,
+      pipelineTrips,
+      nodeCpuUs,
+      pgCpuUs,
+    };
+  };
+
+  let result = await measure(BACKLOG ? 0 : (fixedRate ?? 0));
+  if (fixedRate === null && !BACKLOG && !(result.allDelivered && result.p99 <= P99_TARGET_MS)) {
+    // The writers outran the pipeline: bisect the offered load between half and all of what it delivered.
+    let lo = Math.round(result.eventsPerS / 2);
+    let hi = Math.round(result.eventsPerS);
+    let best: typeof result | undefined;
+    for (let step = 0; step < SEARCH_STEPS; step++) {
+      const rate = Math.round((lo + hi) / 2);
+      const r = await measure(rate);
+      const held = r.allDelivered && r.p99 <= P99_TARGET_MS;
+      console.log(`  offered ${rate}/s: ${held ? 'sustained' : 'not sustained'} (p99 target ${P99_TARGET_MS} ms)`);
+      if (held) {
+        best = r;
+        lo = rate;
+      } else hi = rate;
+    }
+    if (!best) {
+      best = await measure(lo);
+      console.log(`  offered ${lo}/s (the search's floor): p99 ${Math.round(best.p99)} ms`);
+    }
+    result = best;
+    console.log(`sustained: ${result.rate}/s offered, ${Math.round(result.eventsPerS)}/s delivered`);
   }
-  const writerTrips = (roundTrips.writers - tripsBefore.writers) / committed;
-  const perEvent = (side: 'writers' | 'pipeline') =>
-    ((statements[side] - statementsBefore[side]) / committed).toFixed(2);
-  const nodeCpuUs = (cpu.user + cpu.system) / committed;
-  console.log(
-    `per event: ${pipelineTrips.toFixed(2)} pipeline round trips (relay, dispatcher, sender; ` +
-      `${perEvent('pipeline')} statements) + ${writerTrips.toFixed(2)} writer round trips ` +
-      `(${perEvent('writers')} statements); node CPU ${nodeCpuUs.toFixed(0)} µs ` +
-      `(whole process: writers, pipeline, receiver); PostgreSQL backends of the run's database ` +
-      `${((backendS * 1e6) / committed).toFixed(0)} µs (live backends only)`,
-  );
 
   await workers!.stop();
   await writerPool.end();
@@ -385,14 +443,14 @@ async function main() {
   console.log(
     JSON.stringify({
       bench: BACKLOG ? 'events_backlog' : 'events',
-      ...(RATE > 0 ? { offered_per_s: RATE } : {}),
-      events_per_s: Math.round(eventsPerS),
-      p99_ms: Math.round(p99),
+      ...(result.rate > 0 ? { offered_per_s: result.rate } : {}),
+      events_per_s: Math.round(result.eventsPerS),
+      p99_ms: Math.round(result.p99),
       jetstream_publish_per_s: Math.round(jetstreamPerS),
-      ratio: Number((eventsPerS / jetstreamPerS).toFixed(3)),
-      pipeline_round_trips_per_event: Number(pipelineTrips.toFixed(2)),
-      node_cpu_us_per_event: Math.round(nodeCpuUs),
-      pg_backend_cpu_us_per_event: Math.round((backendS * 1e6) / committed),
+      ratio: Number((result.eventsPerS / jetstreamPerS).toFixed(3)),
+      pipeline_round_trips_per_event: Number(result.pipelineTrips.toFixed(2)),
+      node_cpu_us_per_event: Math.round(result.nodeCpuUs),
+      pg_backend_cpu_us_per_event: Math.round(result.pgCpuUs),
     }),
   );
 }
