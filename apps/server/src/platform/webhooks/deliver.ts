@@ -165,8 +165,10 @@ interface Answer {
   truncated: boolean;
 }
 
-/** POST to `address` (already checked) with `url`'s Host and server name; never follows a redirect. */
-/** `onAbort` is given the function that ends the request (the delivery's timer calls it). */
+/**
+ * POST to `address` (already checked) with `url`'s Host and server name; never follows a redirect. `onAbort` is given
+ * the function that ends the request (the delivery's timer calls it).
+ */
 function post(
   url: URL,
   address: string,
