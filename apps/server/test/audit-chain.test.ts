@@ -12,8 +12,8 @@ import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import type { Tx } from '../src/db/index.js';
 import {
   chainHash,
-  dropChanges,
   flushChanges,
+  withSavepoint,
   forgetAuditHeads,
   insertAuditEntry,
   recordChange,
@@ -124,23 +124,26 @@ describe('recordChange and the audit chain', () => {
     await expectExact(orgB, 2);
   });
 
-  it('drops the changes recorded after a savepoint the transaction rolls back to', async () => {
+  it('withSavepoint: a failed block takes its changes with it, the transaction goes on', async () => {
     const orgId = randomUUID();
     await db().transaction({ orgId }, async (tx) => {
       await change(tx, orgId, 1);
-      await flushChanges(tx);
-      await tx.client.query('SAVEPOINT s');
-      await change(tx, orgId, 2);
-      await tx.client.query('ROLLBACK TO SAVEPOINT s');
-      dropChanges(tx);
-      await change(tx, orgId, 3);
+      const failed = new Error('refused');
+      await expect(
+        withSavepoint(tx, async () => {
+          await change(tx, orgId, 2);
+          throw failed;
+        }),
+      ).rejects.toBe(failed);
+      expect(await withSavepoint(tx, async () => (await change(tx, orgId, 3), 'kept'))).toBe('kept');
+      await change(tx, orgId, 4);
     });
-    await expectExact(orgId, 2);
+    await expectExact(orgId, 3);
     const { rows } = await admin.query<{ n: number }>(
       `SELECT (payload->>'n')::int AS n FROM outbox WHERE org_id = $1 ORDER BY position`,
       [orgId],
     );
-    expect(rows.map((r) => r.n)).toEqual([1, 3]);
+    expect(rows.map((r) => r.n)).toEqual([1, 3, 4]);
   });
 
   it('writes a transaction’s changes in one round trip once the head is known, two otherwise', async () => {

@@ -240,8 +240,31 @@ export async function flushChanges(tx: Tx): Promise<void> {
  * Forget the changes `tx` recorded and has not written yet: after a rollback to a savepoint taken once they were
  * written (`flushChanges`), the changes recorded since go with the rest of what was rolled back.
  */
-export function dropChanges(tx: Tx): void {
+function dropChanges(tx: Tx): void {
   unwritten.get(tx)?.changes.splice(0);
+}
+
+/**
+ * Run `fn` under a savepoint of `tx`: the way to take one in a transaction that records changes. The changes kept so
+ * far are written before it and those `fn` records are written inside it, so a failure of `fn` — rolled back to the
+ * savepoint, then rethrown — takes its changes with its other writes, and the transaction goes on. Were the changes
+ * left kept instead, those of a rolled-back `fn` would still be written at commit.
+ */
+export async function withSavepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  await flushChanges(tx);
+  await tx.client.query('SAVEPOINT akashic_savepoint');
+  let out: T;
+  try {
+    out = await fn();
+    await flushChanges(tx);
+  } catch (err) {
+    dropChanges(tx);
+    // fn's error is the one to report: if the rollback fails too, the transaction is failing anyway.
+    await tx.client.query('ROLLBACK TO SAVEPOINT akashic_savepoint').catch(() => undefined);
+    throw err;
+  }
+  await tx.client.query('RELEASE SAVEPOINT akashic_savepoint');
+  return out;
 }
 
 /**
@@ -251,7 +274,7 @@ export function dropChanges(tx: Tx): void {
  * of another org (code that sets each org's context in turn) is written at once, under the context in effect, as is
  * every change of a `Tx` without `beforeCommit` or `orgId`. The ids are the entry's and the event's, fixed now.
  * Code that rolls back to a savepoint writes the changes before taking it and drops those recorded after it on
- * rollback (`flushChanges`, `dropChanges`; sync/push.ts), else they would be written all the same. The kept changes
+ * rollback (`withSavepoint`; sync/push.ts), else they would be written all the same. The kept changes
  * are written under the org context in effect at commit: set back to `Tx.orgId` first when changes of another org
  * were recorded; code that sets another org's context without recording in it sets its own back before commit
  * (today every such code begins without an org, so nothing is kept).

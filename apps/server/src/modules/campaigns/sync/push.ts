@@ -10,7 +10,7 @@
 import { isMutatorName, MUTATORS, type SyncMutation, type SyncPushBody, type SyncPushResult } from '@akashic/contracts';
 import type { OrgCtx } from '../../../http/route.js';
 import { fieldErrors } from '../../../http/register.js';
-import { dropChanges, flushChanges } from '../../../platform/audit/record.js';
+import { withSavepoint } from '../../../platform/audit/record.js';
 import { AppError, toAppError, toProblem } from '../../../platform/errors.js';
 import { SERVER_MUTATORS } from './mutators.js';
 
@@ -70,20 +70,14 @@ export async function push(ctx: Ctx, body: SyncPushBody): Promise<SyncPushResult
       results.push({ id: m.id, status: 'out_of_order' });
       continue;
     }
-    // A transaction's changes may be kept to be written before it commits (recordChange): those of the mutations
-    // before are written before the savepoint, this mutation's inside it, so that rolling back to it undoes them.
-    await flushChanges(tx);
-    await tx.client.query('SAVEPOINT sync_mutation');
+    // Under a savepoint: a mutation the server refuses is undone (its writes, audit entries and events) and the
+    // rest of the push goes on.
     try {
-      await applyMutation(ctx, m);
-      await flushChanges(tx);
-      await tx.client.query('RELEASE SAVEPOINT sync_mutation');
+      await withSavepoint(tx, () => applyMutation(ctx, m));
       results.push({ id: m.id, status: 'applied' });
     } catch (e) {
       const err = toAppError(e);
       if (TRANSIENT.has(err.code)) throw e;
-      await tx.client.query('ROLLBACK TO SAVEPOINT sync_mutation');
-      dropChanges(tx); // recorded by the mutation and not written: rolled back with its writes
       const problem = toProblem(err);
       await tx.client.query(
         `INSERT INTO sync_rejections (org_id, user_id, client_group_id, client_id, mutation_id, name, problem)
