@@ -11,7 +11,7 @@
  * Raftery 2007: width plus 2/alpha times the miss outside the interval, share points; lower is better, a proper score
  * that rewards narrow intervals only when they still cover). Prints figures only; never run in CI.
  */
-import { countyCycles, fitCountyModel, forecastCountyShares, historyBefore } from '@akashic/forecast';
+import { countyCycles, fitCountyModel, forecastCountyShares, historyBefore, score } from '@akashic/forecast';
 import { loadReferenceData } from '../apps/server/src/modules/intelligence/data.js';
 
 const data = loadReferenceData();
@@ -21,10 +21,6 @@ const windows: [string, number[]][] = [
   ['1984-2012', pairs.filter((y) => y >= 1984 && y <= 2012)],
   ['2000-2012', pairs.filter((y) => y >= 2000 && y <= 2012)],
 ];
-
-/** Interval score of a central (1 - alpha) interval [l, u] for outcome y. */
-const intervalScore = (l: number, u: number, y: number, alpha: number) =>
-  u - l + (2 / alpha) * (Math.max(0, l - y) + Math.max(0, y - u));
 
 function run(agreementShrinkage: boolean) {
   const out = new Map<
@@ -46,32 +42,27 @@ function run(agreementShrinkage: boolean) {
       { ...model, counties: model.counties.map((c) => ({ ...c, adjustment: 0 })) },
       scenario,
     );
-    let em = 0;
-    let eu = 0;
-    let c80 = 0;
-    let c95 = 0;
-    let is80 = 0;
-    let is95 = 0;
-    let n = 0;
-    fc.forEach((p, i) => {
+    const scored = fc.flatMap((p, i) => {
       const t = truth.get(p.fips);
-      if (!t) return;
-      em += Math.abs(p.dem_two_party - t.share);
-      eu += Math.abs(uni[i]!.dem_two_party - t.share);
-      if (t.share >= p.lo80 && t.share <= p.hi80) c80++;
-      if (t.share >= p.lo95 && t.share <= p.hi95) c95++;
-      is80 += intervalScore(p.lo80, p.hi80, t.share, 0.2);
-      is95 += intervalScore(p.lo95, p.hi95, t.share, 0.05);
-      n++;
+      return t ? [{ p: { ...p, mean: p.dem_two_party }, uni: uni[i]!.dem_two_party, y: t.share }] : [];
     });
+    const actual = scored.map((x) => x.y);
+    const m = score(
+      scored.map((x) => x.p),
+      actual,
+    );
+    const u = score(
+      scored.map((x) => ({ mean: x.uni, lo80: NaN, hi80: NaN, lo95: NaN, hi95: NaN })),
+      actual,
+    );
     out.set(B, {
-      rel: em / eu,
-      mae: em / n,
-      uni: eu / n,
-      cov80: c80 / n,
-      cov95: c95 / n,
-      is80: (100 * is80) / n,
-      is95: (100 * is95) / n,
+      rel: m.mae / u.mae,
+      mae: m.mae,
+      uni: u.mae,
+      cov80: m.cov80,
+      cov95: m.cov95,
+      is80: 100 * m.is80,
+      is95: 100 * m.is95,
       agree: model.agreement,
     });
   }

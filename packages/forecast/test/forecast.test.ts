@@ -102,6 +102,10 @@ describe('numerics', () => {
     expect(s.cov80).toBe(0.5);
     expect(s.cov95).toBe(1);
     expect(s.mae).toBeCloseTo((0.08 + 0.02) / 2, 10);
+    // interval score: width plus 2/alpha times the miss (0.52 is 0.03 below the first 80% interval)
+    expect(s.is80).toBeCloseTo((0.1 + 10 * 0.03 + 0.1) / 2, 10);
+    expect(s.is95).toBeCloseTo(0.2, 10);
+    expect(score([{ mean: 0.5, lo80: NaN, hi80: NaN, lo95: NaN, hi95: NaN }], [0.5]).is80).toBeNaN();
   });
 });
 

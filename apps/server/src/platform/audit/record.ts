@@ -57,7 +57,10 @@ export function chainHash(prevHash: Buffer, fields: ChainFields): Buffer {
   return sha256(Buffer.concat([prevHash, Buffer.from(canonicalJson(fields), 'utf8')]));
 }
 
-/** An entry's fields as the parameters $1–$15 of the statements below, in the columns' order. */
+/**
+ * An entry's fields in the columns' order: $1–$15 of `insertAuditEntry`, and (without org and seq) the arrays of
+ * `WRITE_CHANGES`.
+ */
 function entryValues(fields: ChainFields): unknown[] {
   return [
     fields.orgId,
@@ -167,24 +170,14 @@ async function writeChanges(client: Pick<pg.ClientBase, 'query'>, orgId: string,
       hashes.push(hash);
     });
     const column = <T>(f: (c: Change) => T) => changes.map(f);
+    // The entries' columns id … metadata ($5…$17): entryValues' order, without org and seq (given once).
+    const entries = changes.map((c) => entryValues(c.fields).slice(2));
     const { rows } = await client.query<{ written: number }>(WRITE_CHANGES, [
       orgId,
       prev.seq,
       prev.hash,
       hash,
-      column((c) => c.fields.id),
-      column((c) => c.fields.occurredAt),
-      column((c) => c.fields.actorType),
-      column((c) => c.fields.actorId),
-      column((c) => c.fields.actorLabel),
-      column((c) => c.fields.action),
-      column((c) => c.fields.targetType),
-      column((c) => c.fields.targetId),
-      column((c) => c.fields.beforeDigest),
-      column((c) => c.fields.afterDigest),
-      column((c) => c.fields.requestId),
-      column((c) => c.fields.ip),
-      column((c) => JSON.stringify(c.fields.metadata)),
+      ...entries[0]!.map((_, k) => entries.map((e) => e[k])),
       prevHashes,
       hashes,
       column((c) => c.eventId),
