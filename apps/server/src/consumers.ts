@@ -8,7 +8,7 @@ import { messagingNotificationRules } from './modules/campaigns/messaging/notifi
 import type { Database } from './db/index.js';
 import type { CacheInvalidation } from './platform/cache/invalidation.js';
 import type { EventBus, Subscription } from './platform/events/bus.js';
-import { startConsumer, type Consumer } from './platform/events/consumer.js';
+import { startConsumerGroup, type Consumer } from './platform/events/consumer.js';
 import { meteringConsumer } from './platform/metering/usage.js';
 import { notificationsConsumer } from './platform/notifications/consumer.js';
 import { membershipNotificationRules } from './platform/tenancy/notifications.js';
@@ -22,22 +22,16 @@ export const consumers: Consumer[] = [
 ];
 
 /**
- * Subscribers of the webhook dispatcher per worker process: one, since it keeps batches of events in flight
- * (one transaction per org and batch, consumer.ts) rather than one event at a time.
+ * The worker's durable subscription: every consumer above reads the bus through this one (`startConsumerGroup`), so
+ * an event is read, decoded and acknowledged once per worker rather than once per consumer, and a batch of one org's
+ * events is written for all of them in one transaction. One subscriber per process: it keeps batches of events in
+ * flight rather than one event at a time.
  */
-export const DISPATCHER_SUBSCRIBERS = 1;
+export const WORKER_SUBSCRIPTION = 'worker';
 
-/** Subscribers per process of a consumer (default 1); several would share its durable consumer. */
-const SUBSCRIBERS: ReadonlyMap<Consumer, number> = new Map([[webhookDispatcher, DISPATCHER_SUBSCRIBERS]]);
-
-/** Start every durable consumer (several worker processes share each one's events; receipts dedupe). */
+/** Start the durable consumers (several worker processes share the subscription's events; receipts dedupe). */
 export async function startConsumers(bus: EventBus, db: Database, services: Services): Promise<Subscription[]> {
-  const started: Subscription[] = [];
-  for (const c of consumers) {
-    const n = SUBSCRIBERS.get(c) ?? 1;
-    started.push(...(await Promise.all(Array.from({ length: n }, () => startConsumer(bus, db, services, c)))));
-  }
-  return started;
+  return [await startConsumerGroup(bus, db, services, { name: WORKER_SUBSCRIPTION, consumers })];
 }
 
 /** What each `api` process drops from its cache when events say it is stale (platform/cache/invalidation.ts). */

@@ -10,7 +10,9 @@ import { startTestApp, type TestApp } from '../../../test/helpers.js';
 import type { Delivery } from '../src/platform/events/bus.js';
 import {
   processDelivery,
+  processGroupBatch,
   startConsumer,
+  startConsumerGroup,
   type Consumer,
   type ConsumerContext,
 } from '../src/platform/events/consumer.js';
@@ -242,6 +244,122 @@ describe('startConsumer batches', () => {
       );
       expect(await receipts('poisoned', poison)).toBe(0);
       for (const e of events.filter((x) => x.id !== poison)) expect(await receipts('poisoned', e.id)).toBe(1);
+    } finally {
+      await sub.close();
+    }
+  });
+});
+
+describe('consumer groups (one subscription, one transaction per org batch)', () => {
+  /** A batchSql consumer counting its fresh events under `type`; its final SELECT tells its transaction. */
+  const counting = (name: string, type: string, log: { committed: string[]; abandoned: number }): Consumer => ({
+    name,
+    filter: { module: 'grouped' },
+    batchSql: (_orgId, events) => ({
+      ctes: [
+        `${name}_counted AS (
+           INSERT INTO usage_daily (org_id, day, event_type, events)
+           SELECT $1, current_date, $5, count(*)
+             FROM unnest($4::uuid[]) AS e(id) WHERE e.id IN (SELECT event_id FROM fresh)
+           ON CONFLICT (org_id, day, event_type) DO UPDATE SET events = usage_daily.events + excluded.events)`,
+        // Fails the statement (and so the transaction) for an event of type grouped.thing.failing.
+        `${name}_checked AS (SELECT 1 / CASE WHEN $6::boolean THEN 0 ELSE 1 END AS ok)`,
+      ],
+      select: [`(SELECT ok FROM ${name}_checked) AS ok`, 'txid_current()::text AS txid'],
+      values: [
+        events.map((e) => e.id),
+        type,
+        name === 'group_b' && events.some((e) => e.type === 'grouped.thing.failing'),
+      ],
+      committed: (row) => void log.committed.push(String(row.txid)),
+      abandoned: () => void log.abandoned++,
+    }),
+  });
+
+  it('writes every consumer’s effects for an org’s batch in one transaction, each consumer only for what it takes', async () => {
+    const { services } = app.platform;
+    const org = (await signUpActor(app.url, 'group-one-tx')).orgId;
+    const log = { committed: [] as string[], abandoned: 0 };
+    const handled: Array<{ type: string; txid: string }> = [];
+    const group: Consumer[] = [
+      counting('group_a', 'group_a.effect.counted', log),
+      counting('group_b', 'group_b.effect.counted', log),
+      {
+        name: 'group_c',
+        filter: { module: 'grouped' },
+        accepts: (e) => e.type === 'grouped.thing.noticed',
+        async handle(event, { tx }) {
+          const { rows } = await tx.client.query<{ txid: string }>('SELECT txid_current()::text AS txid');
+          handled.push({ type: event.type, txid: rows[0]!.txid });
+        },
+      },
+      { name: 'group_d', filter: { module: 'elsewhere' }, handle: () => Promise.reject(new Error('not taken')) },
+    ];
+    const events = [
+      delivery(org, 'grouped.thing.happened'),
+      delivery(org, 'grouped.thing.noticed'),
+      delivery(org, 'grouped.thing.happened'),
+    ];
+    await processGroupBatch(services.db, services, group, org, events);
+    // Both statements and the handler ran in one transaction.
+    expect(log.committed).toHaveLength(2);
+    expect(handled).toEqual([{ type: 'grouped.thing.noticed', txid: log.committed[0] }]);
+    expect(log.committed[1]).toBe(log.committed[0]);
+    expect(await usageOf(org, 'group_a.effect.counted')).toBe(3);
+    expect(await usageOf(org, 'group_b.effect.counted')).toBe(3);
+    for (const e of events) {
+      expect(await receipts('group_a', e.id)).toBe(1);
+      expect(await receipts('group_c', e.id)).toBe(e.type === 'grouped.thing.noticed' ? 1 : 0);
+      expect(await receipts('group_d', e.id)).toBe(0);
+    }
+    // Only batchSql consumers: their statements go pipelined, the last with COMMIT; a second delivery is a no-op.
+    log.committed = [];
+    const more = [delivery(org, 'grouped.thing.happened'), ...events];
+    await processGroupBatch(services.db, services, group.slice(0, 2), org, more);
+    expect(log.committed).toHaveLength(2);
+    expect(log.committed[1]).toBe(log.committed[0]);
+    expect(await usageOf(org, 'group_a.effect.counted')).toBe(4);
+    expect(await usageOf(org, 'group_b.effect.counted')).toBe(4);
+    // A statement that fails rolls the other consumer's statement back with it (pipelined or not).
+    const failing = delivery(org, 'grouped.thing.failing');
+    for (const consumers of [group.slice(0, 2), group]) {
+      await expect(processGroupBatch(services.db, services, consumers, org, [failing])).rejects.toThrow(
+        /division by zero/,
+      );
+    }
+    expect(log.abandoned).toBe(4);
+    expect(await receipts('group_a', failing.id)).toBe(0);
+    expect(await usageOf(org, 'group_a.effect.counted')).toBe(4);
+  });
+
+  it('on the bus: a consumer that keeps failing on an event holds back its own effect only', async () => {
+    const { services } = app.platform;
+    const org = (await signUpActor(app.url, 'group-isolated')).orgId;
+    const log = { committed: [] as string[], abandoned: 0 };
+    const group = [
+      counting('group_a', 'group_a.isolated.counted', log),
+      counting('group_b', 'group_b.isolated.counted', log),
+    ];
+    const sub = await startConsumerGroup(
+      services.bus,
+      services.db,
+      services,
+      { name: 'grouped', consumers: group },
+      { retryDelayMs: 10, maxDeliver: 3 },
+    );
+    try {
+      const events = Array.from({ length: 6 }, (_, i) =>
+        delivery(org, i === 2 ? 'grouped.thing.failing' : 'grouped.thing.happened'),
+      );
+      for (const { subject: _s, attempt: _a, ...e } of events) await services.bus.publish(e);
+      await waitFor(
+        async () =>
+          (await usageOf(org, 'group_a.isolated.counted')) === 6 &&
+          (await usageOf(org, 'group_b.isolated.counted')) === 5,
+        'every effect but group_b’s for the failing event',
+      );
+      expect(await receipts('group_b', events[2]!.id)).toBe(0);
+      for (const e of events) expect(await receipts('group_a', e.id)).toBe(1);
     } finally {
       await sub.close();
     }

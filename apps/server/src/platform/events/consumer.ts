@@ -15,6 +15,7 @@
  * that fails is retried event by event, so one poisonous event fails (and is redelivered) alone instead of taking
  * its org's other events with it.
  */
+import type pg from 'pg';
 import type { Database, Tx } from '../../db/index.js';
 import type { Services } from '../../services.js';
 import {
@@ -92,6 +93,54 @@ const RECEIPTS_CTE = `fresh AS (
     SELECT $1, $2, e FROM unnest($3::uuid[]) AS e ORDER BY e
     ON CONFLICT DO NOTHING RETURNING event_id)`;
 
+/** `events` of `orgId`, each once (first seen kept, arrival order); throws if one belongs to another org. */
+function distinctOfOrg(orgId: string, events: Delivery[]): Map<string, Delivery> {
+  const distinct = new Map<string, Delivery>();
+  for (const e of events) {
+    if (e.orgId !== orgId) throw new Error(`event ${e.id} of another org in org ${orgId}'s batch`);
+    if (!distinct.has(e.id)) distinct.set(e.id, e);
+  }
+  return distinct;
+}
+
+/** A `batchSql` consumer's statement for one org's distinct events: its receipts and its effect. */
+function batchStatement(consumer: Consumer, orgId: string, distinct: Map<string, Delivery>) {
+  const effect = consumer.batchSql!(orgId, [...distinct.values()]);
+  return {
+    effect,
+    text: `WITH ${[RECEIPTS_CTE, ...effect.ctes].join(', ')}
+         SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM fresh) AS fresh${(effect.select ?? []).map((x) => `, ${x}`).join('')}`,
+    // Receipts are inserted in event-id order, so concurrent batches sharing events lock them in one order.
+    values: [orgId, consumer.name, [...distinct.keys()].sort(), ...effect.values],
+  };
+}
+
+type BatchRow = Record<string, unknown> & { fresh: string[] };
+
+/** A `handle` consumer's receipts and effects in `tx`: resolves with the ids handled now. */
+async function handleIn(
+  tx: Tx,
+  services: Services,
+  consumer: Consumer,
+  orgId: string,
+  distinct: Map<string, Delivery>,
+): Promise<Set<string>> {
+  const { rows } = await tx.client.query<{ event_id: string }>(`WITH ${RECEIPTS_CTE} SELECT event_id FROM fresh`, [
+    orgId,
+    consumer.name,
+    [...distinct.keys()].sort(),
+  ]);
+  const fresh = new Set(rows.map((r) => r.event_id));
+  // Handled in the order they arrived.
+  const todo = [...distinct.values()].filter((e) => fresh.has(e.id));
+  if (todo.length > 0) {
+    const ctx = { tx, services };
+    if (consumer.handleBatch) await consumer.handleBatch(todo, ctx);
+    else for (const e of todo) await consumer.handle!(e, ctx);
+  }
+  return fresh;
+}
+
 /**
  * Handle `events` of one org with `consumer` in one transaction, each at most once per (consumer, event): resolves
  * with the ids that were handled now (the others had already been processed). Throws — and writes nothing — if
@@ -104,25 +153,13 @@ export async function processOrgBatch(
   orgId: string,
   events: Delivery[],
 ): Promise<Set<string>> {
-  const distinct = new Map<string, Delivery>();
-  for (const e of events) {
-    if (e.orgId !== orgId) throw new Error(`event ${e.id} of another org in org ${orgId}'s batch`);
-    if (!distinct.has(e.id)) distinct.set(e.id, e);
-  }
-  // Receipts are inserted in event-id order, so concurrent batches sharing events lock them in one order.
-  const ids = [...distinct.keys()].sort();
+  const distinct = distinctOfOrg(orgId, events);
   if (consumer.batchSql) {
-    const effect = consumer.batchSql(orgId, [...distinct.values()]);
-    let row: Record<string, unknown> & { fresh: string[] };
+    const { effect, text, values } = batchStatement(consumer, orgId, distinct);
+    let row: BatchRow;
     try {
       // A transaction of one statement: BEGIN, the statement and COMMIT in one round trip.
-      const { rows } = await db.statement<Record<string, unknown> & { fresh: string[] }>(
-        { orgId },
-        `WITH ${[RECEIPTS_CTE, ...effect.ctes].join(', ')}
-         SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM fresh) AS fresh${(effect.select ?? []).map((x) => `, ${x}`).join('')}`,
-        [orgId, consumer.name, ids, ...effect.values],
-      );
-      row = rows[0]!;
+      row = (await db.statement<BatchRow>({ orgId }, text, values)).rows[0]!;
     } catch (err) {
       effect.abandoned?.();
       throw err;
@@ -130,22 +167,7 @@ export async function processOrgBatch(
     effect.committed?.(row);
     return new Set(row.fresh);
   }
-  return db.transaction({ orgId }, async (tx) => {
-    const { rows } = await tx.client.query<{ event_id: string }>(`WITH ${RECEIPTS_CTE} SELECT event_id FROM fresh`, [
-      orgId,
-      consumer.name,
-      ids,
-    ]);
-    const fresh = new Set(rows.map((r) => r.event_id));
-    // Handled in the order they arrived.
-    const todo = [...distinct.values()].filter((e) => fresh.has(e.id));
-    if (todo.length > 0) {
-      const ctx = { tx, services };
-      if (consumer.handleBatch) await consumer.handleBatch(todo, ctx);
-      else for (const e of todo) await consumer.handle(e, ctx);
-    }
-    return fresh;
-  });
+  return db.transaction({ orgId }, (tx) => handleIn(tx, services, consumer, orgId, distinct));
 }
 
 /**
@@ -159,6 +181,88 @@ export async function processDelivery(
   event: Delivery,
 ): Promise<boolean> {
   return (await processOrgBatch(db, services, consumer, event.orgId, [event])).has(event.id);
+}
+
+/**
+ * Handle `events` of one org with every consumer of `consumers` that takes them (`takes`), in one transaction, each
+ * at most once per (consumer, event). With `batchSql` consumers only, their statements are written at once, BEGIN
+ * before the first and COMMIT after the last: one round trip for the whole group. Throws — and writes nothing — if
+ * any consumer fails.
+ */
+export async function processGroupBatch(
+  db: Database,
+  services: Services,
+  consumers: readonly Consumer[],
+  orgId: string,
+  events: Delivery[],
+): Promise<void> {
+  const parts = consumers
+    .map((consumer) => ({
+      consumer,
+      distinct: distinctOfOrg(
+        orgId,
+        events.filter((e) => takes(consumer, e)),
+      ),
+    }))
+    .filter((p) => p.distinct.size > 0);
+  if (parts.length === 0) return;
+  if (parts.length === 1) {
+    const [{ consumer, distinct }] = parts as [(typeof parts)[number]];
+    return void (await processOrgBatch(db, services, consumer, orgId, [...distinct.values()]));
+  }
+  const statements = parts.filter((p) => p.consumer.batchSql).map((p) => batchStatement(p.consumer, orgId, p.distinct));
+  const coded = parts.filter((p) => !p.consumer.batchSql);
+  let rows: BatchRow[];
+  try {
+    rows = await db.transaction(
+      { orgId },
+      async (tx) => {
+        if (coded.length === 0) {
+          // Pipelined: every statement is written without waiting for the one before, the last with COMMIT.
+          const last = statements[statements.length - 1]!;
+          const answers = await Promise.allSettled([
+            ...statements.slice(0, -1).map((s) => tx.client.query<BatchRow>(s.text, s.values)),
+            tx.commitWith!<BatchRow>(last.text, last.values),
+          ]);
+          const failed = answers.find((a) => a.status === 'rejected');
+          if (failed) throw failed.reason;
+          return answers.map((a) => (a as PromiseFulfilledResult<pg.QueryResult<BatchRow>>).value.rows[0]!);
+        }
+        const out: BatchRow[] = [];
+        for (const s of statements) out.push((await tx.client.query<BatchRow>(s.text, s.values)).rows[0]!);
+        for (const p of coded) await handleIn(tx, services, p.consumer, orgId, p.distinct);
+        return out;
+      },
+      { pipelined: coded.length === 0 },
+    );
+  } catch (err) {
+    for (const s of statements) s.effect.abandoned?.();
+    throw err;
+  }
+  statements.forEach((s, i) => s.effect.committed?.(rows[i]!));
+}
+
+/** Whether `event` is for `consumer`: under its filter, and accepted by it. */
+export function takes(consumer: Consumer, event: BusEvent): boolean {
+  const { filter } = consumer;
+  if (filter.orgId !== undefined && filter.orgId !== event.orgId) return false;
+  if (filter.module !== undefined || filter.entity !== undefined || filter.verb !== undefined) {
+    const [module, entity, verb] = event.type.split('.');
+    if (filter.module !== undefined && filter.module !== module) return false;
+    if (filter.entity !== undefined && filter.entity !== entity) return false;
+    if (filter.verb !== undefined && filter.verb !== verb) return false;
+  }
+  return !consumer.accepts || consumer.accepts(event);
+}
+
+/** The tokens every filter of `filters` agrees on (the broker filter of a group of consumers). */
+function commonFilter(filters: readonly EventFilter[]): EventFilter {
+  const common: EventFilter = {};
+  for (const key of ['orgId', 'module', 'entity', 'verb'] as const) {
+    const value = filters[0]?.[key];
+    if (value !== undefined && filters.every((f) => f[key] === value)) common[key] = value;
+  }
+  return common;
 }
 
 export interface ConsumerOptions extends Omit<SubscribeOptions, 'durableName' | 'concurrency'> {
@@ -181,6 +285,7 @@ interface Queued {
   done: (err?: unknown) => void;
 }
 
+/** One consumer on a durable subscription of its own (named after it). */
 export function startConsumer(
   bus: EventBus,
   db: Database,
@@ -188,24 +293,56 @@ export function startConsumer(
   consumer: Consumer,
   options: ConsumerOptions = {},
 ): Promise<Subscription> {
+  return startConsumerGroup(bus, db, services, { name: consumer.name, consumers: [consumer] }, options);
+}
+
+/**
+ * Several consumers on one durable subscription (`name`): each event is read from the bus once, and a batch of one
+ * org's events is written for all of them in one transaction (`processGroupBatch`). Each consumer keeps its own
+ * receipts, so its effects stay once per event, and a batch that fails is retried one event and one consumer at a
+ * time: a consumer that keeps failing on an event holds that event back (the bus redelivers it) while the other
+ * consumers' effects for it are committed once. Events no consumer takes are acknowledged as they arrive. A
+ * consumer added to the group later starts from the group's position, not from the stream's beginning.
+ */
+export function startConsumerGroup(
+  bus: EventBus,
+  db: Database,
+  services: Services,
+  group: { name: string; consumers: readonly Consumer[] },
+  options: ConsumerOptions = {},
+): Promise<Subscription> {
+  const { consumers } = group;
   const { batchSize = 1024, batchesInFlight = 2, orgsInFlight = 2, ...subscribe } = options;
   const queue: Queued[] = [];
   let writing = 0;
 
-  const settleGroup = async (orgId: string, group: Queued[]) => {
+  /** Each (event, consumer) in a transaction of its own: the first error, once every one was tried. */
+  const oneByOne = async (event: Delivery) => {
+    let failure: { err: unknown } | undefined;
+    for (const consumer of consumers) {
+      if (!takes(consumer, event)) continue;
+      await processDelivery(db, services, consumer, event).catch((err: unknown) => {
+        failure ??= { err };
+      });
+    }
+    if (failure) throw failure.err;
+  };
+
+  const settleGroup = async (orgId: string, queued: Queued[]) => {
     try {
-      await processOrgBatch(
+      await processGroupBatch(
         db,
         services,
-        consumer,
+        consumers,
         orgId,
-        group.map((q) => q.event),
+        queued.map((q) => q.event),
       );
-      for (const q of group) q.done();
+      for (const q of queued) q.done();
     } catch (err) {
-      if (group.length === 1) return group[0]!.done(err);
-      for (const q of group) {
-        await processDelivery(db, services, consumer, q.event).then(
+      const alone = queued.length === 1 && consumers.filter((c) => takes(c, queued[0]!.event)).length === 1;
+      if (alone) return queued[0]!.done(err);
+      for (const q of queued) {
+        await oneByOne(q.event).then(
           () => q.done(),
           (e: unknown) => q.done(e),
         );
@@ -218,14 +355,14 @@ export function startConsumer(
       const batch = queue.splice(0, batchSize);
       const byOrg = new Map<string, Queued[]>();
       for (const q of batch) {
-        const group = byOrg.get(q.event.orgId);
-        if (group) group.push(q);
+        const queued = byOrg.get(q.event.orgId);
+        if (queued) queued.push(q);
         else byOrg.set(q.event.orgId, [q]);
       }
       writing++;
       void (async () => {
         const tasks = boundedTasks(orgsInFlight);
-        for (const [orgId, group] of byOrg) await tasks.run(() => settleGroup(orgId, group));
+        for (const [orgId, queued] of byOrg) await tasks.run(() => settleGroup(orgId, queued));
         await tasks.drain();
       })().finally(() => {
         writing--;
@@ -239,14 +376,14 @@ export function startConsumer(
   const flushSoon = coalesced(flush);
 
   return bus.subscribe(
-    consumer.filter,
+    commonFilter(consumers.map((c) => c.filter)),
     (event) =>
-      consumer.accepts && !consumer.accepts(event)
+      !consumers.some((c) => takes(c, event))
         ? Promise.resolve()
         : new Promise<void>((resolve, reject) => {
             queue.push({ event, done: (err) => (err === undefined ? resolve() : reject(err)) });
             flushSoon();
           }),
-    { ...subscribe, durableName: consumer.name, concurrency: batchSize * (batchesInFlight + 1) },
+    { ...subscribe, durableName: group.name, concurrency: batchSize * (batchesInFlight + 1) },
   );
 }
