@@ -5,6 +5,8 @@
  * leaves them to be claimed once the lease has run out; and a real sender delivers handed deliveries signed.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers.js';
@@ -13,8 +15,8 @@ import { processOrgBatch } from '../src/platform/events/consumer.js';
 import { WEBHOOKS_CHANNEL, webhookDispatcher } from '../src/platform/webhooks/dispatcher.js';
 import { registerLocalSender, type HandedDelivery, type Reservation } from '../src/platform/webhooks/handoff.js';
 import { verifyWebhook } from '../src/platform/webhooks/signature.js';
-import { claimDueDeliveries } from '../src/platform/webhooks/sender.js';
-import { startWorkers, type Workers } from '../src/workers.js';
+import { claimDueDeliveries, keepAliveAgents, startWebhookSender } from '../src/platform/webhooks/sender.js';
+import { retryPolicyOf, startWorkers, type Workers } from '../src/workers.js';
 import { connect } from './support/db.js';
 import { signUpActor, type Actor } from './support/http.js';
 import { createEndpoint, startReceiver, type Receiver } from './support/webhooks.js';
@@ -147,6 +149,59 @@ describe('dispatcher → sender hand-off', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(row).toBeDefined();
     expect(await ofEvent()).toBe(1);
+  });
+
+  it('takes a batch larger than its POST slots: the rest wait in the sender, none is left to be claimed', async () => {
+    const o = await signUpActor(app.url, 'handoff-queue');
+    // A receiver that answers each POST after 20 ms and counts how many were in flight at once.
+    let inFlight = 0;
+    let peak = 0;
+    const got: string[] = [];
+    const server = http.createServer((req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          got.push(String(req.headers['webhook-id']));
+          inFlight--;
+          res.writeHead(204).end();
+        }, 20),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await createEndpoint(o, `http://127.0.0.1:${(server.address() as AddressInfo).port}/queued`, ['campaigns.*']);
+    const { services } = app.platform;
+    const { config } = services;
+    const sender = startWebhookSender({
+      db: services.db,
+      mailer: services.mailer,
+      log: { warn: () => {}, info: () => {} },
+      claimPool: relayPool,
+      concurrency: 2,
+      maxWaiting: 30,
+      settings: {
+        serverSecret: config.secret,
+        timeoutMs: config.webhooks.timeoutMs,
+        allow: config.webhooks.allowCidrs,
+        policy: retryPolicyOf(config.webhooks),
+        agents: keepAliveAgents(),
+      },
+    });
+    try {
+      const events = Array.from({ length: 20 }, () => event(o.orgId));
+      await processOrgBatch(services.db, services, webhookDispatcher, o.orgId, events);
+      // All 20 were created leased (handed over), none due for a claim.
+      expect((await deliveriesOf(events.map((e) => e.id))).filter((r) => r.leased_ms < 1000)).toEqual([]);
+      const deadline = Date.now() + 10_000;
+      while (got.length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(new Set(got)).toEqual(new Set(events.map((e) => e.id)));
+      expect(peak).toBe(2);
+    } finally {
+      await sender.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('delivers what the dispatcher hands to a running sender, signed, and logs the attempt', async () => {

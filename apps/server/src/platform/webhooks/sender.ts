@@ -397,6 +397,11 @@ export interface SenderOptions extends SenderDeps {
   pollMs?: number;
   /** Attempts recorded per batch at most. Default 256. */
   recordBatch?: number;
+  /**
+   * Deliveries handed over by this process's dispatcher (handoff.ts) that may wait here for a free POST slot beyond
+   * `concurrency`. Default 8 × concurrency.
+   */
+  maxWaiting?: number;
 }
 
 export interface Sender {
@@ -444,18 +449,30 @@ export function startWebhookSender(options: SenderOptions): Sender {
   const concurrency = options.concurrency ?? 64;
   const pollMs = options.pollMs ?? 1000;
   const recordBatch = options.recordBatch ?? 256;
+  const maxWaiting = options.maxWaiting ?? concurrency * 8;
   // Longer than an attempt can take (DNS to last byte is bounded by the timeout), plus the time to record it.
   const leaseMs = options.settings.timeoutMs + 30_000;
+  /**
+   * A handed delivery still waiting for a POST slot this long after it was handed over is left to its lease (claimed
+   * again once it runs out) rather than attempted late: its attempt and record must fit in what is left of it.
+   */
+  const waitLimitMs = leaseMs - options.settings.timeoutMs - 15_000;
   /** Deliveries claimed and not yet recorded (or dropped). */
   let busy = 0;
   /**
-   * Of those, the ones not answered yet (being read or POSTed): `concurrency` bounds these. An answered attempt waits
+   * Of those, the ones not answered yet (being read, waiting for a POST slot, or POSTed): claims keep these under
+   * `concurrency`; the dispatcher's hand-off may take them up to `concurrency + maxWaiting`, since a delivery handed
+   * over costs nothing to hold, while one left to be claimed costs a claim and a read. An answered attempt waits
    * for its record without holding a slot, so recording (a transaction per org) does not throttle the POSTs; the
    * attempts waiting for their record are bounded apart (`maxBusy`).
    */
   let sending = 0;
-  const maxBusy = concurrency + recordBatch * RECORDS_IN_FLIGHT;
+  /** POSTs in flight: at most `concurrency`; the deliveries beyond wait in `waiting` (FIFO). */
+  let posting = 0;
+  const waiting: Array<{ orgId: string; d: DueRow; handedAt: number }> = [];
+  const maxBusy = concurrency + maxWaiting + recordBatch * RECORDS_IN_FLIGHT;
   const freeSlots = () => Math.max(0, Math.min(concurrency - sending, maxBusy - busy));
+  const handoffSlots = () => Math.max(0, Math.min(concurrency + maxWaiting - sending, maxBusy - busy));
   let idle: (() => void) | undefined;
   let stopped = false;
   let saturated = false;
@@ -536,7 +553,7 @@ export function startWebhookSender(options: SenderOptions): Sender {
   // Deliveries the dispatcher of this process created leased to us (handoff.ts): attempted as if claimed and read.
   const unregister = registerLocalSender({
     reserve(max) {
-      const slots = Math.min(max, freeSlots());
+      const slots = Math.min(max, handoffSlots());
       if (stopped || slots <= 0) return null;
       busy += slots;
       sending += slots;
@@ -561,19 +578,38 @@ export function startWebhookSender(options: SenderOptions): Sender {
   });
 
   function sendAll(orgId: string, due: DueRow[]) {
+    const now = Date.now();
     for (const d of due) {
-      void send(options.settings, d).then(
-        (attempt) => {
-          toRecord.push({ orgId, attempt });
-          answered();
-          recordSoon();
-        },
-        (err: Error) => {
-          // Unrecorded: the delivery is due again when its lease runs out.
-          options.log.warn({ err: err.message, deliveryId: d.id }, 'webhooks: attempt failed');
-          drop(1);
-        },
-      );
+      if (posting < concurrency) post(orgId, d);
+      else waiting.push({ orgId, d, handedAt: now });
+    }
+  }
+
+  function post(orgId: string, d: DueRow) {
+    posting++;
+    void send(options.settings, d).then(
+      (attempt) => {
+        toRecord.push({ orgId, attempt });
+        posted();
+        answered();
+        recordSoon();
+      },
+      (err: Error) => {
+        // Unrecorded: the delivery is due again when its lease runs out.
+        options.log.warn({ err: err.message, deliveryId: d.id }, 'webhooks: attempt failed');
+        posted();
+        drop(1);
+      },
+    );
+  }
+
+  /** A POST slot is free: the longest-waiting handed delivery takes it (those waited too long are left to lease). */
+  function posted() {
+    posting--;
+    while (posting < concurrency && waiting.length > 0) {
+      const next = waiting.shift()!;
+      if (Date.now() - next.handedAt <= waitLimitMs) post(next.orgId, next.d);
+      else drop(1);
     }
   }
 
