@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -153,6 +153,24 @@ async function backendCpu(admin: pg.Client, dbName: string): Promise<Map<number,
     }
   }
   return byPid;
+}
+
+/**
+ * CPU seconds (user + system) the local NATS server processes (`nats-server`, from /proc) have used so far, or null
+ * when none runs on this machine. The whole server: anything else it serves meanwhile is counted too.
+ */
+function natsServerCpu(): number | null {
+  let total: number | null = null;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'nats-server') continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total = (total ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return total;
 }
 
 /** CPU seconds the backends alive at `to` used since `from` (all of it for those that started since). */
@@ -319,6 +337,7 @@ async function main() {
     const statementsBefore = { ...statements };
     pipelineStatements.clear();
     const backendsBefore = await backendCpu(admin, dbName);
+    const natsBefore = natsServerCpu();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await write(DURATION_S, committedAt, rate);
@@ -329,9 +348,15 @@ async function main() {
         `(${Math.round(committed / commitS)}/s)`,
     );
     let from = started;
-    let drainCpu: { node: NodeJS.CpuUsage; backends: Map<number, number>; trips: number } | undefined;
+    let drainCpu:
+      { node: NodeJS.CpuUsage; backends: Map<number, number>; trips: number; nats: number | null } | undefined;
     if (!workers) {
-      drainCpu = { node: process.cpuUsage(), backends: await backendCpu(admin, dbName), trips: roundTrips.pipeline };
+      drainCpu = {
+        node: process.cpuUsage(),
+        backends: await backendCpu(admin, dbName),
+        trips: roundTrips.pipeline,
+        nats: natsServerCpu(),
+      };
       await startProfile();
       from = performance.now();
       workers = await startWorkers(platform);
@@ -377,7 +402,10 @@ async function main() {
         `drain only, per event: node CPU ${((c.user + c.system) / committed).toFixed(0)} µs ` +
           `(user ${(c.user / committed).toFixed(0)}, system ${(c.system / committed).toFixed(0)}), PostgreSQL backends ` +
           `${((cpuSince(drainCpu.backends, backends) * 1e6) / committed).toFixed(0)} µs, ` +
-          `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips`,
+          `${((roundTrips.pipeline - drainCpu.trips) / committed).toFixed(2)} round trips` +
+          (drainCpu.nats !== null
+            ? `, NATS server ${((((natsServerCpu() ?? drainCpu.nats) - drainCpu.nats) * 1e6) / committed).toFixed(0)} µs`
+            : ''),
       );
     }
     const writerTrips = (roundTrips.writers - tripsBefore.writers) / committed;
@@ -385,12 +413,16 @@ async function main() {
       ((statements[side] - statementsBefore[side]) / committed).toFixed(2);
     const nodeCpuUs = (cpu.user + cpu.system) / committed;
     const pgCpuUs = (backendS * 1e6) / committed;
+    const natsAfter = natsServerCpu();
+    const natsCpuUs =
+      natsBefore !== null && natsAfter !== null ? ((natsAfter - natsBefore) * 1e6) / committed : undefined;
     console.log(
       `per event: ${pipelineTrips.toFixed(2)} pipeline round trips (relay, dispatcher, sender; ` +
         `${perEvent('pipeline')} statements) + ${writerTrips.toFixed(2)} writer round trips ` +
         `(${perEvent('writers')} statements); node CPU ${nodeCpuUs.toFixed(0)} µs ` +
         `(whole process: writers, pipeline, receiver); PostgreSQL backends of the run's database ` +
-        `${pgCpuUs.toFixed(0)} µs (live backends only)`,
+        `${pgCpuUs.toFixed(0)} µs (live backends only)` +
+        (natsCpuUs !== undefined ? `; NATS server ${natsCpuUs.toFixed(0)} µs (the local nats-server, whole)` : ''),
     );
     return {
       rate,
@@ -401,6 +433,7 @@ async function main() {
       pipelineTrips,
       nodeCpuUs,
       pgCpuUs,
+      natsCpuUs,
     };
   };
 
@@ -451,6 +484,7 @@ async function main() {
       pipeline_round_trips_per_event: Number(result.pipelineTrips.toFixed(2)),
       node_cpu_us_per_event: Math.round(result.nodeCpuUs),
       pg_backend_cpu_us_per_event: Math.round(result.pgCpuUs),
+      ...(result.natsCpuUs !== undefined ? { nats_server_cpu_us_per_event: Math.round(result.natsCpuUs) } : {}),
     }),
   );
 }
