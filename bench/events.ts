@@ -102,6 +102,24 @@ const pipelineStatements = new Map<string, number>();
 const writerClients = new WeakSet<pg.Client>();
 /** Statements sent on each connection and not answered yet. */
 const unanswered = new WeakMap<pg.Client, number>();
+/**
+ * A statement's line in the report: its first words, literal UUIDs (an org's transaction context) masked so that one
+ * statement is one line whatever the org. Kept per text (statements repeat), so that the bench's own bookkeeping
+ * costs the pipeline a lookup per statement rather than regular expressions over kilobytes of SQL.
+ */
+const statementKeys = new Map<string, string>();
+function statementKey(text: string): string {
+  let key = statementKeys.get(text);
+  if (key === undefined) {
+    key = text
+      .replace(/'[0-9a-f]{8}-[0-9a-f-]{27}'/g, "'…'")
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 60);
+    if (statementKeys.size < 10_000) statementKeys.set(text, key);
+  }
+  return key;
+}
 const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
   const side = writerClients.has(this) ? 'writers' : 'pipeline';
@@ -113,12 +131,7 @@ const originalQuery = pg.Client.prototype.query as (...args: unknown[]) => unkno
   const q = args[0] as { text?: string; callback?: (err: unknown, res: unknown) => void } | string | null;
   if (side === 'pipeline') {
     const text = typeof q === 'string' ? q : String(q?.text ?? '');
-    // Literal UUIDs (an org's transaction context) masked, so that one statement is one line whatever the org.
-    const key = text
-      .replace(/'[0-9a-f]{8}-[0-9a-f-]{27}'/g, "'…'")
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 60);
+    const key = statementKey(text);
     pipelineStatements.set(key, (pipelineStatements.get(key) ?? 0) + 1);
   }
   // A ready query object (db/index.ts makes them) answers through its callback; otherwise through a promise.
