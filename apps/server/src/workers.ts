@@ -9,7 +9,7 @@ import { startReminderWorker } from './modules/campaigns/field/reminders.js';
 import { startMaintenanceWorker } from './platform/maintenance/worker.js';
 import { startRelay } from './platform/outbox/relay.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './platform/webhooks/retry.js';
-import { keepAliveAgents, startWebhookSender } from './platform/webhooks/sender.js';
+import { keepAliveAgents, startWebhookSender, type SenderSettings } from './platform/webhooks/sender.js';
 import type { Platform } from './server.js';
 
 export interface Workers {
@@ -20,6 +20,15 @@ export const retryPolicyOf = (c: Config['webhooks']): RetryPolicy => ({
   ...DEFAULT_RETRY_POLICY,
   baseMs: c.retryBaseMs,
   capMs: c.retryCapMs,
+});
+
+/** The webhook sender's settings from the configuration (with keep-alive agents of its own). */
+export const senderSettingsOf = (config: Config): SenderSettings => ({
+  serverSecret: config.secret,
+  timeoutMs: config.webhooks.timeoutMs,
+  allow: config.webhooks.allowCidrs,
+  policy: retryPolicyOf(config.webhooks),
+  agents: keepAliveAgents(),
 });
 
 export async function startWorkers(platform: Platform): Promise<Workers> {
@@ -37,13 +46,7 @@ export async function startWorkers(platform: Platform): Promise<Workers> {
     log: log.child({ component: 'webhooks' }),
     claimPool: relayPool,
     concurrency: config.webhooks.concurrency,
-    settings: {
-      serverSecret: config.secret,
-      timeoutMs: config.webhooks.timeoutMs,
-      allow: config.webhooks.allowCidrs,
-      policy: retryPolicyOf(config.webhooks),
-      agents: keepAliveAgents(),
-    },
+    settings: senderSettingsOf(config),
   });
   return {
     async stop() {

@@ -15,8 +15,8 @@ import { processOrgBatch } from '../src/platform/events/consumer.js';
 import { WEBHOOKS_CHANNEL, webhookDispatcher } from '../src/platform/webhooks/dispatcher.js';
 import { registerLocalSender, type HandedDelivery, type Reservation } from '../src/platform/webhooks/handoff.js';
 import { verifyWebhook } from '../src/platform/webhooks/signature.js';
-import { claimDueDeliveries, keepAliveAgents, startWebhookSender } from '../src/platform/webhooks/sender.js';
-import { retryPolicyOf, startWorkers, type Workers } from '../src/workers.js';
+import { claimDueDeliveries, startWebhookSender } from '../src/platform/webhooks/sender.js';
+import { senderSettingsOf, startWorkers, type Workers } from '../src/workers.js';
 import { connect } from './support/db.js';
 import { signUpActor, type Actor } from './support/http.js';
 import { createEndpoint, startReceiver, type Receiver } from './support/webhooks.js';
@@ -172,7 +172,6 @@ describe('dispatcher → sender hand-off', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     await createEndpoint(o, `http://127.0.0.1:${(server.address() as AddressInfo).port}/queued`, ['campaigns.*']);
     const { services } = app.platform;
-    const { config } = services;
     const sender = startWebhookSender({
       db: services.db,
       mailer: services.mailer,
@@ -180,13 +179,7 @@ describe('dispatcher → sender hand-off', () => {
       claimPool: relayPool,
       concurrency: 2,
       maxWaiting: 30,
-      settings: {
-        serverSecret: config.secret,
-        timeoutMs: config.webhooks.timeoutMs,
-        allow: config.webhooks.allowCidrs,
-        policy: retryPolicyOf(config.webhooks),
-        agents: keepAliveAgents(),
-      },
+      settings: senderSettingsOf(services.config),
     });
     try {
       const events = Array.from({ length: 20 }, () => event(o.orgId));
