@@ -196,12 +196,13 @@ export async function processGroupBatch(
   orgId: string,
   events: Delivery[],
 ): Promise<void> {
+  const all = [...distinctOfOrg(orgId, events).values()];
   const parts = consumers
     .map((consumer) => ({
       consumer,
       distinct: distinctOfOrg(
         orgId,
-        events.filter((e) => takes(consumer, e)),
+        all.filter((e) => takes(consumer, e)),
       ),
     }))
     .filter((p) => p.distinct.size > 0);
