@@ -100,6 +100,9 @@ describe('NATS JetStream event bus', () => {
     await c.until((s) => s.some((d) => d.id === honest.id));
     await sleep(300);
     expect(c.ids()).toEqual([honest.id]);
+    // Both answered: the forged one terminated, the honest one acknowledged; neither waits for redelivery.
+    const info = await (await nc.jetstreamManager()).consumers.info(stream, `forged_${run}`);
+    expect([info.num_ack_pending, info.num_redelivered]).toEqual([0, 0]);
     await nc.close();
     await bus.close();
   });

@@ -179,21 +179,25 @@ export const encodeEvent = (event: BusEvent): Uint8Array =>
     }),
   );
 
+const utf8 = new TextDecoder();
+
 /**
- * Decode a received message. The envelope's org and type must rebuild exactly the subject it arrived on, so a
- * message placed on one org's subject can never be handed over as another org's event.
+ * Decode a received message into its delivery. The envelope's org and type must rebuild exactly the subject it
+ * arrived on, so a message placed on one org's subject can never be handed over as another org's event.
  */
-export function decodeEvent(prefix: string, subject: string, data: Uint8Array): BusEvent {
-  const raw = JSON.parse(new TextDecoder().decode(data)) as Partial<BusEvent>;
-  const event: BusEvent = {
+export function decodeDelivery(prefix: string, subject: string, data: Uint8Array, attempt: number): Delivery {
+  const raw = JSON.parse(utf8.decode(data)) as Partial<BusEvent>;
+  const delivery: Delivery = {
     id: String(raw.id),
     orgId: String(raw.orgId),
     type: String(raw.type),
     occurredAt: String(raw.occurredAt),
     payload: raw.payload as Record<string, unknown>,
+    subject,
+    attempt,
   };
-  if (subjectOf(prefix, event) !== subject) {
-    throw new InvalidSubjectError(`event ${event.id} arrived on ${subject}, not its own subject`);
+  if (subjectOf(prefix, delivery) !== subject) {
+    throw new InvalidSubjectError(`event ${delivery.id} arrived on ${subject}, not its own subject`);
   }
-  return event;
+  return delivery;
 }

@@ -7,7 +7,7 @@
 import {
   boundedTasks,
   busSettings,
-  decodeEvent,
+  decodeDelivery,
   encodeEvent,
   subjectOf,
   subscriptionSettings,
@@ -137,7 +137,7 @@ export function memoryEventBus(options: MemoryBusOptions = {}): EventBus {
         };
         const ackWait = after(ackWaitMs, redeliver);
         try {
-          await handler({ ...decodeEvent(prefix, s.subject, s.data), subject: s.subject, attempt });
+          await handler(decodeDelivery(prefix, s.subject, s.data, attempt));
           cancel(ackWait);
           consumer.unacked.delete(s.seq);
           consumer.ready = consumer.ready.filter((seq) => seq !== s.seq);

@@ -24,20 +24,21 @@ import {
   type StreamConfig,
 } from 'nats';
 import {
-  boundedTasks,
   busSettings,
-  decodeEvent,
+  decodeDelivery,
   encodeEvent,
   subjectOf,
   subscriptionSettings,
   type BusLog,
   type BusOptions,
+  type Delivery,
   type EventBus,
   type EventHandler,
   type SubscribeOptions,
   type Subscription,
 } from './bus.js';
 import { checkToken, type EventFilter } from './subject.js';
+import { coalesced } from '../next-turn.js';
 
 export interface NatsBusOptions extends BusOptions {
   url: string;
@@ -56,6 +57,29 @@ export interface NatsBusOptions extends BusOptions {
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
 const STREAM_NAME_IN_USE = 10058;
+
+/** What becomes of a received message: acknowledged, terminated, or a nak with a delay in ms (0: at once). */
+type Verdict = typeof ACK | typeof TERM | number;
+const ACK = 'ack';
+const TERM = 'term';
+
+/**
+ * A message's delivery count (1 on first delivery), read from its reply subject
+ * `$JS.ACK.<stream>.<consumer>.<delivery count>.<stream seq>.<consumer seq>.<timestamp>.<pending>`: the digits after
+ * the prefix the consumer knows, without parsing the whole subject into an object as `m.info` does. (nats.js's
+ * message has the reply subject, but its type does not say so.) Any other form (with a domain and account hash)
+ * goes through `m.info`.
+ */
+function deliveryCount(m: JsMsg, ackPrefix: string): number {
+  const { reply } = m as { reply?: unknown };
+  if (typeof reply === 'string' && reply.startsWith(ackPrefix)) {
+    let n = 0;
+    let i = ackPrefix.length;
+    for (let c = reply.charCodeAt(i); c >= 48 && c <= 57; c = reply.charCodeAt(++i)) n = n * 10 + (c - 48);
+    if (i > ackPrefix.length && reply.charCodeAt(i) === 46) return n;
+  }
+  return m.info.deliveryCount;
+}
 
 const apiErrorCode = (err: unknown) => (err instanceof NatsError ? err.api_error?.err_code : undefined);
 
@@ -166,13 +190,37 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
         error?: { code?: number; description?: string };
         duplicate?: boolean;
       };
-      if (ack.error) p.reject(new Error(`stream ${stream} refused the event: ${ack.error.description ?? ack.error.code}`));
+      if (ack.error)
+        p.reject(new Error(`stream ${stream} refused the event: ${ack.error.description ?? ack.error.code}`));
       else p.resolve({ duplicate: ack.duplicate === true });
     } catch (e) {
       p.reject(e as Error);
     }
   };
   const acks = nc.subscribe(`${replies}.*`, { callback: acknowledged });
+
+  // Acknowledgements (and naks and terms) of the messages whose handlers settled in this turn of the event loop go
+  // out together at its end, in one loop: the client flushes what was written in one microtask, so they leave in
+  // one write to the socket (one per 32 KB), where an ack given as each handler settles (its own microtask) costs a
+  // write each.
+  const verdicts: { m: JsMsg; verdict: Verdict }[] = [];
+  const sendVerdicts = () => {
+    for (const { m, verdict } of verdicts.splice(0)) {
+      try {
+        if (verdict === ACK) m.ack();
+        else if (verdict === TERM) m.term();
+        else m.nak(verdict);
+      } catch (err) {
+        // Not expected (a reply is a plain publish); the server redelivers after the ack wait.
+        log.warn({ err, subject: m.subject }, 'acknowledgement not sent');
+      }
+    }
+  };
+  const sendVerdictsSoon = coalesced(sendVerdicts);
+  const verdict = (m: JsMsg, v: Verdict) => {
+    verdicts.push({ m, verdict: v });
+    sendVerdictsSoon();
+  };
 
   async function subscribeDurable(
     filter: EventFilter,
@@ -194,38 +242,79 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
 
     let stopping = false;
     let messages: ConsumerMessages | undefined;
+    // The reply subject of a message of this consumer, up to its delivery count (the form without a domain).
+    const ackPrefix = `$JS.ACK.${stream}.${durable}.`;
 
-    const handle = async (m: JsMsg) => {
-      if (stopping) return m.nak(); // pulled ahead but not handled: available again at once
-      let event;
-      try {
-        event = decodeEvent(prefix, m.subject, m.data);
-      } catch (err) {
-        log.warn({ err, subject: m.subject }, 'undecodable event terminated');
-        return m.term();
-      }
-      try {
-        await handler({ ...event, subject: m.subject, attempt: m.info.deliveryCount });
-        m.ack();
-      } catch (err) {
-        log.warn({ err, durable, subject: m.subject, attempt: m.info.deliveryCount }, 'event handler failed');
-        m.nak(retryDelayMs);
+    // Handlers in flight, and who waits for one of them to finish (the pull loop for a free slot, or the end of the
+    // loop for none left).
+    let inFlight = 0;
+    let waiting: { below: number; resolve(): void } | undefined;
+    const finished = () => {
+      inFlight--;
+      if (waiting && inFlight < waiting.below) {
+        const { resolve } = waiting;
+        waiting = undefined;
+        resolve();
       }
     };
+    const fewerThan = (below: number) =>
+      inFlight < below ? undefined : new Promise<void>((resolve) => (waiting = { below, resolve }));
 
-    const tasks = boundedTasks(concurrency);
+    const succeeded = (m: JsMsg) => {
+      verdict(m, ACK);
+      finished();
+    };
+    const failed = (m: JsMsg, subject: string, attempt: number, err: unknown) => {
+      log.warn({ err, durable, subject, attempt }, 'event handler failed');
+      verdict(m, retryDelayMs);
+      finished();
+    };
+
+    /** Start handling `m` (a slot is free); its verdict is given when the handler settles. */
+    const handle = (m: JsMsg) => {
+      inFlight++;
+      if (stopping) {
+        verdict(m, 0); // pulled ahead but not handled: available again at once
+        return finished();
+      }
+      const subject = m.subject;
+      const attempt = deliveryCount(m, ackPrefix);
+      let delivery: Delivery;
+      try {
+        delivery = decodeDelivery(prefix, subject, m.data, attempt);
+      } catch (err) {
+        log.warn({ err, subject }, 'undecodable event terminated');
+        verdict(m, TERM);
+        return finished();
+      }
+      let settled: Promise<void>;
+      try {
+        settled = handler(delivery);
+      } catch (err) {
+        settled = Promise.reject(err as Error);
+      }
+      settled.then(
+        () => succeeded(m),
+        (err: unknown) => failed(m, subject, attempt, err),
+      );
+    };
+
     const loop = (async () => {
       while (!stopping) {
         try {
-          // Pull at least as many as may be in flight, so that a batching handler's next batch is already here.
+          // Pull at least as many as may be in flight, so that a batching handler's next batch is already here. The
+          // iterator asks the server for more only as the loop takes messages, so while every slot is taken nothing
+          // more is pulled.
           messages = await consumer.consume({ max_messages: Math.max(prefetch, concurrency) });
           if (stopping) await messages.close();
-          for await (const m of messages) await tasks.run(() => handle(m));
-          await tasks.drain();
+          for await (const m of messages) {
+            if (inFlight >= concurrency) await fewerThan(concurrency);
+            handle(m);
+          }
         } catch (err) {
           if (!stopping) log.warn({ err, durable }, 'event consumer stopped; restarting');
-          await tasks.drain();
         }
+        await fewerThan(1);
         if (!stopping) await new Promise((r) => setTimeout(r, 1000));
       }
     })();
@@ -235,6 +324,7 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
         stopping = true;
         await messages?.close();
         await loop;
+        sendVerdicts();
         subscriptions.delete(subscription);
       },
     };
