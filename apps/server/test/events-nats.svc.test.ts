@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connect } from 'nats';
+import { connect, DiscardPolicy } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeEvent } from '../src/platform/events/bus.js';
 import { natsEventBus } from '../src/platform/events/nats-bus.js';
@@ -60,6 +60,25 @@ describe('NATS JetStream event bus', () => {
       await expect(bus.publish(eventOf(randomUUID()))).resolves.toEqual({ duplicate: false });
     } finally {
       await (await nc.jetstreamManager()).streams.delete(`${stream}_NOACK`).catch(() => {});
+      await nc.close();
+      await bus.close();
+    }
+  });
+
+  it('fails a publish the stream refuses with its error, and tells a duplicate from a new event', async () => {
+    const own = `${prefix}_full`;
+    const full = `${stream}_FULL`;
+    const bus = await natsEventBus({ url: URL, prefix: own, stream: full });
+    const nc = await connect({ servers: URL });
+    try {
+      // A stream that takes one event and refuses the next (discard new): its answer is an error, not an ack.
+      await (await nc.jetstreamManager()).streams.update(full, { max_msgs: 1, discard: DiscardPolicy.New });
+      const first = eventOf(randomUUID());
+      await expect(bus.publish(first)).resolves.toEqual({ duplicate: false });
+      await expect(bus.publish({ ...first })).resolves.toEqual({ duplicate: true });
+      await expect(bus.publish(eventOf(randomUUID()))).rejects.toThrow(`stream ${full} refused the event`);
+    } finally {
+      await (await nc.jetstreamManager()).streams.delete(full).catch(() => {});
       await nc.close();
       await bus.close();
     }

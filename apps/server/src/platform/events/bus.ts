@@ -168,8 +168,9 @@ export function subjectOf(prefix: string, event: BusEvent): string {
   return eventSubject(prefix, event.orgId, event.type);
 }
 
+/** The envelope as UTF-8 (a Buffer: Node's encoder is several times faster than `TextEncoder` for such strings). */
 export const encodeEvent = (event: BusEvent): Uint8Array =>
-  new TextEncoder().encode(
+  Buffer.from(
     JSON.stringify({
       id: event.id,
       orgId: event.orgId,

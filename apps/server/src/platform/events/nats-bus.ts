@@ -81,6 +81,8 @@ function deliveryCount(m: JsMsg, ackPrefix: string): number {
   return m.info.deliveryCount;
 }
 
+const utf8 = new TextDecoder();
+
 const apiErrorCode = (err: unknown) => (err instanceof NatsError ? err.api_error?.err_code : undefined);
 
 export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
@@ -176,20 +178,26 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
     expiry = setTimeout(expire, Math.max(0, first!.deadline - Date.now()));
     expiry.unref();
   };
+  // The stream's answer is `{"stream":"<name>","seq":<n>}`, with `"domain"` and `"duplicate":true` when they apply,
+  // or one with `"error"`. The usual one is read without parsing it: JSON escapes a quote inside a string, so
+  // `"duplicate":true` can only be the key; an answer with `"error"` anywhere, or of another shape, is parsed.
+  const usualAck = `{"stream":"${stream}","seq":`;
   const acknowledged = (err: NatsError | null, m: Msg) => {
     if (err) return; // the waits run out
-    const p = pending.get(Number(m.subject.slice(replies.length + 1)));
+    const n = Number(m.subject.slice(replies.length + 1));
+    const p = pending.get(n);
     if (!p) return; // expired meanwhile
-    pending.delete(Number(m.subject.slice(replies.length + 1)));
+    pending.delete(n);
     if (m.data.length === 0) {
       // A status instead of an answer: 503 when no stream takes the subject.
       return p.reject(new Error(`stream ${stream} did not take the event (status ${m.headers?.code ?? '?'})`));
     }
+    const text = utf8.decode(m.data);
+    if (text.startsWith(usualAck) && !text.includes('"error"')) {
+      return p.resolve({ duplicate: text.includes('"duplicate":true') });
+    }
     try {
-      const ack = JSON.parse(new TextDecoder().decode(m.data)) as {
-        error?: { code?: number; description?: string };
-        duplicate?: boolean;
-      };
+      const ack = JSON.parse(text) as { error?: { code?: number; description?: string }; duplicate?: boolean };
       if (ack.error)
         p.reject(new Error(`stream ${stream} refused the event: ${ack.error.description ?? ack.error.code}`));
       else p.resolve({ duplicate: ack.duplicate === true });
