@@ -142,6 +142,29 @@ export function eventBusContract(open: () => Promise<EventBus>, prefix: string) 
     ]);
   });
 
+  it('redelivers an event whose handler throws before returning a promise, as one whose promise rejects', async () => {
+    const b = await bus();
+    const org = randomUUID();
+    const attempts: number[] = [];
+    const handler: EventHandler = (d) => {
+      attempts.push(d.attempt);
+      if (d.attempt < 2) throw new Error('fails at once');
+      return Promise.resolve();
+    };
+    const name = durable();
+    const sub = await b.subscribe({ orgId: org }, handler, { durableName: name, retryDelayMs: 100 });
+    await b.publish(eventOf(org));
+    const deadline = Date.now() + 10_000;
+    while (attempts.length < 2 && Date.now() < deadline) await sleep(20);
+    await sub.close();
+    // Acknowledged the second time: the durable consumer resumes with nothing left.
+    const again = collector();
+    await b.subscribe({ orgId: org }, again.handler, { durableName: name });
+    await sleep(300);
+    expect(attempts).toEqual([1, 2]);
+    expect(again.seen).toHaveLength(0);
+  });
+
   it('gives up after maxDeliver deliveries', async () => {
     const b = await bus();
     const org = randomUUID();

@@ -286,10 +286,9 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
         return finished();
       }
       const subject = m.subject;
-      const attempt = deliveryCount(m, ackPrefix);
       let delivery: Delivery;
       try {
-        delivery = decodeDelivery(prefix, subject, m.data, attempt);
+        delivery = decodeDelivery(prefix, subject, m.data, deliveryCount(m, ackPrefix));
       } catch (err) {
         log.warn({ err, subject }, 'undecodable event terminated');
         verdict(m, TERM);
@@ -297,13 +296,13 @@ export async function natsEventBus(options: NatsBusOptions): Promise<EventBus> {
       }
       let settled: Promise<void>;
       try {
-        settled = handler(delivery);
+        settled = Promise.resolve(handler(delivery));
       } catch (err) {
         settled = Promise.reject(err as Error);
       }
       settled.then(
         () => succeeded(m),
-        (err: unknown) => failed(m, subject, attempt, err),
+        (err: unknown) => failed(m, subject, delivery.attempt, err),
       );
     };
 
