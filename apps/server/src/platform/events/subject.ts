@@ -39,7 +39,13 @@ export function eventTypeTokens(type: string): [module: string, entity: string, 
   return [checkToken('module', module), checkToken('entity', entity), checkToken('verb', verb)];
 }
 
+/** A valid `<module>.<entity>.<verb>` in one test (each token as TOKEN). */
+const EVENT_TYPE = /^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$/;
+
 export function eventSubject(prefix: string, orgId: string, type: string): string {
+  // Built for every event published and read: the usual valid parts are checked in three tests and joined as they
+  // are; anything else goes through the token-by-token checks, which name what is wrong.
+  if (TOKEN.test(prefix) && ORG.test(orgId) && EVENT_TYPE.test(type)) return `${prefix}.${orgId}.${type}`;
   return [checkToken('prefix', prefix), checkOrgId(orgId), ...eventTypeTokens(type)].join('.');
 }
 
