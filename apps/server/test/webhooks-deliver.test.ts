@@ -1,7 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverWebhook, type DeliveryOptions } from '../src/platform/webhooks/deliver.js';
+import { DeliveryAgents, deliverWebhook, type DeliveryOptions } from '../src/platform/webhooks/deliver.js';
 
 // A real receiver on loopback. The guard refuses loopback by default; these tests allow exactly 127.0.0.1.
 interface Received {
@@ -13,6 +19,8 @@ interface Received {
 const received: Received[] = [];
 let server: http.Server;
 let port: number;
+/** Connections the receiver accepted. */
+let connections = 0;
 const allow: DeliveryOptions = { allow: ['127.0.0.1/32'] };
 
 beforeAll(async () => {
@@ -48,6 +56,7 @@ beforeAll(async () => {
       }
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
 });
@@ -144,5 +153,109 @@ describe('webhook delivery client', () => {
     for (const url of ['file:///etc/passwd', 'gopher://127.0.0.1/', 'ftp://example.com/', 'not a url']) {
       expect(await deliverWebhook({ url, headers: {}, body: '' })).toMatchObject({ error: 'refused' });
     }
+  });
+});
+
+describe('keep-alive connections (DeliveryAgents)', () => {
+  const until = async (check: () => boolean) => {
+    const deadline = Date.now() + 5000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('reuses a connection per checked address, and drops the pool once its connections have closed', async () => {
+    // One connection per pool, so that reuse is certain (a delivery that follows an answer at once may otherwise
+    // find that connection not yet free, and open another).
+    const agents = new DeliveryAgents({ connections: 1 });
+    const before = connections;
+    for (let i = 0; i < 5; i++) expect(await post('/ok', { ...allow, agents })).toMatchObject({ ok: true });
+    // Over http a name is only the Host header: every name that resolved to the address shares its pool.
+    const resolve = async () => ['127.0.0.1'];
+    expect(await post('/ok', { ...allow, agents, resolve }, `hooks.example:${port}`)).toMatchObject({ ok: true });
+    expect(received.at(-1)?.host).toBe(`hooks.example:${port}`);
+    expect(connections - before).toBe(1);
+    expect(agents.size).toBe(1);
+    server.closeIdleConnections();
+    await until(() => agents.size === 0);
+    expect(await post('/ok', { ...allow, agents })).toMatchObject({ ok: true });
+    expect(connections - before).toBe(2);
+    await agents.close();
+    expect(agents.size).toBe(0);
+  });
+
+  it('ends a delivery that waits for a busy connection at its timeout, and the next one gets through', async () => {
+    const agents = new DeliveryAgents({ connections: 1 });
+    const started = Date.now();
+    const [hung, queued] = await Promise.all([
+      post('/hang', { ...allow, agents, timeoutMs: 300 }),
+      post('/ok', { ...allow, agents, timeoutMs: 300 }),
+    ]);
+    expect(hung).toMatchObject({ ok: false, status: null, error: 'timeout' });
+    expect(queued).toMatchObject({ ok: false, status: null, error: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    // The timed-out request's connection was closed, not left waiting for the answer: a new one serves the next.
+    expect(await post('/ok', { ...allow, agents, timeoutMs: 1000 })).toMatchObject({ ok: true, status: 200 });
+    await agents.close();
+  });
+
+  describe('over https', () => {
+    let dir: string;
+    let tlsServer: https.Server;
+    let tlsPort: number;
+    let ca: string;
+    const servernames: Array<string | false> = [];
+
+    beforeAll(async () => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'akashic-deliver-'));
+      // A certificate for two names (and no IP address): the receiver is reached by name only.
+      execFileSync(
+        'openssl',
+        [
+          ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1'],
+          ...['-subj', '/CN=hooks.example', '-addext', 'subjectAltName=DNS:hooks.example,DNS:other.example'],
+          ...['-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+        ],
+        { stdio: 'ignore' },
+      );
+      ca = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+      tlsServer = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: ca }, (req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(200).end(req.headers.host));
+      });
+      tlsServer.on('secureConnection', (socket: TLSSocket) => servernames.push(socket.servername));
+      await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+      tlsPort = (tlsServer.address() as AddressInfo).port;
+    });
+    afterAll(async () => {
+      tlsServer.closeAllConnections();
+      await new Promise((r) => tlsServer.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('connects to the checked address and verifies the URL name, a pool per name', async () => {
+      const agents = new DeliveryAgents({ connections: 1 });
+      const options = { ...allow, agents, ca, resolve: async () => ['127.0.0.1'] };
+      const tls = (path: string, host: string) =>
+        deliverWebhook({ url: `https://${host}:${tlsPort}${path}`, headers: {}, body: '{}' }, options);
+      expect(await tls('/a', 'hooks.example')).toMatchObject({ ok: true, body: `hooks.example:${tlsPort}` });
+      expect(await tls('/b', 'hooks.example')).toMatchObject({ ok: true });
+      expect(await tls('/c', 'other.example')).toMatchObject({ ok: true, body: `other.example:${tlsPort}` });
+      // One connection per name, each opened for (and verified against) its name, though both are one address.
+      expect(servernames).toEqual(['hooks.example', 'other.example']);
+      expect(agents.size).toBe(2);
+      // A name the certificate does not carry fails verification, pooled or not; so does a missing CA.
+      for (const o of [options, { ...options, agents: undefined }]) {
+        const r = await deliverWebhook({ url: `https://third.example:${tlsPort}/`, headers: {}, body: '{}' }, o);
+        expect(r).toMatchObject({ ok: false, error: 'network', message: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+      }
+      const untrusted = await deliverWebhook(
+        { url: `https://hooks.example:${tlsPort}/`, headers: {}, body: '{}' },
+        { ...options, ca: undefined },
+      );
+      expect(untrusted).toMatchObject({ ok: false, error: 'network', message: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      await agents.close();
+    });
   });
 });

@@ -18,8 +18,6 @@
  * and e-mail the org's admins; otherwise retry at the drawn time (a `Retry-After` of 429/503 honoured), or give up
  * after the last retry. `webhook-id` is the event id on every attempt.
  */
-import http from 'node:http';
-import https from 'node:https';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Tx } from '../../db/index.js';
@@ -27,7 +25,7 @@ import { boundedTasks } from '../events/bus.js';
 import { recordChange } from '../audit/record.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { AllowList } from './address.js';
-import { deliverWebhook, type DeliveryResult, type Resolve } from './deliver.js';
+import { DeliveryAgents, deliverWebhook, type DeliveryResult, type Resolve } from './deliver.js';
 import { WEBHOOKS_CHANNEL } from './dispatcher.js';
 import { signingSecrets } from './endpoints.js';
 import { registerLocalSender, type HandedDelivery } from './handoff.js';
@@ -43,7 +41,8 @@ export interface SenderSettings {
   timeoutMs: number;
   allow: AllowList;
   policy: RetryPolicy;
-  agents?: { http: http.Agent; https: https.Agent };
+  /** Keep-alive connections (`keepAliveAgents`); closed when the sender stops. */
+  agents?: DeliveryAgents;
   /** Name resolution (default: the system resolver). */
   resolve?: Resolve;
 }
@@ -440,9 +439,9 @@ export async function claimDueDeliveries(
   return rows;
 }
 
-export function keepAliveAgents(): { http: http.Agent; https: https.Agent } {
-  const o = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 30_000 };
-  return { http: new http.Agent(o), https: new https.Agent(o) };
+/** The sender's keep-alive connections: up to 64 to each checked address (and server name). */
+export function keepAliveAgents(): DeliveryAgents {
+  return new DeliveryAgents({ connections: 64 });
 }
 
 export function startWebhookSender(options: SenderOptions): Sender {
@@ -661,8 +660,7 @@ export function startWebhookSender(options: SenderOptions): Sender {
       wake();
       await unlisten();
       await loop;
-      options.settings.agents?.http.destroy();
-      options.settings.agents?.https.destroy();
+      await options.settings.agents?.close();
     },
   };
 }
