@@ -134,6 +134,15 @@ describe('webhook delivery client', () => {
     expect(received.at(-1)?.host).toBe(`hooks.example:${port}`);
   });
 
+  it('judges an address by the allow list it is delivered with, each time', async () => {
+    for (const options of [allow, {}, allow, { allow: ['10.0.0.0/8'] }, allow]) {
+      const r = await post('/ok', options);
+      expect(r.ok, JSON.stringify(options)).toBe(options === allow);
+      if (options !== allow)
+        expect(r).toMatchObject({ error: 'refused', message: expect.stringContaining('loopback') });
+    }
+  });
+
   it('refuses a name when any address it resolves to is refused', async () => {
     const resolve = async () => ['93.184.216.34', '169.254.169.254'];
     const r = await post('/ok', { resolve }, 'hooks.example');
@@ -187,14 +196,18 @@ describe('keep-alive connections (DeliveryAgents)', () => {
 
   it('ends a delivery that waits for a busy connection at its timeout, and the next one gets through', async () => {
     const agents = new DeliveryAgents({ connections: 1 });
+    const before = received.length;
     const started = Date.now();
-    const [hung, queued] = await Promise.all([
-      post('/hang', { ...allow, agents, timeoutMs: 300 }),
-      post('/ok', { ...allow, agents, timeoutMs: 300 }),
-    ]);
-    expect(hung).toMatchObject({ ok: false, status: null, error: 'timeout' });
+    // The only connection is taken by a request that is never answered until after the queued one's timeout.
+    const hanging = post('/hang', { ...allow, agents, timeoutMs: 800 });
+    const queued = await post('/ok', { ...allow, agents, timeoutMs: 200 });
     expect(queued).toMatchObject({ ok: false, status: null, error: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(700);
+    expect(await hanging).toMatchObject({ ok: false, status: null, error: 'timeout' });
     expect(Date.now() - started).toBeLessThan(2000);
+    // The delivery that timed out in the queue is never sent once the connection is free.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.slice(before).map((r) => r.path)).toEqual(['/hang']);
     // The timed-out request's connection was closed, not left waiting for the answer: a new one serves the next.
     expect(await post('/ok', { ...allow, agents, timeoutMs: 1000 })).toMatchObject({ ok: true, status: 200 });
     await agents.close();

@@ -186,51 +186,86 @@ function poolOf(target: Target, address: string): { key: string; origin: string 
   return pool;
 }
 
+/**
+ * The guard's verdicts by allow list and address: a pure function of both, and a sender checks the same few
+ * addresses against one allow list (its configuration, never changed once given) over and over. Bounded like the
+ * targets.
+ */
+const verdicts = new WeakMap<AllowList, Map<string, string | null>>();
+const NOTHING_ALLOWED: AllowList = [];
+
+function refusal(address: string, allow: AllowList = NOTHING_ALLOWED): string | null {
+  let byAddress = verdicts.get(allow);
+  if (!byAddress) verdicts.set(allow, (byAddress = new Map()));
+  let reason = byAddress.get(address);
+  if (reason === undefined) {
+    reason = refusalOf(address, allow);
+    if (byAddress.size >= URL_CACHE_MAX) byAddress.clear();
+    byAddress.set(address, reason);
+  }
+  return reason;
+}
+
+const failure = (
+  started: number,
+  error: NonNullable<DeliveryResult['error']>,
+  message: string,
+  address?: string,
+): DeliveryResult => ({
+  ok: false,
+  status: null,
+  error,
+  message,
+  headers: {},
+  body: '',
+  truncated: false,
+  ...(address === undefined ? {} : { address }),
+  durationMs: Math.round(performance.now() - started),
+});
+
+/** The step under way, which the delivery's timer ends: the DNS wait, then the request. */
+interface Step {
+  timedOut: boolean;
+  dns?: () => void;
+  post?: Post;
+}
+
+function endStep(step: Step) {
+  step.timedOut = true;
+  step.dns?.();
+  step.post?.abort();
+}
+
 export async function deliverWebhook(request: DeliveryRequest, options: DeliveryOptions = {}): Promise<DeliveryResult> {
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
-  // One timer bounds the whole delivery; when it fires it ends the step under way (the DNS wait, then the request).
-  // A plain callback rather than an AbortController whose signal the request listens to (with node:http, that and
-  // the parsed URLs kept took a delivery on loopback keep-alive from ~84 to ~67 µs of CPU).
-  let timedOut = false;
-  let abortStep: (() => void) | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abortStep?.();
-  }, timeoutMs);
-  const failed = (error: NonNullable<DeliveryResult['error']>, message: string, address?: string): DeliveryResult => ({
-    ok: false,
-    status: null,
-    error,
-    message,
-    headers: {},
-    body: '',
-    truncated: false,
-    ...(address === undefined ? {} : { address }),
-    durationMs: Math.round(performance.now() - started),
-  });
+  // One timer bounds the whole delivery; when it fires it ends the step under way. A plain callback rather than an
+  // AbortController whose signal the request listens to (with node:http, that and the parsed URLs kept took a
+  // delivery on loopback keep-alive from ~84 to ~67 µs of CPU).
+  const step: Step = { timedOut: false };
+  const timer = setTimeout(endStep, timeoutMs, step);
   let client: Client | undefined;
   try {
     const target = targetOf(request.url);
-    if (typeof target === 'string') return failed('refused', target);
+    if (typeof target === 'string') return failure(started, 'refused', target);
 
     let addresses: string[];
     try {
       addresses = target.literal
         ? [target.literal]
         : await new Promise<string[]>((resolve, reject) => {
-            abortStep = () => reject(new Error('aborted'));
+            step.dns = () => reject(new Error('aborted'));
             (options.resolve ?? systemResolve)(target.hostname).then(resolve, reject);
           });
     } catch (err) {
-      if (timedOut) return failed('timeout', `no DNS answer within ${timeoutMs} ms`);
-      return failed('dns', `cannot resolve ${target.hostname}: ${(err as Error).message}`);
+      if (step.timedOut) return failure(started, 'timeout', `no DNS answer within ${timeoutMs} ms`);
+      return failure(started, 'dns', `cannot resolve ${target.hostname}: ${(err as Error).message}`);
     }
-    if (timedOut) return failed('timeout', `no DNS answer within ${timeoutMs} ms`);
-    if (addresses.length === 0) return failed('dns', `${target.hostname} has no address`);
+    if (step.timedOut) return failure(started, 'timeout', `no DNS answer within ${timeoutMs} ms`);
+    if (addresses.length === 0) return failure(started, 'dns', `${target.hostname} has no address`);
     for (const address of addresses) {
-      const reason = refusalOf(address, options.allow);
-      if (reason) return failed('refused', `${target.hostname} is ${address}: ${reason}`, address);
+      const reason = refusal(address, options.allow);
+      if (reason) return failure(started, 'refused', `${target.hostname} is ${address}: ${reason}`, address);
     }
     const address = addresses[0]!;
     const { key, origin } = poolOf(target, address);
@@ -240,17 +275,18 @@ export async function deliverWebhook(request: DeliveryRequest, options: Delivery
     } else {
       dispatcher = client = new Client(origin, connectionOptions(timeoutMs, options.ca));
     }
-    const answer = await post(
-      dispatcher,
-      target,
-      request,
-      options.maxResponseBytes ?? 4096,
-      (abort) => (abortStep = abort),
-    );
+    const answer = await new Promise<Answer | { code: string }>((resolve) => {
+      const post = new Post(options.maxResponseBytes ?? 4096, resolve);
+      step.post = post;
+      dispatcher.dispatch(
+        { path: target.path, method: 'POST', headers: headersOf(target, request), body: request.body },
+        post,
+      );
+    });
     if ('code' in answer) {
-      return timedOut
-        ? failed('timeout', `no complete answer within ${timeoutMs} ms`, address)
-        : failed('network', answer.code, address);
+      return step.timedOut
+        ? failure(started, 'timeout', `no complete answer within ${timeoutMs} ms`, address)
+        : failure(started, 'network', answer.code, address);
     }
     const status = answer.status;
     return {
@@ -266,6 +302,16 @@ export async function deliverWebhook(request: DeliveryRequest, options: Delivery
     clearTimeout(timer);
     if (client) void client.destroy();
   }
+}
+
+/** The request's headers, flat ([name, value, …], as undici reads them): the URL's Host; the length is undici's. */
+function headersOf(target: Target, request: DeliveryRequest): string[] {
+  const headers: string[] = ['host', target.host];
+  for (const name in request.headers) {
+    const lower = name.toLowerCase();
+    if (lower !== 'host' && lower !== 'content-length') headers.push(name, request.headers[name]!);
+  }
+  return headers;
 }
 
 interface Answer {
@@ -286,81 +332,75 @@ function codeOf(err: NodeJS.ErrnoException): string {
 }
 
 /**
- * POST on `dispatcher` (connected to the checked address) with the target's Host and server name; never follows a
- * redirect. `onAbort` is given the function that ends the request (the delivery's timer calls it): the answer is then
- * `{ code: 'aborted' }` at once, whether the request is under way or still waiting for a connection.
+ * One POST's handler (undici calls it as the request goes): its answer is the status, headers and first `maxBytes`
+ * of the body, or why none came. Redirects are not followed (a dispatcher follows none by itself). `abort` (the
+ * delivery's timer calls it) settles at once with `{ code: 'aborted' }`, whether the request is under way or still
+ * waiting for a connection. Methods and fields of a class rather than closures: no functions made per delivery.
  */
-function post(
-  dispatcher: Dispatcher,
-  target: Target,
-  request: DeliveryRequest,
-  maxBytes: number,
-  onAbort: (abort: () => void) => void,
-): Promise<Answer | { code: string }> {
-  // Flat [name, value, …]: undici reads it as is. The Host header is the URL's; the length is undici's to set.
-  const headers: string[] = ['host', target.host];
-  for (const name in request.headers) {
-    const lower = name.toLowerCase();
-    if (lower !== 'host' && lower !== 'content-length') headers.push(name, request.headers[name]!);
+class Post implements Dispatcher.DispatchHandler {
+  #settled = false;
+  #controller: Dispatcher.DispatchController | undefined;
+  #status = 0;
+  #headers: Record<string, string> = {};
+  #chunks: Buffer[] = [];
+  #size = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly resolve: (answer: Answer | { code: string }) => void,
+  ) {}
+
+  #settle(result: Answer | { code: string }) {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.resolve(result);
   }
-  return new Promise((resolve) => {
-    let settled = false;
-    let controller: Dispatcher.DispatchController | undefined;
-    const settle = (result: Answer | { code: string }) => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-    };
-    let status = 0;
-    let answerHeaders: Record<string, string> = {};
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const answer = (truncated: boolean): Answer => ({
-      status,
-      headers: answerHeaders,
-      body: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).subarray(0, maxBytes).toString('utf8'),
+
+  #answer(truncated: boolean): Answer {
+    const chunks = this.#chunks;
+    return {
+      status: this.#status,
+      headers: this.#headers,
+      body: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).subarray(0, this.maxBytes).toString('utf8'),
       truncated,
-    });
-    onAbort(() => {
-      settle({ code: 'aborted' });
-      controller?.abort(new Error('aborted'));
-    });
-    dispatcher.dispatch(
-      {
-        path: target.path,
-        method: 'POST',
-        headers,
-        body: request.body,
-      },
-      {
-        onRequestStart(c) {
-          if (settled)
-            c.abort(new Error('aborted')); // timed out while waiting for a connection
-          else controller = c;
-        },
-        onResponseStart(_c, statusCode, h) {
-          status = statusCode;
-          answerHeaders = {};
-          for (const name in h) {
-            const value = h[name]!;
-            answerHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-          }
-        },
-        onResponseData(c, chunk) {
-          chunks.push(chunk);
-          size += chunk.length;
-          if (size > maxBytes) {
-            settle(answer(true));
-            c.abort(new Error('excerpt read')); // the rest is not read: the connection is closed
-          }
-        },
-        onResponseEnd() {
-          settle(answer(false));
-        },
-        onResponseError(_c, err) {
-          settle({ code: codeOf(err) });
-        },
-      },
-    );
-  });
+    };
+  }
+
+  abort() {
+    this.#settle({ code: 'aborted' });
+    this.#controller?.abort(new Error('aborted'));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController) {
+    // Settled already: it timed out while waiting for a connection, and is not sent.
+    if (this.#settled) controller.abort(new Error('aborted'));
+    else this.#controller = controller;
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[]>) {
+    this.#status = status;
+    const flat: Record<string, string> = {};
+    for (const name in headers) {
+      const value = headers[name]!;
+      flat[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    this.#headers = flat;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer) {
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    if (this.#size > this.maxBytes) {
+      this.#settle(this.#answer(true));
+      controller.abort(new Error('excerpt read')); // the rest is not read: the connection is closed
+    }
+  }
+
+  onResponseEnd() {
+    this.#settle(this.#answer(false));
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error) {
+    this.#settle({ code: codeOf(err) });
+  }
 }
