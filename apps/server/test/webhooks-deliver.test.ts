@@ -194,6 +194,18 @@ describe('keep-alive connections (DeliveryAgents)', () => {
     expect(agents.size).toBe(0);
   });
 
+  it('reports a refused connection, and keeps no pool for it', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const agents = new DeliveryAgents();
+    const r = await post('/ok', { ...allow, agents }, `127.0.0.1:${closedPort}`);
+    expect(r).toMatchObject({ ok: false, status: null, error: 'network', message: 'ECONNREFUSED' });
+    await until(() => agents.size === 0);
+    await agents.close();
+  });
+
   it('ends a delivery that waits for a busy connection at its timeout, and the next one gets through', async () => {
     const agents = new DeliveryAgents({ connections: 1 });
     const before = received.length;

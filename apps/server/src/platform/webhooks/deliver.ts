@@ -100,7 +100,7 @@ export class DeliveryAgents {
     const dropIfIdle = () => {
       if (connected > 0 || this.#pools.get(key) !== pool) return;
       this.#pools.delete(key);
-      void pool.close(); // lets the deliveries queued on it finish
+      pool.close().catch(() => {}); // lets the deliveries queued on it finish
     };
     pool
       .on('connect', () => connected++)
