@@ -15,6 +15,7 @@ interface Received {
   host: string | undefined;
   body: string;
   signature: string | undefined;
+  connection: string | undefined;
 }
 const received: Received[] = [];
 let server: http.Server;
@@ -33,6 +34,7 @@ beforeAll(async () => {
         host: req.headers.host,
         body,
         signature: req.headers['webhook-signature'] as string,
+        connection: req.headers.connection,
       });
       switch (req.url) {
         case '/ok':
@@ -88,7 +90,13 @@ describe('webhook delivery client', () => {
     const r = await post('/ok');
     expect(r).toMatchObject({ ok: true, status: 200, body: 'thanks', truncated: false, address: '127.0.0.1' });
     expect(r.headers['content-type']).toBe('text/plain');
-    expect(received.at(-1)).toEqual({ path: '/ok', host: `127.0.0.1:${port}`, body: '{"a":1}', signature: 'v1,x' });
+    expect(received.at(-1)).toEqual({
+      path: '/ok',
+      host: `127.0.0.1:${port}`,
+      body: '{"a":1}',
+      signature: 'v1,x',
+      connection: 'close', // a connection of its own, not kept (no agents)
+    });
   });
 
   it('reports 500, 410 and 429 with Retry-After as unsuccessful answers', async () => {
@@ -183,7 +191,7 @@ describe('keep-alive connections (DeliveryAgents)', () => {
     // Over http a name is only the Host header: every name that resolved to the address shares its pool.
     const resolve = async () => ['127.0.0.1'];
     expect(await post('/ok', { ...allow, agents, resolve }, `hooks.example:${port}`)).toMatchObject({ ok: true });
-    expect(received.at(-1)?.host).toBe(`hooks.example:${port}`);
+    expect(received.at(-1)).toMatchObject({ host: `hooks.example:${port}`, connection: 'keep-alive' });
     expect(connections - before).toBe(1);
     expect(agents.size).toBe(1);
     server.closeIdleConnections();

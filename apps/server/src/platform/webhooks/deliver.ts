@@ -278,8 +278,10 @@ export async function deliverWebhook(request: DeliveryRequest, options: Delivery
     const answer = await new Promise<Answer | { code: string }>((resolve) => {
       const post = new Post(options.maxResponseBytes ?? 4096, resolve);
       step.post = post;
+      // Without keep-alive, `Connection: close`: the receiver need not hold the connection for another request.
+      const headers = headersOf(target, request);
       dispatcher.dispatch(
-        { path: target.path, method: 'POST', headers: headersOf(target, request), body: request.body },
+        { path: target.path, method: 'POST', headers, body: request.body, reset: !options.agents },
         post,
       );
     });
