@@ -45,6 +45,16 @@ beforeAll(async () => {
           return res.writeHead(410).end();
         case '/busy':
           return res.writeHead(429, { 'retry-after': '120' }).end('slow down');
+        case '/busy-twice':
+          // The same header twice (a proxy adding its own), and a list header twice.
+          return res
+            .writeHead(503, [
+              ['retry-after', '60'],
+              ['retry-after', '90'],
+              ['vary', 'accept'],
+              ['vary', 'origin'],
+            ])
+            .end();
         case '/hang':
           return; // never answers
         case '/reset':
@@ -105,6 +115,11 @@ describe('webhook delivery client', () => {
     const busy = await post('/busy');
     expect(busy).toMatchObject({ ok: false, status: 429, body: 'slow down' });
     expect(busy.headers['retry-after']).toBe('120');
+    // A header that has one value keeps the first of several (as node:http reads it, and Retry-After stays a number);
+    // a list header keeps them all.
+    const twice = await post('/busy-twice');
+    expect(twice.headers['retry-after']).toBe('60');
+    expect(twice.headers['vary']).toBe('accept, origin');
   });
 
   it('does not follow redirects', async () => {
@@ -238,7 +253,7 @@ describe('keep-alive connections (DeliveryAgents)', () => {
     let tlsServer: https.Server;
     let tlsPort: number;
     let ca: string;
-    const servernames: Array<string | false> = [];
+    const servernames: Array<string | false | null> = [];
 
     beforeAll(async () => {
       dir = mkdtempSync(path.join(os.tmpdir(), 'akashic-deliver-'));

@@ -334,6 +334,22 @@ function codeOf(err: NodeJS.ErrnoException): string {
 }
 
 /**
+ * Answer headers that carry one value: of several, the first is kept (as node:http keeps it), where the others are
+ * joined with commas — `Retry-After: 60, 90` would read as no delay at all.
+ */
+const SINGLE_VALUED = new Set([
+  'age',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'last-modified',
+  'location',
+  'retry-after',
+  'server',
+]);
+
+/**
  * One POST's handler (undici calls it as the request goes): its answer is the status, headers and first `maxBytes`
  * of the body, or why none came. Redirects are not followed (a dispatcher follows none by itself). `abort` (the
  * delivery's timer calls it) settles at once with `{ code: 'aborted' }`, whether the request is under way or still
@@ -384,7 +400,7 @@ class Post implements Dispatcher.DispatchHandler {
     const flat: Record<string, string> = {};
     for (const name in headers) {
       const value = headers[name]!;
-      flat[name] = Array.isArray(value) ? value.join(', ') : value;
+      flat[name] = !Array.isArray(value) ? value : SINGLE_VALUED.has(name) ? value[0]! : value.join(', ');
     }
     this.#headers = flat;
   }
