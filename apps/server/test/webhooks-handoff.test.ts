@@ -197,6 +197,42 @@ describe('dispatcher → sender hand-off', () => {
     }
   });
 
+  it('leaves the handed deliveries still waiting to their leases when it stops, instead of sending them one by one', async () => {
+    const o = await signUpActor(app.url, 'handoff-stop');
+    const got: string[] = [];
+    // Never answers: the one POST in flight ends at the delivery timeout (1 s in this app).
+    const server = http.createServer((req) => void got.push(String(req.headers['webhook-id'])));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await createEndpoint(o, `http://127.0.0.1:${(server.address() as AddressInfo).port}/stop`, ['campaigns.*']);
+    const { services } = app.platform;
+    const sender = startWebhookSender({
+      db: services.db,
+      mailer: services.mailer,
+      log: { warn: () => {}, info: () => {} },
+      claimPool: relayPool,
+      concurrency: 1,
+      settings: senderSettingsOf(services.config),
+    });
+    try {
+      const events = Array.from({ length: 6 }, () => event(o.orgId));
+      await processOrgBatch(services.db, services, webhookDispatcher, o.orgId, events);
+      const deadline = Date.now() + 5000;
+      while (got.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const stopping = Date.now();
+      await sender.stop();
+      // One timeout for the POST in flight, not one per waiting delivery.
+      expect(Date.now() - stopping).toBeLessThan(2500);
+      expect(got).toHaveLength(1);
+      // The other five are still leased (31 s here): claimable once their leases run out, by any sender.
+      const waited = (await deliveriesOf(events.map((e) => e.id))).filter((r) => !got.includes(r.event_id));
+      expect(waited).toHaveLength(5);
+      for (const r of waited) expect(r.leased_ms).toBeGreaterThan(25_000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('delivers what the dispatcher hands to a running sender, signed, and logs the attempt', async () => {
     const o = await signUpActor(app.url, 'handoff-live');
     const path = `/handed-${randomUUID()}`;

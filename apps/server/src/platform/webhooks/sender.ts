@@ -580,6 +580,8 @@ export function startWebhookSender(options: SenderOptions): Sender {
     const now = Date.now();
     for (const d of due) {
       if (posting < concurrency) post(orgId, d);
+      else if (stopped)
+        drop(1); // left to its lease, as those waiting when the sender stopped
       else waiting.push({ orgId, d, handedAt: now });
     }
   }
@@ -657,6 +659,9 @@ export function startWebhookSender(options: SenderOptions): Sender {
     async stop() {
       stopped = true;
       unregister();
+      // Handed deliveries still waiting for a POST slot are left to their leases (another worker claims them once
+      // they run out) rather than sent a slot at a time while the process is stopping.
+      drop(waiting.splice(0).length);
       wake();
       await unlisten();
       await loop;
